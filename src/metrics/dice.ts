@@ -1,0 +1,186 @@
+/**
+ * Dice similarity coefficient per foreground class (paper §5.2), and the paper's two summaries.
+ *
+ * For class c (c = 1..C−1), over the pixels of a prediction p and an annotation y:
+ *   TP = #{p = c, y = c}, FP = #{p = c, y ≠ c}, FN = #{p ≠ c, y = c}
+ *   DSC_c = 2 TP / (2 TP + FP + FN), and NaN when the class is empty in both maps (0/0)
+ * The NaN is the convention of REFERENCE.md §5 (then skipped by a nanmean), not an error.
+ * Summaries over Na annotators (the paper's LIDC Table 1):
+ *   `meanDice`     — "DSC": nanmean of DSC over all annotators and foreground classes
+ *   `diceNonEmpty` — "DSC_nod": mean of DSC over the (annotator, class) entries whose annotation
+ *                    is not empty for that class (a non-empty annotation never gives NaN)
+ * @see spec/metrics.md#dice
+ */
+import { checkArrayLike, checkClasses, checkLabels, mapCount } from './labelMapChecks.js';
+
+/** Options of the Dice functions. */
+export interface DiceOptions {
+  /** C, number of classes including the background (≥ 2). */
+  classes: number;
+}
+
+/**
+ * Adds, for one annotation, TP into tp[c], FP into fp[c], FN into fn[c] (arrays of length C;
+ * background entries are filled too and ignored). Labels must already be checked.
+ */
+function confusionCounts(
+  prediction: ArrayLike<number>,
+  annotations: ArrayLike<number>,
+  offset: number,
+  tp: Int32Array,
+  fp: Int32Array,
+  fn: Int32Array,
+): void {
+  const S = prediction.length;
+  tp.fill(0);
+  fp.fill(0);
+  fn.fill(0);
+  for (let s = 0; s < S; s++) {
+    const p = prediction[s];
+    const y = annotations[offset + s];
+    if (p === y) {
+      tp[p]++;
+    } else {
+      fp[p]++;
+      fn[y]++;
+    }
+  }
+}
+
+/** Checks the prediction and annotations; returns Na. */
+function checkDiceInputs(
+  prediction: ArrayLike<number>,
+  annotations: ArrayLike<number>,
+  annotationsName: string,
+  classes: number,
+): number {
+  checkClasses(classes);
+  checkArrayLike('prediction', prediction);
+  if (prediction.length === 0) throw new RangeError('prediction: empty map (0 pixels)');
+  checkLabels('prediction', prediction, classes);
+  const Na = mapCount(annotationsName, annotations, prediction.length);
+  checkLabels(annotationsName, annotations, classes);
+  return Na;
+}
+
+/**
+ * DSC of each foreground class between one prediction and one annotation of S pixels.
+ * @returns Float64Array of length C − 1, entry c − 1 = DSC_c ∈ [0, 1], NaN where class c is
+ *   empty in both maps
+ * @throws TypeError when a map is not array-like or holds a non-integer
+ * @throws RangeError when the lengths differ or are 0, classes < 2, or a label is out of range
+ * @example dice([1, 1, 0, 0], [1, 0, 1, 0], { classes: 2 }) // [2·1 / (2·1 + 1 + 1)] = [0.5]
+ */
+export function dice(
+  prediction: ArrayLike<number>,
+  annotation: ArrayLike<number>,
+  options: DiceOptions,
+): Float64Array {
+  checkArrayLike('annotation', annotation);
+  if (annotation.length !== prediction.length) {
+    throw new RangeError(
+      `annotation: length ${annotation.length} differs from the prediction's (${prediction.length})`,
+    );
+  }
+  return diceRows(prediction, annotation, 'annotation', options.classes);
+}
+
+/**
+ * DSC of each foreground class between one prediction and each of Na annotations.
+ * @param prediction - S integer labels in [0, C)
+ * @param annotations - Na·S integer labels, annotation a at a·S
+ * @returns Float64Array of length Na·(C − 1), row-major: entry a·(C − 1) + c − 1 = DSC_c against
+ *   annotation a, NaN where class c is empty in both
+ * @throws as `dice`, and RangeError when the annotations' length is 0 or not a multiple of S
+ * @example diceAgainstAnnotations([1, 1, 0, 0], [1, 0, 1, 0, 0, 0, 0, 0], { classes: 2 }) // [0.5, 0]
+ */
+export function diceAgainstAnnotations(
+  prediction: ArrayLike<number>,
+  annotations: ArrayLike<number>,
+  options: DiceOptions,
+): Float64Array {
+  return diceRows(prediction, annotations, 'annotations', options.classes);
+}
+
+/** Shared body of `dice` and `diceAgainstAnnotations`; `name` is used in error messages. */
+function diceRows(
+  prediction: ArrayLike<number>,
+  annotations: ArrayLike<number>,
+  name: string,
+  C: number,
+): Float64Array {
+  const Na = checkDiceInputs(prediction, annotations, name, C);
+  const S = prediction.length;
+  const tp = new Int32Array(C);
+  const fp = new Int32Array(C);
+  const fn = new Int32Array(C);
+  const out = new Float64Array(Na * (C - 1));
+  for (let a = 0; a < Na; a++) {
+    confusionCounts(prediction, annotations, a * S, tp, fp, fn);
+    for (let c = 1; c < C; c++) {
+      const den = 2 * tp[c] + fp[c] + fn[c];
+      out[a * (C - 1) + c - 1] = den === 0 ? NaN : (2 * tp[c]) / den;
+    }
+  }
+  return out;
+}
+
+/**
+ * The paper's "DSC": nanmean of the per-class DSC over all annotators and foreground classes
+ * (entries where the class is empty in both maps are skipped; an empty annotation against a
+ * non-empty prediction counts 0).
+ * @returns mean DSC ∈ [0, 1]; NaN when every entry is NaN (prediction and all annotations
+ *   empty), so that a dataset-level nanmean skips the image, as the paper's evaluation does
+ * @throws as `diceAgainstAnnotations`
+ * @example meanDice([1, 1, 0, 0], [1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0], { classes: 2 }) // (1/2 + 0 + 1)/3 = 0.5
+ */
+export function meanDice(
+  prediction: ArrayLike<number>,
+  annotations: ArrayLike<number>,
+  options: DiceOptions,
+): number {
+  const values = diceAgainstAnnotations(prediction, annotations, options);
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isNaN(values[i])) {
+      sum += values[i];
+      n++;
+    }
+  }
+  return n === 0 ? NaN : sum / n;
+}
+
+/**
+ * The paper's "DSC_nod": mean DSC over the (annotator, class) entries whose annotation is not
+ * empty for that class (empty annotations, which would score a non-empty prediction 0, are left
+ * out).
+ * @returns mean DSC ∈ [0, 1]; NaN when every annotation is empty for every foreground class (no
+ *   entry to average), so that a dataset-level nanmean skips the image
+ * @throws as `diceAgainstAnnotations`
+ * @example diceNonEmpty([1, 1, 0, 0], [1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0], { classes: 2 }) // (1/2 + 1)/2 = 0.75
+ */
+export function diceNonEmpty(
+  prediction: ArrayLike<number>,
+  annotations: ArrayLike<number>,
+  options: DiceOptions,
+): number {
+  const C = options.classes;
+  const Na = checkDiceInputs(prediction, annotations, 'annotations', C);
+  const S = prediction.length;
+  const tp = new Int32Array(C);
+  const fp = new Int32Array(C);
+  const fn = new Int32Array(C);
+  let sum = 0;
+  let n = 0;
+  for (let a = 0; a < Na; a++) {
+    confusionCounts(prediction, annotations, a * S, tp, fp, fn);
+    for (let c = 1; c < C; c++) {
+      // |y = c| = TP + FN; when positive the denominator is positive too.
+      if (tp[c] + fn[c] === 0) continue;
+      sum += (2 * tp[c]) / (2 * tp[c] + fp[c] + fn[c]);
+      n++;
+    }
+  }
+  return n === 0 ? NaN : sum / n;
+}

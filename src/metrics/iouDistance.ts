@@ -1,0 +1,108 @@
+/**
+ * The segmentation distance d = 1 − IoU used by GED and sample diversity (paper eq. 8).
+ *
+ * Conventions (REFERENCE.md §5, §5b):
+ *   'ssn' (default; the official SSN 3D/BraTS code and PHiSeg): mean IoU over the foreground
+ *     classes c = 1..C−1, a class empty in both maps counting IoU 1:
+ *       d(a, b) = 1 − (1/(C−1)) Σ_c IoU_c,  IoU_c = |a_c ∩ b_c| / |a_c ∪ b_c|, or 1 if both empty
+ *   'lidc' (the SSN LIDC code): binary foreground F = {label > 0},
+ *       d(a, b) = 1 − |F_a ∩ F_b| / |F_a ∪ F_b|; IoU = 1 if both empty, 0 if exactly one is empty
+ *     (the latter follows from the formula: the intersection is empty, the union is not).
+ * With C = 2 the two conventions coincide. Two empty maps are at distance 0 in both; d ∈ [0, 1].
+ * Unions come from integer counts: |a ∪ b| = |a| + |b| − |a ∩ b|.
+ * @see spec/metrics.md#distance
+ */
+import { checkArrayLike } from './labelMapChecks.js';
+import type { IouConvention } from './labelMapChecks.js';
+import { intersectionCount, labelMapBitsets } from './labelMapBitsets.js';
+import type { LabelMapBitsets } from './labelMapBitsets.js';
+
+/** Options of the IoU distance. */
+export interface IouDistanceOptions {
+  /** C, number of classes including the background (≥ 2). */
+  classes: number;
+  /** 'ssn' (default) or 'lidc'; see the module comment. */
+  convention?: IouConvention;
+}
+
+/**
+ * d(a_i, b_j) for map i of `a` and map j of `b`, packed by `labelMapBitsets` with the same S,
+ * C and convention: 1 − mean over channels of IoU (IoU = 1 for a channel empty in both).
+ */
+export function bitsetIouDistance(
+  a: LabelMapBitsets,
+  i: number,
+  b: LabelMapBitsets,
+  j: number,
+): number {
+  const Q = a.channels;
+  let sumIou = 0;
+  for (let q = 0; q < Q; q++) {
+    const na = a.sizes[i * Q + q];
+    const nb = b.sizes[j * Q + q];
+    if (na === 0 && nb === 0) {
+      sumIou += 1;
+    } else if (na !== 0 && nb !== 0) {
+      const inter = intersectionCount(a, i, b, j, q);
+      sumIou += inter / (na + nb - inter);
+    }
+  }
+  return 1 - sumIou / Q;
+}
+
+/**
+ * d = 1 − IoU between two label maps of S pixels (convention 'ssn' by default, or 'lidc').
+ * @param a - S integer labels in [0, C)
+ * @param b - S integer labels in [0, C)
+ * @returns d ∈ [0, 1]; 0 for identical maps and for two empty maps
+ * @throws TypeError when a map is not array-like or holds a non-integer
+ * @throws RangeError when the lengths differ or are 0, classes < 2, or a label is outside [0, C)
+ * @example iouDistance([1, 1, 1, 0, 0, 0], [0, 1, 1, 1, 1, 0], { classes: 2 }) // = 1 − 2/5 = 0.6
+ * @example iouDistance([0, 1, 1, 2, 2, 0], [0, 1, 2, 2, 0, 0], { classes: 3 }) // = 1 − (1/2 + 1/3)/2
+ */
+export function iouDistance(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  options: IouDistanceOptions,
+): number {
+  checkArrayLike('a', a);
+  checkArrayLike('b', b);
+  if (a.length !== b.length) {
+    throw new RangeError(`b: length ${b.length} differs from the length of a (${a.length})`);
+  }
+  if (a.length === 0) throw new RangeError('a: empty map (0 pixels)');
+  const opts = { pixels: a.length, classes: options.classes, convention: options.convention };
+  const ba = labelMapBitsets('a', a, opts);
+  const bb = labelMapBitsets('b', b, opts);
+  return bitsetIouDistance(ba, 0, bb, 0);
+}
+
+/** Options of the set-wise distances: the IoU options plus the map size. */
+export interface IouSetOptions extends IouDistanceOptions {
+  /** S, pixels per map; each set is a flat K·S array. */
+  pixels: number;
+}
+
+/**
+ * The Ka × Kb matrix of distances d(a_i, b_j) between two sets of maps.
+ * @param a - Ka·S labels, map i at i·S
+ * @param b - Kb·S labels, map j at j·S
+ * @returns Float64Array of length Ka·Kb, row-major: entry i·Kb + j = d(a_i, b_j)
+ * @throws as `iouDistance`, and RangeError when a length is 0 or not a multiple of `pixels`
+ * @example pairwiseIouDistances([1, 0, 1, 1], [0, 0], { pixels: 2, classes: 2 }) // [1, 1]
+ */
+export function pairwiseIouDistances(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  options: IouSetOptions,
+): Float64Array {
+  const ba = labelMapBitsets('a', a, options);
+  const bb = labelMapBitsets('b', b, options);
+  const Ka = ba.count;
+  const Kb = bb.count;
+  const out = new Float64Array(Ka * Kb);
+  for (let i = 0; i < Ka; i++) {
+    for (let j = 0; j < Kb; j++) out[i * Kb + j] = bitsetIouDistance(ba, i, bb, j);
+  }
+  return out;
+}
