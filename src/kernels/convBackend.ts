@@ -1,0 +1,160 @@
+/**
+ * Choice of convolution implementation: the float64 TypeScript reference (src/nn/conv2d.ts) or
+ * the gpu.js kernels (float32) in gpu.js's JS CPU mode or its 'gpu' mode (GL where available,
+ * else WebAssembly). Every backend has the reference's contract; `name` and `gpuMode` say what ran.
+ */
+import { conv2d, conv2dVjp } from '../nn/conv2d.js';
+import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
+import type { FeatureMap } from '../nn/featureMap.js';
+import { createGpujsConv } from './gpujsConv.js';
+import type { GpujsConv } from './gpujsConv.js';
+
+/** A concrete backend. */
+export type ConvBackendName = 'reference' | 'gpujs-cpu' | 'gpujs';
+/** What a caller may ask for; 'auto' = 'gpujs' when its kernels run and pass a self-check, else 'reference'. */
+export type ConvBackendChoice = 'auto' | ConvBackendName;
+
+/** A convolution implementation with the contract of `conv2d` / `conv2dVjp`. */
+export interface ConvBackend {
+  readonly name: ConvBackendName;
+  /** The gpu.js backend that actually runs ('webasm', 'headlessgl', 'cpu', …); null for 'reference'. */
+  readonly gpuMode: string | null;
+  /** One line saying what was asked for, what was chosen and why (for the run's log). */
+  readonly selection: string;
+  conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
+  conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  /** Releases compiled kernels (a no-op for 'reference'); the backend must not be used afterwards. */
+  dispose(): void;
+}
+
+/** The float64 reference as a backend. */
+export function referenceConvBackend(selection = 'reference: requested'): ConvBackend {
+  return { name: 'reference', gpuMode: null, selection, conv2d, conv2dVjp, dispose: () => {} };
+}
+
+function fromGpujs(name: 'gpujs-cpu' | 'gpujs', g: GpujsConv, selection: string): ConvBackend {
+  return {
+    name,
+    get gpuMode() {
+      return g.mode;
+    },
+    selection,
+    conv2d: (x, w, b) => g.conv2d(x, w, b),
+    conv2dVjp: (x, w, dOut) => g.conv2dVjp(x, w, dOut),
+    dispose: () => g.dispose(),
+  };
+}
+
+/**
+ * Largest violation of |got − want| ≤ 1e-4·|want| + 1e-5·scale (scale = Σ|terms| of that entry,
+ * from the reference on absolute values) as a ratio; ≤ 1 passes. float32 has ε ≈ 1.2e-7 per
+ * operation, so 1e-5·Σ|terms| leaves room for ~100 accumulated roundings.
+ */
+function worstRatio(got: Float64Array, want: Float64Array, scale: Float64Array): number {
+  if (got.length !== want.length) return Infinity;
+  let worst = 0;
+  for (let j = 0; j < got.length; j++) {
+    const err = Math.abs(got[j] - want[j]);
+    if (!(err === err)) return Infinity;
+    worst = Math.max(worst, err / (1e-4 * Math.abs(want[j]) + 1e-5 * scale[j] + 1e-30));
+  }
+  return worst;
+}
+
+const abs = (a: Float64Array): Float64Array => a.map(Math.abs);
+
+/**
+ * Runs forward and both VJPs on a small fixed problem (2→3 channels, 5×6, 3×3) and compares them
+ * with the float64 reference.
+ * @returns null when all pass, else a sentence saying what failed
+ */
+export function selfCheckConvBackend(backend: ConvBackend): string | null {
+  const I = 2;
+  const O = 3;
+  const H = 5;
+  const W = 6;
+  const k = 3;
+  // Deterministic, irregular values (no randomness needed).
+  const fill = (n: number, phase: number) =>
+    Float64Array.from({ length: n }, (_, j) => Math.sin(1.7 * j + phase));
+  const x: FeatureMap = { data: fill(I * H * W, 0.3), channels: I, height: H, width: W };
+  const w: ConvWeight = {
+    data: fill(O * I * k * k, 1.1),
+    outChannels: O,
+    inChannels: I,
+    kernelSize: k,
+  };
+  const b = fill(O, 2.3);
+  const g: FeatureMap = { data: fill(O * H * W, 0.7), channels: O, height: H, width: W };
+  const xa = { ...x, data: abs(x.data) };
+  const wa = { ...w, data: abs(w.data) };
+  const ga = { ...g, data: abs(g.data) };
+  try {
+    const y = backend.conv2d(x, w, b);
+    const yRatio = worstRatio(y.data, conv2d(x, w, b).data, conv2d(xa, wa, abs(b)).data);
+    const grads = backend.conv2dVjp(x, w, g);
+    const want = conv2dVjp(x, w, g);
+    const scale = conv2dVjp(xa, wa, ga);
+    const dxRatio = worstRatio(grads.dx.data, want.dx.data, scale.dx.data);
+    const dwRatio = worstRatio(grads.dw, want.dw, scale.dw);
+    const dbRatio = worstRatio(grads.db, want.db, scale.db);
+    const failed = [
+      ['forward', yRatio],
+      ['input VJP', dxRatio],
+      ['weight VJP', dwRatio],
+      ['bias VJP', dbRatio],
+    ].filter(([, r]) => !((r as number) <= 1));
+    if (failed.length === 0) return null;
+    return `self-check failed (${failed.map(([n, r]) => `${n} error ${(r as number).toPrecision(3)}× tolerance`).join(', ')})`;
+  } catch (e) {
+    return `self-check threw: ${(e as Error).message}`;
+  }
+}
+
+/**
+ * A convolution backend.
+ * - 'reference': float64 TypeScript.
+ * - 'gpujs-cpu': gpu.js kernels on gpu.js's JS CPU backend (float32).
+ * - 'gpujs': gpu.js kernels in gpu.js's 'gpu' mode, which runs on GL when a context exists and
+ *   otherwise on WebAssembly (or its CPU backend); `gpuMode` says which.
+ * - 'auto' (default): 'gpujs' if it constructs and passes `selfCheckConvBackend`, else 'reference';
+ *   `selection` says which and why.
+ * @throws Error when an explicit gpu.js choice cannot be constructed
+ * @throws RangeError on an unknown choice
+ * @example createConvBackend('auto').selection // e.g. "auto: gpujs (gpu.js mode webasm) passed the self-check"
+ */
+export function createConvBackend(choice: ConvBackendChoice = 'auto'): ConvBackend {
+  switch (choice) {
+    case 'reference':
+      return referenceConvBackend();
+    case 'gpujs-cpu': {
+      const g = createGpujsConv('cpu');
+      return fromGpujs('gpujs-cpu', g, `gpujs-cpu: requested (gpu.js mode ${g.mode})`);
+    }
+    case 'gpujs': {
+      const g = createGpujsConv('gpu');
+      return fromGpujs('gpujs', g, `gpujs: requested (gpu.js mode ${g.mode})`);
+    }
+    case 'auto': {
+      let g: GpujsConv;
+      try {
+        g = createGpujsConv('gpu');
+      } catch (e) {
+        return referenceConvBackend(
+          `auto: reference (gpu.js could not start: ${(e as Error).message})`,
+        );
+      }
+      const candidate = fromGpujs('gpujs', g, '');
+      const problem = selfCheckConvBackend(candidate);
+      if (problem !== null) {
+        candidate.dispose();
+        return referenceConvBackend(`auto: reference (gpujs in gpu.js mode ${g.mode}: ${problem})`);
+      }
+      return fromGpujs('gpujs', g, `auto: gpujs (gpu.js mode ${g.mode}) passed the self-check`);
+    }
+    default:
+      throw new RangeError(
+        `choice: must be 'auto', 'reference', 'gpujs-cpu' or 'gpujs', got ${JSON.stringify(choice)}`,
+      );
+  }
+}

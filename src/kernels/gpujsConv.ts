@@ -1,0 +1,263 @@
+/**
+ * gpu.js kernels for the convolution's hot loops: forward, input-VJP and weight-VJP (the bias
+ * gradient, a plain sum, stays on the CPU). The only module besides `convBackend.ts` that knows
+ * gpu.js exists. Kernels compute in float32: inputs are converted to Float32Array at the boundary
+ * and results back to Float64Array. One compiled kernel is cached per (kind, shape).
+ *
+ * Each kernel is the float64 reference's formula (src/nn/conv2d.ts), written gather-style: one
+ * output cell per thread, zero padding by bounds tests.
+ */
+import { GPU } from 'gpu.js';
+import type { IKernelRunShortcut } from 'gpu.js';
+import { assertConvShapes } from '../nn/conv2d.js';
+import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
+import { assertFeatureMap } from '../nn/featureMap.js';
+import type { FeatureMap } from '../nn/featureMap.js';
+
+/** What gpu.js is asked for: 'gpu' (its best backend: GL, else WebAssembly, else JS) or 'cpu' (its JS backend). */
+export type GpujsRequest = 'gpu' | 'cpu';
+
+/** Shape constants baked into a compiled kernel. */
+interface ConvConstants {
+  [key: string]: number;
+  /** input channels */
+  I: number;
+  /** output channels */
+  O: number;
+  H: number;
+  W: number;
+  /** kernel side */
+  k: number;
+  /** padding (k − 1)/2 */
+  p: number;
+}
+
+interface KernelThis {
+  thread: { x: number; y: number; z: number };
+  constants: ConvConstants;
+}
+
+/** y(o, r, c) = b(o) + Σ w(o, i, ky, kx) x(i, r + ky − p, c + kx − p); output [W, H, O] (x fastest). */
+function convForwardKernel(this: KernelThis, x: number[], w: number[], b: number[]): number {
+  const o = this.thread.z;
+  const r = this.thread.y;
+  const c = this.thread.x;
+  let s = b[o];
+  for (let i = 0; i < this.constants.I; i++) {
+    for (let ky = 0; ky < this.constants.k; ky++) {
+      const rr = r + ky - this.constants.p;
+      if (rr >= 0 && rr < this.constants.H) {
+        for (let kx = 0; kx < this.constants.k; kx++) {
+          const cc = c + kx - this.constants.p;
+          if (cc >= 0 && cc < this.constants.W) {
+            s +=
+              w[((o * this.constants.I + i) * this.constants.k + ky) * this.constants.k + kx] *
+              x[(i * this.constants.H + rr) * this.constants.W + cc];
+          }
+        }
+      }
+    }
+  }
+  return s;
+}
+
+/** dx(i, r, c) = Σ w(o, i, ky, kx) g(o, r − ky + p, c − kx + p); output [W, H, I]. */
+function convInputVjpKernel(this: KernelThis, g: number[], w: number[]): number {
+  const i = this.thread.z;
+  const r = this.thread.y;
+  const c = this.thread.x;
+  let s = 0;
+  for (let o = 0; o < this.constants.O; o++) {
+    for (let ky = 0; ky < this.constants.k; ky++) {
+      const ro = r - ky + this.constants.p;
+      if (ro >= 0 && ro < this.constants.H) {
+        for (let kx = 0; kx < this.constants.k; kx++) {
+          const co = c - kx + this.constants.p;
+          if (co >= 0 && co < this.constants.W) {
+            s +=
+              w[((o * this.constants.I + i) * this.constants.k + ky) * this.constants.k + kx] *
+              g[(o * this.constants.H + ro) * this.constants.W + co];
+          }
+        }
+      }
+    }
+  }
+  return s;
+}
+
+/** dw(o, i, ky, kx) = Σ_{r,c} g(o, r, c) x(i, r + ky − p, c + kx − p); output [k², I, O], thread.x = ky·k + kx. */
+function convWeightVjpKernel(this: KernelThis, x: number[], g: number[]): number {
+  const o = this.thread.z;
+  const i = this.thread.y;
+  const ky = Math.floor(this.thread.x / this.constants.k);
+  const kx = this.thread.x - ky * this.constants.k;
+  let s = 0;
+  for (let r = 0; r < this.constants.H; r++) {
+    const rr = r + ky - this.constants.p;
+    if (rr >= 0 && rr < this.constants.H) {
+      for (let c = 0; c < this.constants.W; c++) {
+        const cc = c + kx - this.constants.p;
+        if (cc >= 0 && cc < this.constants.W) {
+          s +=
+            g[(o * this.constants.H + r) * this.constants.W + c] *
+            x[(i * this.constants.H + rr) * this.constants.W + cc];
+        }
+      }
+    }
+  }
+  return s;
+}
+
+type KernelKind = 'forward' | 'inputVjp' | 'weightVjp';
+
+const kernelSources = {
+  forward: convForwardKernel,
+  inputVjp: convInputVjpKernel,
+  weightVjp: convWeightVjpKernel,
+} as const;
+
+/** Flattens a gpu.js 3-D result (nested [z][y] arrays of Float32Array rows) into a new Float64Array. */
+function flatten3d(result: unknown, nz: number, ny: number, nx: number): Float64Array {
+  const out = new Float64Array(nz * ny * nx);
+  const planes = result as Float32Array[][];
+  let j = 0;
+  for (let z = 0; z < nz; z++) {
+    const plane = planes[z];
+    for (let y = 0; y < ny; y++) {
+      out.set(plane[y], j);
+      j += nx;
+    }
+  }
+  return out;
+}
+
+/** The convolution on gpu.js kernels, with the same contract as `conv2d` / `conv2dVjp`. */
+export interface GpujsConv {
+  /** What was requested of gpu.js. */
+  readonly requested: GpujsRequest;
+  /**
+   * The gpu.js backend that actually runs the kernels: 'headlessgl', 'webgl2', 'webgl', 'webasm'
+   * or 'cpu' (read from gpu.js, not assumed; a kernel gpu.js degraded adds "(fallback: …)").
+   */
+  readonly mode: string;
+  conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
+  conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  /** Destroys every compiled kernel and the gpu.js instance. */
+  dispose(): void;
+}
+
+interface KernelInfo {
+  kernel: { constructor: { mode?: string }; fallbackReason?: string | null };
+}
+
+/**
+ * Creates a gpu.js instance and a per-shape kernel cache.
+ * @param requested - 'gpu' (gpu.js picks its best backend) or 'cpu' (gpu.js's JS backend)
+ * @throws Error when gpu.js cannot construct the requested mode
+ */
+export function createGpujsConv(requested: GpujsRequest): GpujsConv {
+  const gpu = new GPU({ mode: requested });
+  const baseMode = gpu.Kernel.mode as string;
+  const cache = new Map<string, IKernelRunShortcut>();
+  let disposed = false;
+
+  function kernelFor(kind: KernelKind, c: ConvConstants): IKernelRunShortcut {
+    const key = `${kind}:${c.I}:${c.O}:${c.H}:${c.W}:${c.k}`;
+    let kernel = cache.get(key);
+    if (kernel === undefined) {
+      const output =
+        kind === 'forward'
+          ? [c.W, c.H, c.O]
+          : kind === 'inputVjp'
+            ? [c.W, c.H, c.I]
+            : [c.k * c.k, c.I, c.O];
+      kernel = gpu
+        .createKernel(kernelSources[kind] as never, {
+          output,
+          constants: c,
+          precision: 'single',
+          tactic: 'precision',
+        })
+        .setLoopMaxIterations(Math.max(c.I, c.O, c.H, c.W, c.k));
+      cache.set(key, kernel);
+    }
+    return kernel;
+  }
+
+  function constantsOf(x: FeatureMap, w: ConvWeight): ConvConstants {
+    return {
+      I: w.inChannels,
+      O: w.outChannels,
+      H: x.height,
+      W: x.width,
+      k: w.kernelSize,
+      p: (w.kernelSize - 1) >> 1,
+    };
+  }
+
+  function assertAlive(): void {
+    if (disposed) throw new Error('backend: this gpu.js convolution backend was disposed');
+  }
+
+  return {
+    requested,
+    get mode(): string {
+      const fallbacks = new Set<string>();
+      for (const k of cache.values()) {
+        const inner = (k as unknown as KernelInfo).kernel;
+        const m = inner?.constructor?.mode;
+        if (m && m !== baseMode)
+          fallbacks.add(`${m}${inner.fallbackReason ? `: ${inner.fallbackReason}` : ''}`);
+      }
+      return fallbacks.size === 0
+        ? baseMode
+        : `${baseMode} (fallback: ${[...fallbacks].join('; ')})`;
+    },
+    conv2d(x, w, b) {
+      assertAlive();
+      assertConvShapes(x, w, b);
+      const c = constantsOf(x, w);
+      const result = kernelFor('forward', c)(
+        Float32Array.from(x.data) as never,
+        Float32Array.from(w.data) as never,
+        Float32Array.from(b) as never,
+      );
+      return { data: flatten3d(result, c.O, c.H, c.W), channels: c.O, height: c.H, width: c.W };
+    },
+    conv2dVjp(x, w, dOut) {
+      assertAlive();
+      assertConvShapes(x, w);
+      assertFeatureMap('dOut', dOut);
+      const c = constantsOf(x, w);
+      if (dOut.channels !== c.O || dOut.height !== c.H || dOut.width !== c.W) {
+        throw new RangeError(
+          `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match the output ${c.O}×${c.H}×${c.W}`,
+        );
+      }
+      const x32 = Float32Array.from(x.data);
+      const w32 = Float32Array.from(w.data);
+      const g32 = Float32Array.from(dOut.data);
+      const dxRaw = kernelFor('inputVjp', c)(g32 as never, w32 as never);
+      const dx = flatten3d(dxRaw, c.I, c.H, c.W);
+      const dwRaw = kernelFor('weightVjp', c)(x32 as never, g32 as never);
+      const dw = flatten3d(dwRaw, c.O, c.I, c.k * c.k);
+      // The bias gradient is a plain sum; it stays on the CPU in float64.
+      const HW = c.H * c.W;
+      const db = new Float64Array(c.O);
+      const gd = dOut.data;
+      for (let o = 0; o < c.O; o++) {
+        let s = 0;
+        for (let j = o * HW; j < (o + 1) * HW; j++) s += gd[j];
+        db[o] = s;
+      }
+      return { dx: { data: dx, channels: c.I, height: c.H, width: c.W }, dw, db };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const k of cache.values()) k.destroy();
+      cache.clear();
+      gpu.destroy();
+    },
+  };
+}

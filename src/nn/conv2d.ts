@@ -1,0 +1,207 @@
+/**
+ * 2-D convolution (cross-correlation, as in PyTorch's `Conv2d`), stride 1, odd kernel size k,
+ * zero "same" padding p = (k − 1)/2, and its vector-Jacobian product. Float64 reference.
+ */
+import { assertFeatureMap, createFeatureMap } from './featureMap.js';
+import type { FeatureMap } from './featureMap.js';
+
+/**
+ * Convolution weights, layout [out][in][ky][kx] (PyTorch's `Conv2d.weight` order):
+ * w(o, i, ky, kx) lives at `data[((o * inChannels + i) * kernelSize + ky) * kernelSize + kx]`.
+ * The bias is a separate Float64Array of length outChannels.
+ */
+export interface ConvWeight {
+  /** outChannels · inChannels · kernelSize² values */
+  readonly data: Float64Array;
+  readonly outChannels: number;
+  readonly inChannels: number;
+  /** odd kernel side k */
+  readonly kernelSize: number;
+}
+
+/** Gradients of a convolution: one per input, same shapes and layouts as the inputs. */
+export interface Conv2dGrads {
+  /** ∂L/∂x, shape of x */
+  dx: FeatureMap;
+  /** ∂L/∂w, layout of `ConvWeight.data` */
+  dw: Float64Array;
+  /** ∂L/∂b, length outChannels */
+  db: Float64Array;
+}
+
+/**
+ * A convolution weight wrapping `data` (not copied).
+ * @throws RangeError when a size is not a positive integer, k is even, or `data` has the wrong length
+ */
+export function createConvWeight(
+  outChannels: number,
+  inChannels: number,
+  kernelSize: number,
+  data?: Float64Array,
+): ConvWeight {
+  const w = {
+    data: data ?? new Float64Array(outChannels * inChannels * kernelSize * kernelSize),
+    outChannels,
+    inChannels,
+    kernelSize,
+  };
+  assertConvWeight('weight', w);
+  return w;
+}
+
+/**
+ * Checks a convolution weight.
+ * @throws RangeError naming `name` when sizes are invalid or the data length disagrees
+ */
+export function assertConvWeight(name: string, w: ConvWeight): void {
+  if (w === null || typeof w !== 'object' || !(w.data instanceof Float64Array)) {
+    throw new TypeError(
+      `${name}: must be { data: Float64Array, outChannels, inChannels, kernelSize }`,
+    );
+  }
+  const { outChannels: o, inChannels: i, kernelSize: k } = w;
+  if (![o, i, k].every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new RangeError(`${name}: sizes must be positive integers, got ${o}×${i}×${k}×${k}`);
+  }
+  if (k % 2 !== 1)
+    throw new RangeError(`${name}: kernelSize must be odd for 'same' padding, got ${k}`);
+  if (w.data.length !== o * i * k * k) {
+    throw new RangeError(
+      `${name}: data length ${w.data.length} does not match ${o}×${i}×${k}×${k} = ${o * i * k * k}`,
+    );
+  }
+}
+
+/**
+ * Checks that x, w and b fit together for `conv2d`.
+ * @throws RangeError naming the offending argument
+ */
+export function assertConvShapes(x: FeatureMap, w: ConvWeight, b?: Float64Array): void {
+  assertFeatureMap('x', x);
+  assertConvWeight('w', w);
+  if (x.channels !== w.inChannels) {
+    throw new RangeError(
+      `x: has ${x.channels} channels but w expects inChannels = ${w.inChannels}`,
+    );
+  }
+  if (b !== undefined && (!(b instanceof Float64Array) || b.length !== w.outChannels)) {
+    throw new RangeError(
+      `b: must be a Float64Array of length outChannels = ${w.outChannels}, got length ${b?.length}`,
+    );
+  }
+}
+
+/**
+ * y = conv(x; w) + b, stride 1, zero "same" padding p = (k − 1)/2:
+ *   y(o, r, c) = b(o) + Σ_{i, ky, kx} w(o, i, ky, kx) · x(i, r + ky − p, c + kx − p)
+ * with x = 0 outside the image. Cost O(outC · inC · k² · H · W).
+ * @param x - input (inC, H, W)
+ * @param w - weights (outC, inC, k, k)
+ * @param b - bias, length outC
+ * @returns a new feature map (outC, H, W)
+ * @throws RangeError when the shapes disagree or k is even
+ * @example conv2d(createFeatureMap(1, 1, 1, Float64Array.of(2)), createConvWeight(1, 1, 1, Float64Array.of(3)), Float64Array.of(1)).data // [7]
+ */
+export function conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap {
+  assertConvShapes(x, w, b);
+  const { height: H, width: W } = x;
+  const { outChannels: O, inChannels: I, kernelSize: k } = w;
+  const p = (k - 1) >> 1;
+  const HW = H * W;
+  const xd = x.data;
+  const wd = w.data;
+  const out = new Float64Array(O * HW);
+  for (let o = 0; o < O; o++) {
+    const oBase = o * HW;
+    out.fill(b[o], oBase, oBase + HW);
+    for (let i = 0; i < I; i++) {
+      const iBase = i * HW;
+      for (let ky = 0; ky < k; ky++) {
+        const dy = ky - p;
+        const y0 = dy < 0 ? -dy : 0;
+        const y1 = dy > 0 ? H - dy : H;
+        for (let kx = 0; kx < k; kx++) {
+          const dx = kx - p;
+          const x0 = dx < 0 ? -dx : 0;
+          const x1 = dx > 0 ? W - dx : W;
+          const wv = wd[((o * I + i) * k + ky) * k + kx];
+          if (wv === 0) continue;
+          // Shift-and-accumulate: out(o, r, c) += wv · x(i, r + dy, c + dx) over the valid rectangle.
+          for (let r = y0; r < y1; r++) {
+            const outRow = oBase + r * W;
+            const inRow = iBase + (r + dy) * W + dx;
+            for (let c = x0; c < x1; c++) out[outRow + c] += wv * xd[inRow + c];
+          }
+        }
+      }
+    }
+  }
+  return { data: out, channels: O, height: H, width: W };
+}
+
+/**
+ * Vector-Jacobian product of `conv2d` at x with cotangent dOut = ∂L/∂y:
+ *   dx(i, r, c)      = Σ_{o, ky, kx} w(o, i, ky, kx) · dOut(o, r − ky + p, c − kx + p)   (transposed conv)
+ *   dw(o, i, ky, kx) = Σ_{r, c} dOut(o, r, c) · x(i, r + ky − p, c + kx − p)           (correlation)
+ *   db(o)            = Σ_{r, c} dOut(o, r, c)
+ * so that ⟨conv2d(x, w, b) − b, u⟩ = ⟨x, dx(u)⟩ = ⟨w, dw(u)⟩ (the adjoint identity; conv is
+ * bilinear in (x, w)). The bias itself is not needed.
+ * @param x - the forward input (inC, H, W)
+ * @param w - the forward weights
+ * @param dOut - cotangent (outC, H, W)
+ * @returns new arrays { dx (inC, H, W), dw (outC·inC·k²), db (outC) }
+ * @throws RangeError when the shapes disagree
+ */
+export function conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads {
+  assertConvShapes(x, w);
+  assertFeatureMap('dOut', dOut);
+  const { height: H, width: W } = x;
+  const { outChannels: O, inChannels: I, kernelSize: k } = w;
+  if (dOut.channels !== O || dOut.height !== H || dOut.width !== W) {
+    throw new RangeError(
+      `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match the output ${O}×${H}×${W}`,
+    );
+  }
+  const p = (k - 1) >> 1;
+  const HW = H * W;
+  const xd = x.data;
+  const wd = w.data;
+  const gd = dOut.data;
+  const dx = new Float64Array(I * HW);
+  const dw = new Float64Array(O * I * k * k);
+  const db = new Float64Array(O);
+  for (let o = 0; o < O; o++) {
+    const oBase = o * HW;
+    let s = 0;
+    for (let j = oBase; j < oBase + HW; j++) s += gd[j];
+    db[o] = s;
+    for (let i = 0; i < I; i++) {
+      const iBase = i * HW;
+      for (let ky = 0; ky < k; ky++) {
+        const dy = ky - p;
+        const y0 = dy < 0 ? -dy : 0;
+        const y1 = dy > 0 ? H - dy : H;
+        for (let kx = 0; kx < k; kx++) {
+          const dxo = kx - p;
+          const x0 = dxo < 0 ? -dxo : 0;
+          const x1 = dxo > 0 ? W - dxo : W;
+          const wIdx = ((o * I + i) * k + ky) * k + kx;
+          const wv = wd[wIdx];
+          let acc = 0;
+          // The forward pairs (out(o, r, c), in(i, r + dy, c + dxo)); both gradients walk the same pairs.
+          for (let r = y0; r < y1; r++) {
+            const outRow = oBase + r * W;
+            const inRow = iBase + (r + dy) * W + dxo;
+            for (let c = x0; c < x1; c++) {
+              const g = gd[outRow + c];
+              acc += g * xd[inRow + c];
+              dx[inRow + c] += wv * g;
+            }
+          }
+          dw[wIdx] = acc;
+        }
+      }
+    }
+  }
+  return { dx: createFeatureMap(I, H, W, dx), dw, db };
+}

@@ -1,0 +1,41 @@
+/** Rectified linear unit, elementwise, and its VJP. */
+import { assertFeatureMap } from './featureMap.js';
+import type { FeatureMap } from './featureMap.js';
+
+/**
+ * y = max(x, 0) elementwise (NaN stays NaN).
+ * @returns a new feature map of the shape of x
+ * @example relu(createFeatureMap(1, 1, 2, Float64Array.of(-1, 2))).data // [0, 2]
+ */
+export function relu(x: FeatureMap): FeatureMap {
+  assertFeatureMap('x', x);
+  const xd = x.data;
+  const out = new Float64Array(xd.length);
+  for (let j = 0; j < xd.length; j++) {
+    const v = xd[j];
+    out[j] = v > 0 ? v : v === v ? 0 : v;
+  }
+  return { data: out, channels: x.channels, height: x.height, width: x.width };
+}
+
+/**
+ * VJP of `relu` at x: dx = dOut · 1[x > 0] (the subgradient 0 is taken at x = 0).
+ * @param x - the forward input
+ * @param dOut - cotangent, shape of x
+ * @returns dx, a new feature map of the shape of x
+ * @throws RangeError when the shapes disagree
+ */
+export function reluVjp(x: FeatureMap, dOut: FeatureMap): FeatureMap {
+  assertFeatureMap('x', x);
+  assertFeatureMap('dOut', dOut);
+  if (dOut.channels !== x.channels || dOut.height !== x.height || dOut.width !== x.width) {
+    throw new RangeError(
+      `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match x ${x.channels}×${x.height}×${x.width}`,
+    );
+  }
+  const xd = x.data;
+  const gd = dOut.data;
+  const dx = new Float64Array(xd.length);
+  for (let j = 0; j < xd.length; j++) dx[j] = xd[j] > 0 ? gd[j] : 0;
+  return { data: dx, channels: x.channels, height: x.height, width: x.width };
+}
