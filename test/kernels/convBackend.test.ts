@@ -1,0 +1,74 @@
+import { describe, it, expect } from 'vitest';
+import {
+  createConvBackend,
+  referenceConvBackend,
+  selfCheckConvBackend,
+} from '../../src/kernels/convBackend.js';
+import type { ConvBackend } from '../../src/kernels/convBackend.js';
+import { conv2d } from '../../src/nn/conv2d.js';
+import { randomMap, randomWeight } from '../nn/helpers.js';
+
+describe('createConvBackend', () => {
+  it("'reference' is the float64 code itself (bit-identical)", () => {
+    const be = createConvBackend('reference');
+    const x = randomMap('r', 2, 4, 5);
+    const w = randomWeight('r', 3, 2, 3);
+    const b = Float64Array.of(0.1, -0.2, 0.3);
+    expect(be.name).toBe('reference');
+    expect(be.gpuMode).toBeNull();
+    expect(Array.from(be.conv2d(x, w, b).data)).toEqual(Array.from(conv2d(x, w, b).data));
+  });
+
+  it("'auto' picks gpujs when it passes the self-check, else reference, and says which", () => {
+    const be = createConvBackend('auto');
+    try {
+      expect(be.selection).toMatch(
+        /^auto: (gpujs \(gpu\.js mode \S+\) passed the self-check|reference \()/,
+      );
+      if (be.name === 'gpujs') expect(be.gpuMode).toMatch(/^(headlessgl|webgl2?|webasm|cpu)/);
+      else expect(be.gpuMode).toBeNull();
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it("'gpujs-cpu' runs gpu.js's cpu backend and passes the self-check", () => {
+    const be = createConvBackend('gpujs-cpu');
+    try {
+      expect(be.name).toBe('gpujs-cpu');
+      expect(be.gpuMode).toBe('cpu');
+      expect(selfCheckConvBackend(be)).toBeNull();
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it('rejects an unknown choice by name', () => {
+    expect(() => createConvBackend('webgpu' as never)).toThrow(/^choice: /);
+  });
+});
+
+describe('selfCheckConvBackend', () => {
+  it('reports a backend whose weight gradient is off by 1e-3 relative', () => {
+    const ref = referenceConvBackend();
+    const broken: ConvBackend = {
+      ...ref,
+      conv2dVjp: (x, w, g) => {
+        const r = ref.conv2dVjp(x, w, g);
+        return { ...r, dw: r.dw.map((v) => v * 1.001) };
+      },
+    };
+    expect(selfCheckConvBackend(ref)).toBeNull();
+    expect(selfCheckConvBackend(broken)).toMatch(/^self-check failed \(weight VJP error/);
+  });
+
+  it('reports a backend that throws', () => {
+    const throwing: ConvBackend = {
+      ...referenceConvBackend(),
+      conv2d: () => {
+        throw new Error('no context');
+      },
+    };
+    expect(selfCheckConvBackend(throwing)).toBe('self-check threw: no context');
+  });
+});
