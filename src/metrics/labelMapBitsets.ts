@@ -14,7 +14,6 @@ import {
   checkClasses,
   checkConvention,
   checkPixels,
-  isLabel,
   labelError,
   mapCount,
 } from './labelMapChecks.js';
@@ -73,18 +72,43 @@ export function labelMapBitsets(
   const sizes = new Int32Array(K * Q);
   const first = new Int32Array(K * Q).fill(W);
   const end = new Int32Array(K * Q);
+  // Per map, 32 pixels at a time: OR the bits into one local word per channel, then flush.
+  const acc = new Int32Array(Q);
   for (let k = 0; k < K; k++) {
     const base = k * S;
-    for (let s = 0; s < S; s++) {
-      const v = maps[base + s];
-      if (!isLabel(v, C)) throw labelError(name, v, base + s, C);
-      if (v === 0) continue;
-      const kq = k * Q + (perClass ? v - 1 : 0);
-      const w = s >>> 5;
-      bits[kq * W + w] |= 1 << (s & 31);
-      sizes[kq]++;
-      if (w < first[kq]) first[kq] = w;
-      end[kq] = w + 1;
+    for (let w = 0; w < W; w++) {
+      const s0 = w << 5;
+      const s1 = Math.min(s0 + 32, S);
+      let any = 0;
+      if (Q === 1) {
+        // One channel (binary, or 'lidc'): branch-free, bit = 1 iff v > 0.
+        for (let s = s0; s < s1; s++) {
+          const v = maps[base + s];
+          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, base + s, C);
+          any |= (-v >>> 31) << (s - s0);
+        }
+        acc[0] = any;
+      } else {
+        for (let s = s0; s < s1; s++) {
+          const v = maps[base + s];
+          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, base + s, C);
+          if (v !== 0) {
+            acc[v - 1] |= 1 << (s - s0);
+            any = 1;
+          }
+        }
+      }
+      if (any === 0) continue;
+      for (let q = 0; q < Q; q++) {
+        const word = acc[q];
+        if (word === 0) continue;
+        const kq = k * Q + q;
+        bits[kq * W + w] = word;
+        sizes[kq] += popcount32(word);
+        if (w < first[kq]) first[kq] = w;
+        end[kq] = w + 1;
+        acc[q] = 0;
+      }
     }
   }
   return { count: K, channels: Q, words: W, bits, sizes, first, end };
@@ -113,11 +137,14 @@ export function intersectionCount(
   const ob = jb * W;
   let count = 0;
   for (let w = lo; w < hi; w++) {
-    // Popcount of a 32-bit word (Hacker's Delight 5-2).
-    let x = abits[oa + w] & bbits[ob + w];
-    x -= (x >>> 1) & 0x55555555;
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    count += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    count += popcount32(abits[oa + w] & bbits[ob + w]);
   }
   return count;
+}
+
+/** Number of set bits of a 32-bit integer (Hacker's Delight 5-2, SWAR). */
+export function popcount32(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
