@@ -11,7 +11,7 @@ import type { GpujsConv } from './gpujsConv.js';
 
 /** A concrete backend. */
 export type ConvBackendName = 'reference' | 'gpujs-cpu' | 'gpujs';
-/** What a caller may ask for; 'auto' = 'gpujs' when its kernels run and pass a self-check, else 'reference'. */
+/** What a caller may ask for; 'auto' = 'gpujs' when it runs on a GPU and passes a self-check, else 'reference'. */
 export type ConvBackendChoice = 'auto' | ConvBackendName;
 
 /** A convolution implementation with the contract of `conv2d` / `conv2dVjp`. */
@@ -26,6 +26,13 @@ export interface ConvBackend {
   /** Releases compiled kernels (a no-op for 'reference'); the backend must not be used afterwards. */
   dispose(): void;
 }
+
+/**
+ * gpu.js backends that run on a GPU. On gpu.js's CPU-side backends ('webasm', 'cpu') the kernels
+ * are slower than the float64 reference (bench/conv.bench.ts: 1.0–1.4× forward, 1.9–2.5× VJP for
+ * webasm), so 'auto' does not pick them.
+ */
+const GPU_MODES = new Set(['headlessgl', 'webgl', 'webgl2', 'webgpu']);
 
 /** The float64 reference as a backend. */
 export function referenceConvBackend(selection = 'reference: requested'): ConvBackend {
@@ -117,11 +124,12 @@ export function selfCheckConvBackend(backend: ConvBackend): string | null {
  * - 'gpujs-cpu': gpu.js kernels on gpu.js's JS CPU backend (float32).
  * - 'gpujs': gpu.js kernels in gpu.js's 'gpu' mode, which runs on GL when a context exists and
  *   otherwise on WebAssembly (or its CPU backend); `gpuMode` says which.
- * - 'auto' (default): 'gpujs' if it constructs and passes `selfCheckConvBackend`, else 'reference';
- *   `selection` says which and why.
+ * - 'auto' (default): 'gpujs' if gpu.js runs on a GPU (headlessgl, webgl, webgl2, webgpu) and
+ *   passes `selfCheckConvBackend`, else 'reference' (gpu.js's WebAssembly and JS backends are
+ *   slower than the reference); `selection` says which and why.
  * @throws Error when an explicit gpu.js choice cannot be constructed
  * @throws RangeError on an unknown choice
- * @example createConvBackend('auto').selection // e.g. "auto: gpujs (gpu.js mode webasm) passed the self-check"
+ * @example createConvBackend('auto').name // 'reference' in Node without headless-gl (gpu.js would use webasm)
  */
 export function createConvBackend(choice: ConvBackendChoice = 'auto'): ConvBackend {
   switch (choice) {
@@ -144,13 +152,20 @@ export function createConvBackend(choice: ConvBackendChoice = 'auto'): ConvBacke
           `auto: reference (gpu.js could not start: ${(e as Error).message})`,
         );
       }
+      const mode = g.mode;
+      if (!GPU_MODES.has(mode)) {
+        g.dispose();
+        return referenceConvBackend(
+          `auto: reference (gpu.js would run on ${mode}, a CPU backend measured slower than the float64 reference; ask for 'gpujs' to use it anyway)`,
+        );
+      }
       const candidate = fromGpujs('gpujs', g, '');
       const problem = selfCheckConvBackend(candidate);
       if (problem !== null) {
         candidate.dispose();
-        return referenceConvBackend(`auto: reference (gpujs in gpu.js mode ${g.mode}: ${problem})`);
+        return referenceConvBackend(`auto: reference (gpujs in gpu.js mode ${mode}: ${problem})`);
       }
-      return fromGpujs('gpujs', g, `auto: gpujs (gpu.js mode ${g.mode}) passed the self-check`);
+      return fromGpujs('gpujs', g, `auto: gpujs (gpu.js mode ${mode}) passed the self-check`);
     }
     default:
       throw new RangeError(

@@ -19,14 +19,29 @@ describe('createConvBackend', () => {
     expect(Array.from(be.conv2d(x, w, b).data)).toEqual(Array.from(conv2d(x, w, b).data));
   });
 
-  it("'auto' picks gpujs when it passes the self-check, else reference, and says which", () => {
+  it("'auto' picks gpujs only on a GPU backend that passes the self-check, else reference, and says which", () => {
     const be = createConvBackend('auto');
     try {
-      expect(be.selection).toMatch(
-        /^auto: (gpujs \(gpu\.js mode \S+\) passed the self-check|reference \()/,
-      );
-      if (be.name === 'gpujs') expect(be.gpuMode).toMatch(/^(headlessgl|webgl2?|webasm|cpu)/);
-      else expect(be.gpuMode).toBeNull();
+      if (be.name === 'gpujs') {
+        expect(be.gpuMode).toMatch(/^(headlessgl|webgl2?|webgpu)$/);
+        expect(be.selection).toMatch(/^auto: gpujs \(gpu\.js mode \S+\) passed the self-check$/);
+      } else {
+        expect(be.name).toBe('reference');
+        expect(be.gpuMode).toBeNull();
+        expect(be.selection).toMatch(/^auto: reference \(/);
+      }
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it("'gpujs' runs in gpu.js's 'gpu' mode, reports the backend used, and passes the self-check", () => {
+    const be = createConvBackend('gpujs');
+    try {
+      expect(be.name).toBe('gpujs');
+      expect(be.gpuMode).toMatch(/^(headlessgl|webgl2?|webgpu|webasm|cpu)/);
+      expect(be.selection).toBe(`gpujs: requested (gpu.js mode ${be.gpuMode})`);
+      expect(selfCheckConvBackend(be)).toBeNull();
     } finally {
       be.dispose();
     }
