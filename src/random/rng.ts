@@ -5,6 +5,7 @@
  * same seed gives the same bits on every machine and Node version.
  */
 import seedrandom from 'seedrandom';
+import { checkInteger } from '../util/validate.js';
 
 /** A seeded source of uniform doubles in [0, 1). Each call to `uniform` advances the state. */
 export interface Rng {
@@ -34,9 +35,7 @@ export function createRng(seed: number | string): Rng {
  * @param seed - the parent seed, or a parent generator (only its seed is used)
  */
 export function splitRng(seed: number | string | Rng, count: number): Rng[] {
-  if (!Number.isInteger(count) || count < 1) {
-    throw new RangeError(`count: must be a positive integer, got ${count}`);
-  }
+  checkInteger('count', count, 1);
   const key = typeof seed === 'object' ? seed.seed : String(seed);
   return Array.from({ length: count }, (_, i) => createRng(`${key}/${i}`));
 }
@@ -46,9 +45,7 @@ export function splitRng(seed: number | string | Rng, count: number): Rng[] {
  * @returns a new Float64Array of length n
  */
 export function standardNormal(rng: Rng, n: number): Float64Array {
-  if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`n: must be a non-negative integer, got ${n}`);
-  }
+  checkInteger('n', n, 0);
   return standardNormalInto(rng, new Float64Array(n));
 }
 
@@ -67,9 +64,7 @@ export function standardNormalInto(rng: Rng, out: Float64Array): Float64Array {
 
 /** A uniform integer in [0, n). */
 export function uniformInt(rng: Rng, n: number): number {
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`n: must be a positive integer, got ${n}`);
-  }
+  checkInteger('n', n, 1);
   return Math.floor(rng.uniform() * n);
 }
 

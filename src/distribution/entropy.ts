@@ -1,0 +1,11 @@
+import { LOG_2PI, logDetCovariance, type LowRankNormal } from './lowRankNormal.js';
+
+/**
+ * Differential entropy of N(loc, P Pᵀ + D), in nats: ½ (N (1 + log 2π) + log det Σ), with
+ * log det Σ from the matrix determinant lemma. Independent of loc.
+ * @example entropy(lowRankNormal({ loc: [0], covFactor: [0], covDiag: [1], rank: 1 })) // ≈ 1.4189
+ * @see spec/lowrank-normal.md#entropy
+ */
+export function entropy(dist: LowRankNormal): number {
+  return 0.5 * (dist.size * (1 + LOG_2PI) + logDetCovariance(dist));
+}

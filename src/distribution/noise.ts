@@ -1,0 +1,82 @@
+/**
+ * The standard normal noises behind reparameterised samples: eps_R ~ N(0, I_R) for the factor
+ * and eps_N ~ N(0, I_N) for the diagonal, one pair per sample.
+ */
+import { standardNormalInto, type Rng } from '../random/rng.js';
+import { checkFinite, checkInteger, checkLength } from '../util/validate.js';
+
+export interface Noise {
+  /** Number of samples M. */
+  readonly count: number;
+  /** M x R row-major: sample m's eps_R at m*R. */
+  readonly epsFactor: Float64Array;
+  /** M x N row-major: sample m's eps_N at m*N. */
+  readonly epsDiag: Float64Array;
+}
+
+export interface DrawNoiseOptions {
+  /** Number of samples M (even when antithetic). */
+  count: number;
+  /** Rank R. */
+  rank: number;
+  /** Event size N. */
+  size: number;
+  /**
+   * Antithetic pairs as the official code draws them: M/2 noises, then the same negated, so
+   * sample m + M/2 uses (−eps_R, −eps_N) of sample m and the pair's mean is exactly loc.
+   */
+  antithetic?: boolean;
+}
+
+/**
+ * Draws the noises for `count` samples from `rng`: first every eps_R (M x R, or M/2 x R), then
+ * every eps_N, each in row-major order. Same generator state, same noises.
+ * @throws RangeError when count, rank or size is not a positive integer, or count is odd with
+ *   antithetic pairs
+ */
+export function drawNoise(rng: Rng, options: DrawNoiseOptions): Noise {
+  const { count, rank, size, antithetic = false } = options;
+  checkInteger('count', count, 1);
+  checkInteger('rank', rank, 1);
+  checkInteger('size', size, 1);
+  if (antithetic && count % 2 !== 0) {
+    throw new RangeError(`count: antithetic pairs need an even sample count, got ${count}`);
+  }
+  const drawn = antithetic ? count / 2 : count;
+  const epsFactor = new Float64Array(count * rank);
+  const epsDiag = new Float64Array(count * size);
+  standardNormalInto(rng, epsFactor.subarray(0, drawn * rank));
+  standardNormalInto(rng, epsDiag.subarray(0, drawn * size));
+  if (antithetic) {
+    for (let i = 0; i < drawn * rank; i++) epsFactor[drawn * rank + i] = -epsFactor[i];
+    for (let i = 0; i < drawn * size; i++) epsDiag[drawn * size + i] = -epsDiag[i];
+  }
+  return { count, epsFactor, epsDiag };
+}
+
+/**
+ * Checks user-supplied noises against a distribution's rank R and size N and returns them as a
+ * Noise. The sample count M is read from epsFactor's length.
+ * @throws RangeError naming epsFactor or epsDiag when lengths disagree or a value is not finite
+ */
+export function checkNoise(
+  epsFactor: ArrayLike<number>,
+  epsDiag: ArrayLike<number>,
+  rank: number,
+  size: number,
+): Noise {
+  if (epsFactor.length === 0 || epsFactor.length % rank !== 0) {
+    throw new RangeError(
+      `epsFactor: length ${epsFactor.length} is not a positive multiple of the rank R = ${rank} (expected M x R)`,
+    );
+  }
+  const count = epsFactor.length / rank;
+  checkLength('epsDiag', epsDiag, count * size, `M x N = ${count} x ${size}`);
+  checkFinite('epsFactor', epsFactor);
+  checkFinite('epsDiag', epsDiag);
+  return {
+    count,
+    epsFactor: epsFactor instanceof Float64Array ? epsFactor : Float64Array.from(epsFactor),
+    epsDiag: epsDiag instanceof Float64Array ? epsDiag : Float64Array.from(epsDiag),
+  };
+}
