@@ -26,7 +26,7 @@ export {
   DENSE_COVARIANCE_MAX_SIZE,
 } from './distribution/marginals.js';
 export { drawNoise, checkNoise } from './distribution/noise.js';
-export type { Noise, DrawNoiseOptions } from './distribution/noise.js';
+export type { Noise, NoiseInput, DrawNoiseOptions } from './distribution/noise.js';
 export { rsample, sample } from './distribution/rsample.js';
 export type { RsampleOptions, SampleOptions } from './distribution/rsample.js';
 export {

@@ -14,6 +14,12 @@ export interface Noise {
   readonly epsDiag: Float64Array;
 }
 
+/** Noises as a caller may pass them (plain arrays or typed arrays), checked on use. */
+export interface NoiseInput {
+  readonly epsFactor: ArrayLike<number>;
+  readonly epsDiag: ArrayLike<number>;
+}
+
 export interface DrawNoiseOptions {
   /** Number of samples M (even when antithetic). */
   count: number;

@@ -1,7 +1,7 @@
 import type { Rng } from '../random/rng.js';
 import { checkFinite, checkLength } from '../util/validate.js';
 import type { LowRankNormal } from './lowRankNormal.js';
-import { checkNoise, drawNoise, type Noise } from './noise.js';
+import { checkNoise, drawNoise, type Noise, type NoiseInput } from './noise.js';
 
 export interface RsampleOptions {
   /**
@@ -28,12 +28,11 @@ export interface RsampleOptions {
  */
 export function rsample(
   dist: LowRankNormal,
-  noise: Pick<Noise, 'epsFactor' | 'epsDiag'>,
+  noise: NoiseInput,
   options: RsampleOptions = {},
 ): Float64Array {
   const { size: n, rank, loc, covFactor: p, covDiag: d } = dist;
-  const { count } = checkNoise(noise.epsFactor, noise.epsDiag, rank, n);
-  const { epsFactor, epsDiag } = noise;
+  const { count, epsFactor, epsDiag } = checkNoise(noise.epsFactor, noise.epsDiag, rank, n);
   const t = options.temperature ?? 1;
   if (!Number.isFinite(t) || t < 0) {
     throw new RangeError(`temperature: must be a finite number ≥ 0, got ${t}`);

@@ -12,7 +12,7 @@
  * @see spec/mc-loss.md for the derivation step by step
  */
 import type { LowRankNormal } from '../distribution/lowRankNormal.js';
-import { checkNoise, drawNoise, type Noise } from '../distribution/noise.js';
+import { checkNoise, drawNoise, type Noise, type NoiseInput } from '../distribution/noise.js';
 import type { Rng } from '../random/rng.js';
 import {
   logSigmoid,
@@ -52,15 +52,12 @@ export interface McLossResult {
 export function mcLoss(
   dist: LowRankNormal,
   labels: ArrayLike<number>,
-  noise: Pick<Noise, 'epsFactor' | 'epsDiag'>,
+  noise: NoiseInput,
   options: PixelLikelihoodOptions,
 ): McLossResult {
   const geometry = pixelGeometry(dist.size, labels, options);
-  const { count } = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
-  const eps = {
-    epsFactor: Float64Array.from(noise.epsFactor),
-    epsDiag: Float64Array.from(noise.epsDiag),
-  };
+  const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
+  const { count } = eps;
   const sqrtD = dist.covDiag.map(Math.sqrt);
   // dl[m*N + n] = ∂ℓ_m/∂eta_n, filled by the forward pass.
   const dl = new Float64Array(count * dist.size);
