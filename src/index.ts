@@ -49,3 +49,50 @@ export type { McLossResult, McLossSampledOptions } from './loss/mcLoss.js';
 export { crossEntropyLoss } from './loss/crossEntropy.js';
 export { logSigmoid, sigmoid } from './loss/pixelLikelihood.js';
 export type { Likelihood, PixelLikelihoodOptions } from './loss/pixelLikelihood.js';
+
+export { logSumExp } from './math/logSumExp.js';
+
+export { iouDistance, pairwiseIouDistances } from './metrics/iouDistance.js';
+export type { IouDistanceOptions, IouSetOptions } from './metrics/iouDistance.js';
+export type { IouConvention, PairEstimator } from './metrics/labelMapChecks.js';
+export { sampleDiversity } from './metrics/sampleDiversity.js';
+export type { PairExpectationOptions } from './metrics/sampleDiversity.js';
+export { generalisedEnergyDistance } from './metrics/generalisedEnergyDistance.js';
+export type { GeneralisedEnergyDistance } from './metrics/generalisedEnergyDistance.js';
+export { dice, diceAgainstAnnotations, meanDice, diceNonEmpty } from './metrics/dice.js';
+export type { DiceOptions } from './metrics/dice.js';
+export { logLikelihoodMetric } from './metrics/logLikelihoodMetric.js';
+export { marginalEntropy, marginalEntropyFromLogits } from './metrics/marginalEntropy.js';
+export type { EntropyOptions } from './metrics/marginalEntropy.js';
+
+export { createFeatureMap } from './nn/featureMap.js';
+export type { FeatureMap } from './nn/featureMap.js';
+export { conv2d, conv2dVjp, createConvWeight } from './nn/conv2d.js';
+export type { ConvWeight, Conv2dGrads } from './nn/conv2d.js';
+export { relu, reluVjp } from './nn/relu.js';
+export { maxPool2, maxPool2Vjp } from './nn/maxPool2.js';
+export { upsample2, upsample2Vjp } from './nn/upsample2.js';
+export { concatChannels, concatChannelsVjp } from './nn/concatChannels.js';
+export { createAdam } from './nn/adam.js';
+export type { Adam, AdamOptions } from './nn/adam.js';
+export { heInitConv } from './nn/init.js';
+export type { ConvLayerParams } from './nn/init.js';
+export { createConvBackend, selfCheckConvBackend } from './kernels/convBackend.js';
+export type { ConvBackend, ConvBackendChoice } from './kernels/convBackend.js';
+
+export { makeSyntheticDataset, DEFAULT_ANNOTATOR_HABITS } from './data/syntheticLesions.js';
+export type {
+  SyntheticDataset,
+  SyntheticDatasetOptions,
+  AnnotatorHabit,
+} from './data/syntheticLesions.js';
+export { splitDataset } from './data/splitDataset.js';
+export { annotationStats } from './data/annotationStats.js';
+
+export { heatmapSpec } from './plot/heatmapSpec.js';
+export { stripsSpec } from './plot/stripsSpec.js';
+export { labelMapGridSpec } from './plot/labelMapGridSpec.js';
+export { logLogSpec, powerLawExponent } from './plot/logLogSpec.js';
+export { vconcatSpec, hconcatSpec } from './plot/concatSpec.js';
+export { renderFigure, specToSvg, svgToPng } from './plot/renderFigure.js';
+export type { VegaLiteSpec } from './plot/spec.js';

@@ -2,7 +2,9 @@
  * The `ssn` command line. Each subcommand lives in its own module and registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerConformance } from './conformance.js';
 import { registerToy } from './toy.js';
+import { registerTrain } from './train.js';
 
 const program = new Command()
   .name('ssn')
@@ -11,6 +13,8 @@ const program = new Command()
   .exitOverride();
 
 registerToy(program);
+registerConformance(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

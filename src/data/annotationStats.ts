@@ -1,24 +1,5 @@
+import { iouDistance } from '../metrics/iouDistance.js';
 import type { SyntheticDataset } from './syntheticLesions.js';
-
-/**
- * 1 − IoU of two binary maps, with d = 0 when both are empty (the SSN/LIDC convention,
- * REFERENCE.md §5) and d = 1 when exactly one is empty.
- * @throws RangeError when the lengths differ
- * @example iouDistance(Int32Array.of(1, 1, 0), Int32Array.of(1, 0, 0)) // 0.5
- */
-export function iouDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length)
-    throw new RangeError(`b: length ${b.length} differs from a's ${a.length}`);
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] !== 0;
-    const y = b[i] !== 0;
-    if (x && y) inter++;
-    if (x || y) union++;
-  }
-  return union === 0 ? 0 : 1 - inter / union;
-}
 
 /** Summary statistics of a data set's annotations (see spec/synthetic-data.md#statistics). */
 export interface AnnotationStats {
@@ -77,7 +58,8 @@ export function annotationStats(dataset: SyntheticDataset): AnnotationStats {
     if (empties === k) allEmpty++;
     else if (empties > 0) mixed++;
     let d = 0;
-    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) d += iouDistance(maps[a], maps[b]);
+    for (let a = 0; a < k; a++)
+      for (let b = a + 1; b < k; b++) d += iouDistance(maps[a], maps[b], { classes: 2 });
     const meanD = d / ((k * (k - 1)) / 2);
     pairSum += meanD;
     if (empties < k) {

@@ -4,7 +4,11 @@ import {
   makeSyntheticDataset,
   type SyntheticDataset,
 } from '../../src/data/syntheticLesions.js';
-import { annotationStats, iouDistance } from '../../src/data/annotationStats.js';
+import { annotationStats } from '../../src/data/annotationStats.js';
+import { iouDistance as iouDistanceC } from '../../src/metrics/iouDistance.js';
+
+const iouDistance = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  iouDistanceC(a, b, { classes: 2 });
 import { splitDataset } from '../../src/data/splitDataset.js';
 
 function bytesOf(ds: SyntheticDataset): Buffer {
