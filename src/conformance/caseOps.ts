@@ -1,0 +1,340 @@
+/**
+ * The ops of the conformance format: for each, how its inputs are read and checked, the shape of
+ * each output field, and how ssn-ts computes it. Field names and meanings are those of
+ * spec/conformance.md (and of spec/torch/conformance.py, the independent implementation).
+ *
+ * Distribution fields shared by `lowrank.*` and `loss.mc`: `loc` [N], `covFactor` [N·R] with
+ * entry (n, r) at n·R + r, `covDiag` [N], `rank` R. Noises: `epsFactor` [M·R], `epsDiag` [M·N],
+ * M = len(epsDiag) / N.
+ */
+import { entropy } from '../distribution/entropy.js';
+import { logProb } from '../distribution/logProb.js';
+import { lowRankNormal, type LowRankNormal } from '../distribution/lowRankNormal.js';
+import { rsample } from '../distribution/rsample.js';
+import { mcLoss } from '../loss/mcLoss.js';
+import { diceAgainstAnnotations } from '../metrics/dice.js';
+import { generalisedEnergyDistance } from '../metrics/generalisedEnergyDistance.js';
+import { caseLabel, ConformanceError, type ConformanceCase, type ConformanceOp } from './format.js';
+
+/** An output field's shape: its array length, or 'scalar' for a single number. */
+export type OutputShape = number | 'scalar';
+
+/** A case whose inputs have been read and checked. */
+export interface ReadCase {
+  /** Output field name → shape, in the order the format lists them. */
+  readonly outputs: Readonly<Record<string, OutputShape>>;
+  /** Computes the outputs with ssn-ts (may throw ssn-ts's own RangeError, e.g. covDiag ≤ 0). */
+  compute(): Record<string, number | Float64Array>;
+}
+
+/** The input fields a case reads, for wrapping ssn-ts errors as `inputs.FIELD`. */
+const INPUT_FIELDS = new Set([
+  'loc',
+  'covFactor',
+  'covDiag',
+  'rank',
+  'x',
+  'epsFactor',
+  'epsDiag',
+  'temperature',
+  'likelihood',
+  'classes',
+  'layout',
+  'labels',
+  'mask',
+  'pixels',
+  'samples',
+  'annotations',
+  'prediction',
+]);
+
+/** Reads typed, checked fields out of one case's `inputs`. */
+class Fields {
+  constructor(
+    readonly id: string,
+    readonly op: ConformanceOp,
+    readonly inputs: Record<string, unknown>,
+  ) {}
+
+  fail(field: string, what: string): never {
+    throw new ConformanceError(
+      `${caseLabel(this.id, this.op)}: inputs.${field}: ${what}`,
+      this.id,
+      `inputs.${field}`,
+    );
+  }
+
+  has(name: string): boolean {
+    return this.inputs[name] !== undefined;
+  }
+
+  private array(name: string): unknown[] {
+    const v = this.inputs[name];
+    if (v === undefined) this.fail(name, 'missing');
+    if (!Array.isArray(v)) this.fail(name, `expected an array, got ${describe(v)}`);
+    return v;
+  }
+
+  /** A float array; null is read as NaN. */
+  floats(name: string, length?: number): Float64Array {
+    const v = this.array(name);
+    const out = new Float64Array(v.length);
+    v.forEach((x, i) => {
+      if (x === null) out[i] = NaN;
+      else if (typeof x === 'number') out[i] = x;
+      else this.fail(name, `value ${describe(x)} at index ${i} is not a number`);
+    });
+    if (length !== undefined && out.length !== length) {
+      this.fail(name, `length ${out.length}, expected ${length}`);
+    }
+    return out;
+  }
+
+  /** An integer array with every entry in [low, high). */
+  ints(name: string, low: number, high: number, length?: number): Int32Array {
+    const v = this.array(name);
+    const out = new Int32Array(v.length);
+    v.forEach((x, i) => {
+      if (typeof x !== 'number' || !Number.isInteger(x)) {
+        this.fail(name, `value ${describe(x)} at index ${i} is not an integer`);
+      }
+      if (x < low || x >= high) {
+        this.fail(name, `value ${x} at index ${i} is out of range [${low}, ${high})`);
+      }
+      out[i] = x;
+    });
+    if (length !== undefined && out.length !== length) {
+      this.fail(name, `length ${out.length}, expected ${length}`);
+    }
+    return out;
+  }
+
+  /** An integer ≥ min. */
+  int(name: string, min: number): number {
+    const x = this.inputs[name];
+    if (x === undefined) this.fail(name, 'missing');
+    if (typeof x !== 'number' || !Number.isInteger(x)) {
+      this.fail(name, `${describe(x)} is not an integer`);
+    }
+    if (x < min) this.fail(name, `${x} is below the minimum ${min}`);
+    return x;
+  }
+
+  number(name: string, fallback: number): number {
+    const x = this.inputs[name] ?? fallback;
+    if (typeof x !== 'number') this.fail(name, `${describe(x)} is not a number`);
+    return x;
+  }
+
+  choice<T extends string>(name: string, options: readonly T[], fallback?: T): T {
+    const x = this.inputs[name] ?? fallback;
+    if (x === undefined) this.fail(name, `missing (one of ${options.join(', ')})`);
+    if (!(options as readonly unknown[]).includes(x)) {
+      this.fail(name, `${describe(x)} is not one of ${options.join(', ')}`);
+    }
+    return x as T;
+  }
+
+  /** Count of items of size `per` in a flat array of length `total`. */
+  count(name: string, total: number, per: number, what: string): number {
+    if (per <= 0 || total % per !== 0) {
+      this.fail(name, `length ${total} is not a multiple of ${what} ${per}`);
+    }
+    return total / per;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return JSON.stringify(v);
+}
+
+interface DistributionInputs {
+  loc: Float64Array;
+  covFactor: Float64Array;
+  covDiag: Float64Array;
+  rank: number;
+  size: number;
+}
+
+function readDistribution(f: Fields): DistributionInputs {
+  const loc = f.floats('loc');
+  if (loc.length === 0) f.fail('loc', 'must not be empty');
+  const rank = f.int('rank', 1);
+  const covFactor = f.floats('covFactor', loc.length * rank);
+  const covDiag = f.floats('covDiag', loc.length);
+  return { loc, covFactor, covDiag, rank, size: loc.length };
+}
+
+function readNoises(f: Fields, d: DistributionInputs) {
+  const epsDiag = f.floats('epsDiag');
+  const count = f.count('epsDiag', epsDiag.length, d.size, 'the event size N =');
+  if (count < 1) f.fail('epsDiag', 'must hold at least one sample');
+  const epsFactor = f.floats('epsFactor', count * d.rank);
+  return { count, epsFactor, epsDiag };
+}
+
+function build(d: DistributionInputs): LowRankNormal {
+  return lowRankNormal(d);
+}
+
+function readLowRankLogProb(f: Fields): ReadCase {
+  const d = readDistribution(f);
+  const x = f.floats('x', d.size);
+  return { outputs: { logProb: 'scalar' }, compute: () => ({ logProb: logProb(build(d), x) }) };
+}
+
+function readLowRankEntropy(f: Fields): ReadCase {
+  const d = readDistribution(f);
+  return { outputs: { entropy: 'scalar' }, compute: () => ({ entropy: entropy(build(d)) }) };
+}
+
+function readLowRankRsample(f: Fields): ReadCase {
+  const d = readDistribution(f);
+  const noise = readNoises(f, d);
+  const temperature = f.number('temperature', 1);
+  return {
+    outputs: { samples: noise.count * d.size },
+    compute: () => ({ samples: rsample(build(d), noise, { temperature }) }),
+  };
+}
+
+function readLossMc(f: Fields): ReadCase {
+  const d = readDistribution(f);
+  const likelihood = f.choice('likelihood', ['categorical', 'bernoulli'] as const);
+  const classes = f.int('classes', 2);
+  const layout = f.choice('layout', ['class-major', 'pixel-major'] as const, 'class-major');
+  let pixels: number;
+  if (likelihood === 'bernoulli') {
+    if (classes !== 2) f.fail('classes', `${classes}, a bernoulli likelihood needs 2`);
+    pixels = d.size;
+  } else {
+    pixels = f.count('loc', d.size, classes, 'classes C =');
+  }
+  const labels = f.ints('labels', 0, classes, pixels);
+  const mask = f.has('mask') ? f.ints('mask', 0, 2, pixels) : undefined;
+  const noise = readNoises(f, d);
+  return {
+    outputs: {
+      loss: 'scalar',
+      gradLoc: d.size,
+      gradCovFactor: d.size * d.rank,
+      gradCovDiag: d.size,
+    },
+    compute: () => {
+      const r = mcLoss(build(d), labels, noise, { likelihood, classes, layout, mask });
+      return {
+        loss: r.loss,
+        gradLoc: r.gradLoc,
+        gradCovFactor: r.gradCovFactor,
+        gradCovDiag: r.gradCovDiag,
+      };
+    },
+  };
+}
+
+function readMetricsGed(f: Fields): ReadCase {
+  const classes = f.int('classes', 2);
+  const samples = f.ints('samples', 0, classes);
+  const annotations = f.ints('annotations', 0, classes);
+  let pixels: number;
+  if (f.has('pixels')) {
+    pixels = f.int('pixels', 1);
+    const ns = f.count('samples', samples.length, pixels, 'pixels S =');
+    const na = f.count('annotations', annotations.length, pixels, 'pixels S =');
+    if (f.has('numSamples') && f.int('numSamples', 1) !== ns) {
+      f.fail('numSamples', `disagrees with len(samples) / pixels = ${ns}`);
+    }
+    if (f.has('numAnnotations') && f.int('numAnnotations', 1) !== na) {
+      f.fail('numAnnotations', `disagrees with len(annotations) / pixels = ${na}`);
+    }
+  } else {
+    const ns = f.int('numSamples', 1);
+    const na = f.int('numAnnotations', 1);
+    pixels = f.count('samples', samples.length, ns, 'numSamples');
+    if (annotations.length !== na * pixels) {
+      f.fail('annotations', `length ${annotations.length}, expected ${na * pixels}`);
+    }
+  }
+  if (samples.length === 0) f.fail('samples', 'must hold at least one map');
+  if (annotations.length === 0) f.fail('annotations', 'must hold at least one map');
+  return {
+    outputs: {
+      ged: 'scalar',
+      diversity: 'scalar',
+      annotatorDiversity: 'scalar',
+      crossDistance: 'scalar',
+    },
+    compute: () => {
+      const g = generalisedEnergyDistance(samples, annotations, { pixels, classes });
+      return {
+        ged: g.ged,
+        diversity: g.diversity,
+        annotatorDiversity: g.annotatorDiversity,
+        crossDistance: g.crossDistance,
+      };
+    },
+  };
+}
+
+function readMetricsDice(f: Fields): ReadCase {
+  const classes = f.int('classes', 2);
+  const prediction = f.ints('prediction', 0, classes);
+  if (prediction.length === 0) f.fail('prediction', 'must not be empty');
+  const annotations = f.ints('annotations', 0, classes);
+  const na = f.count('annotations', annotations.length, prediction.length, 'pixels S =');
+  if (na < 1) f.fail('annotations', 'must hold at least one map');
+  return {
+    outputs: { dice: na * (classes - 1) },
+    compute: () => ({ dice: diceAgainstAnnotations(prediction, annotations, { classes }) }),
+  };
+}
+
+const READERS: Record<ConformanceOp, (f: Fields) => ReadCase> = {
+  'lowrank.logProb': readLowRankLogProb,
+  'lowrank.entropy': readLowRankEntropy,
+  'lowrank.rsample': readLowRankRsample,
+  'loss.mc': readLossMc,
+  'metrics.ged': readMetricsGed,
+  'metrics.dice': readMetricsDice,
+};
+
+/**
+ * Reads and checks one case's inputs: presence, types, lengths (against N, R, S, M), integer
+ * labels in range, 0/1 masks. Values that only ssn-ts's constructors judge (covDiag > 0,
+ * finiteness) are left to `computeCase`.
+ * @throws ConformanceError naming the case and the field, e.g.
+ *   `case 'loss-3' (loss.mc): inputs.labels: value 3 at index 17 is out of range [0, 3)`
+ */
+export function readCase(c: ConformanceCase): ReadCase {
+  return READERS[c.op](new Fields(c.id, c.op, c.inputs));
+}
+
+/**
+ * Computes one case with ssn-ts: the values its `expected` should hold.
+ * @returns output field → number (NaN where the op yields NaN, e.g. Dice of two empty maps) or
+ *   Float64Array
+ * @throws ConformanceError naming the case and field for malformed inputs, and for inputs ssn-ts
+ *   rejects (a non-positive covDiag, a non-finite value, a negative temperature)
+ * @example
+ * computeCase({ id: 'a', op: 'lowrank.entropy',
+ *   inputs: { loc: [0], covFactor: [0], covDiag: [1], rank: 1 } }).entropy // ½(1 + log 2π) ≈ 1.4189
+ */
+export function computeCase(c: ConformanceCase): Record<string, number | Float64Array> {
+  const read = readCase(c);
+  try {
+    return read.compute();
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    const field = /^([A-Za-z]+)(?:, [A-Za-z]+)*:/.exec(err.message)?.[1];
+    const named = field !== undefined && INPUT_FIELDS.has(field);
+    throw new ConformanceError(
+      `${caseLabel(c.id, c.op)}: ${named ? 'inputs.' : ''}${err.message}`,
+      c.id,
+      named ? `inputs.${field}` : undefined,
+    );
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The `ssn-conformance` file format, version 1 (pinned: other people's scripts read it).
+ *
+ *   { "format": "ssn-conformance", "version": 1, "cases": [
+ *     { "id": string, "op": string, "inputs": {...}, "expected": {...},
+ *       "tolerance"?: { "rtol": number, "atol": number } } ] }
+ *
+ * Arrays are flat and row-major; NaN is written as null. This module checks the file's
+ * structure (tag, version, unique ids, known ops, objects where objects belong) and writes files
+ * back; the fields of each op are checked in `caseOps.ts`.
+ * @see spec/conformance.md
+ */
+
+/** The format tag every file carries. */
+export const CONFORMANCE_FORMAT = 'ssn-conformance';
+/** The one version this code reads and writes. */
+export const CONFORMANCE_VERSION = 1;
+
+/** The ops of version 1. */
+export const CONFORMANCE_OPS = [
+  'lowrank.logProb',
+  'lowrank.entropy',
+  'lowrank.rsample',
+  'loss.mc',
+  'metrics.ged',
+  'metrics.dice',
+] as const;
+export type ConformanceOp = (typeof CONFORMANCE_OPS)[number];
+
+/** |actual − expected| ≤ atol + rtol |expected|, entry by entry. */
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+/** An output value: a number (or null for NaN) or a flat array of them. */
+export type ConformanceValue = number | null | (number | null)[];
+
+export interface ConformanceCase {
+  id: string;
+  op: ConformanceOp;
+  /** The op's inputs as read from JSON (checked per op by `readCaseInputs`). */
+  inputs: Record<string, unknown>;
+  /** Output fields; may be absent (or partial) in a file given to `ssn eval`. */
+  expected?: Record<string, unknown>;
+  tolerance?: Tolerance;
+}
+
+export interface ConformanceFile {
+  format: typeof CONFORMANCE_FORMAT;
+  version: typeof CONFORMANCE_VERSION;
+  cases: ConformanceCase[];
+}
+
+/**
+ * A malformed file or case. The message names the file or the case and the field, in the form
+ * `case 'ID' (OP): inputs.FIELD: what is wrong` (the same as spec/torch/conformance.py).
+ */
+export class ConformanceError extends Error {
+  /** The case id, when the fault is inside a case. */
+  readonly caseId: string | undefined;
+  /** The field, e.g. `inputs.labels` or `expected.gradLoc`, when known. */
+  readonly field: string | undefined;
+
+  constructor(message: string, caseId?: string, field?: string) {
+    super(message);
+    this.name = 'ConformanceError';
+    this.caseId = caseId;
+    this.field = field;
+  }
+}
+
+/** `case 'ID' (OP)`: how messages name a case. */
+export function caseLabel(id: string, op?: string): string {
+  return op === undefined ? `case '${id}'` : `case '${id}' (${op})`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isOp(v: unknown): v is ConformanceOp {
+  return typeof v === 'string' && (CONFORMANCE_OPS as readonly string[]).includes(v);
+}
+
+/**
+ * Parses and checks the structure of a conformance file (not each op's fields).
+ * @param text - the file's contents
+ * @param source - the file's name, for messages
+ * @throws ConformanceError when the text is not JSON, the tag or version is wrong, `cases` is
+ *   not an array, a case is not an object, an id is missing or repeated, an op is unknown, or
+ *   `inputs`, `expected` or `tolerance` is not an object (a tolerance needs finite rtol, atol ≥ 0)
+ * @example parseConformance('{"format":"ssn-conformance","version":1,"cases":[]}', 'f.json').cases // []
+ */
+export function parseConformance(text: string, source: string): ConformanceFile {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new ConformanceError(
+      `${source}: not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  if (!isObject(doc)) throw new ConformanceError(`${source}: expected a JSON object at the top`);
+  if (doc.format !== CONFORMANCE_FORMAT) {
+    throw new ConformanceError(
+      `${source}: format: ${JSON.stringify(doc.format) ?? 'missing'}, expected "${CONFORMANCE_FORMAT}"`,
+    );
+  }
+  if (doc.version !== CONFORMANCE_VERSION) {
+    throw new ConformanceError(
+      `${source}: version: ${JSON.stringify(doc.version) ?? 'missing'}, expected ${CONFORMANCE_VERSION}`,
+    );
+  }
+  if (!Array.isArray(doc.cases)) throw new ConformanceError(`${source}: cases: expected an array`);
+  const seen = new Set<string>();
+  const cases = doc.cases.map((raw: unknown, index: number): ConformanceCase => {
+    if (!isObject(raw)) {
+      throw new ConformanceError(`${source}: cases[${index}]: expected an object`);
+    }
+    const { id, op, inputs, expected, tolerance } = raw;
+    if (typeof id !== 'string' || id === '') {
+      throw new ConformanceError(`${source}: cases[${index}]: id: expected a non-empty string`);
+    }
+    if (seen.has(id)) throw new ConformanceError(`${caseLabel(id)}: id: repeated`, id, 'id');
+    seen.add(id);
+    if (!isOp(op)) {
+      throw new ConformanceError(
+        `${caseLabel(id)}: op: unknown op ${JSON.stringify(op) ?? 'missing'} (known: ${CONFORMANCE_OPS.join(', ')})`,
+        id,
+        'op',
+      );
+    }
+    const label = caseLabel(id, op);
+    if (!isObject(inputs)) {
+      throw new ConformanceError(`${label}: inputs: expected an object`, id, 'inputs');
+    }
+    const out: ConformanceCase = { id, op, inputs };
+    if (expected !== undefined) {
+      if (!isObject(expected)) {
+        throw new ConformanceError(`${label}: expected: expected an object`, id, 'expected');
+      }
+      out.expected = expected;
+    }
+    if (tolerance !== undefined) out.tolerance = readTolerance(tolerance, label, id);
+    return out;
+  });
+  return { format: CONFORMANCE_FORMAT, version: CONFORMANCE_VERSION, cases };
+}
+
+function readTolerance(raw: unknown, label: string, id: string): Tolerance {
+  if (!isObject(raw)) {
+    throw new ConformanceError(`${label}: tolerance: expected an object`, id, 'tolerance');
+  }
+  const t: Partial<Tolerance> = {};
+  for (const key of ['rtol', 'atol'] as const) {
+    const v = raw[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new ConformanceError(
+        `${label}: tolerance.${key}: ${JSON.stringify(v) ?? 'missing'}, expected a finite number ≥ 0`,
+        id,
+        `tolerance.${key}`,
+      );
+    }
+    t[key] = v;
+  }
+  return t as Tolerance;
+}
+
+/** A JSON-ready copy of a value: typed arrays become arrays, NaN and ±∞ become null. */
+export function toJsonValue(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number>, (v) =>
+      Number.isFinite(v) ? v : null,
+    );
+  }
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Writes a conformance file as JSON text, one case per line (small diffs, still one JSON value).
+ * Numbers are written with the shortest text that reads back to the same double; NaN as null.
+ */
+export function serializeConformance(file: ConformanceFile): string {
+  const lines = file.cases.map((c) => {
+    const ordered: Record<string, unknown> = { id: c.id, op: c.op, inputs: c.inputs };
+    if (c.expected !== undefined) ordered.expected = c.expected;
+    if (c.tolerance !== undefined) ordered.tolerance = c.tolerance;
+    return JSON.stringify(toJsonValue(ordered));
+  });
+  const head = `{"format":${JSON.stringify(file.format)},"version":${file.version},"cases":[`;
+  return lines.length === 0 ? `${head}]}\n` : `${head}\n${lines.join(',\n')}\n]}\n`;
+}
