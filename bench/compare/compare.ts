@@ -1,0 +1,263 @@
+/**
+ * The side-by-side benchmark: each workload in ssn-ts and in PyTorch, interleaved (one ssn-ts
+ * repetition, then one torch repetition, …, after warm-up repetitions of both), medians and the
+ * ratio ssn-ts / PyTorch. `run.ts` is the command line around `runCompare`.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startTorchServer } from './torchServer.js';
+import type { TorchServer } from './torchServer.js';
+import { WORKLOADS } from './workloads.js';
+import type { Params } from './workloads.js';
+
+/** The torch side's script, beside the other PyTorch references. */
+export const TORCH_SCRIPT = fileURLToPath(new URL('../../spec/torch/bench.py', import.meta.url));
+
+export interface CompareOptions {
+  /** Tiny sizes, one repetition, no warm-up (the smoke test). */
+  quick?: boolean;
+  /** Timed repetitions per side, overriding each workload's default (not the toy's). */
+  reps?: number;
+  /** Timed repetitions of the toy problem (default 2; 1 with quick). */
+  toyReps?: number;
+  /** Workload names to run (default all). */
+  only?: readonly string[];
+  /** Run the torch side (default true); when false or unavailable, its columns are null. */
+  torch?: boolean;
+  /** Also time torch in float32 (an extra column; the ratio stays float64 vs float64). */
+  torchFloat32?: boolean;
+  /** The Python interpreter (default $SSN_PYTHON or /usr/bin/python3). */
+  python?: string;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+/** One row of the table and of the JSON file. */
+export interface CompareRow {
+  name: string;
+  params: Params;
+  /** Medians in milliseconds; null when that side did not run (pending, torch unavailable). */
+  ssnMs: number | null;
+  torchMs: number | null;
+  /** ssnMs / torchMs; null when either is missing. */
+  ratio: number | null;
+  /** torch in float32, when asked for. */
+  torchFloat32Ms?: number | null;
+  ssnTimesMs: number[];
+  torchTimesMs: number[];
+  ssnValue: number | null;
+  torchValue: number | null;
+  /** For deterministic workloads, whether the two values agree to 1e-9 relative; else null. */
+  agree: boolean | null;
+  /** 'ok'; 'pending' when ssn-ts has no implementation of the workload yet. */
+  status: 'ok' | 'pending';
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  torch: string | null;
+  numpy: string | null;
+  torchThreads: number | null;
+  dtype: 'float64';
+  date: string;
+}
+
+export interface CompareReport {
+  workloads: CompareRow[];
+  machine: Machine;
+  /** Why the torch columns are empty, when they are. */
+  torchNote?: string;
+}
+
+/** Median of a non-empty list (mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('xs: median of an empty list');
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** The CPU model from /proc/cpuinfo (os.cpus() elsewhere). */
+export function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+/** Whether two scalars agree to 1e-9 relative (1e-12 absolute near zero). */
+export function valuesAgree(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-12 + 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** Runs the benchmark and returns its report (writes nothing). */
+export async function runCompare(options: CompareOptions = {}): Promise<CompareReport> {
+  const quick = options.quick ?? false;
+  const log = options.log ?? (() => undefined);
+  const only = options.only;
+  if (only) {
+    const known = WORKLOADS.map((w) => w.name as string);
+    const unknown = only.filter((n) => !known.includes(n));
+    if (unknown.length > 0) {
+      throw new RangeError(
+        `only: unknown workload ${unknown.join(', ')} (known: ${known.join(', ')})`,
+      );
+    }
+  }
+  let server: TorchServer | null = null;
+  let torchNote: string | undefined;
+  if (options.torch === false) {
+    torchNote = 'torch side not run (--no-torch)';
+  } else {
+    const python = options.python ?? process.env.SSN_PYTHON ?? '/usr/bin/python3';
+    const started = await startTorchServer(python, TORCH_SCRIPT);
+    if (started.ok) server = started.server;
+    else torchNote = `torch side skipped: ${started.reason}`;
+  }
+  if (torchNote) log(torchNote);
+
+  const rows: CompareRow[] = [];
+  try {
+    for (const w of WORKLOADS) {
+      if (only && !only.includes(w.name)) continue;
+      for (const params of w.cases(quick)) {
+        const isToy = w.name === 'toy';
+        const reps = quick ? 1 : isToy ? (options.toyReps ?? w.reps) : (options.reps ?? w.reps);
+        const warmup = quick ? 0 : w.warmup;
+        log(
+          `${w.name} ${JSON.stringify(params)}: ${reps} reps each${warmup ? `, ${warmup} warm-up` : ''}`,
+        );
+        rows.push(
+          await measure(
+            w.name,
+            params,
+            reps,
+            warmup,
+            w.prepare,
+            w.deterministic,
+            server,
+            options.torchFloat32 ?? false,
+          ),
+        );
+      }
+    }
+  } finally {
+    await server?.close();
+  }
+  const machine: Machine = {
+    cpu: cpuModel(),
+    cores: cpus().length,
+    node: process.version,
+    torch: server?.hello.torch ?? null,
+    numpy: server?.hello.numpy ?? null,
+    torchThreads: server?.hello.threads ?? null,
+    dtype: 'float64',
+    date: new Date().toISOString(),
+  };
+  return torchNote === undefined
+    ? { workloads: rows, machine }
+    : { workloads: rows, machine, torchNote };
+}
+
+async function measure(
+  name: string,
+  params: Params,
+  reps: number,
+  warmup: number,
+  prepare: ((p: Params) => () => number) | null,
+  deterministic: boolean,
+  server: TorchServer | null,
+  float32: boolean,
+): Promise<CompareRow> {
+  const run = prepare ? prepare(params) : null;
+  const ssnTimes: number[] = [];
+  const torchTimes: number[] = [];
+  const torch32Times: number[] = [];
+  let ssnValue: number | null = null;
+  let torchValue: number | null = null;
+  for (let k = 0; k < warmup; k++) run?.();
+  if (server && warmup > 0) {
+    await server.run(name, params, warmup);
+    if (float32) await server.run(name, params, warmup, 'float32');
+  }
+  for (let k = 0; k < reps; k++) {
+    if (run) {
+      const t0 = performance.now();
+      ssnValue = run();
+      ssnTimes.push(performance.now() - t0);
+    }
+    if (server) {
+      const a = await server.run(name, params, 1);
+      torchTimes.push(...a.times);
+      torchValue = a.value;
+      if (float32) torch32Times.push(...(await server.run(name, params, 1, 'float32')).times);
+    }
+  }
+  const ssnMs = ssnTimes.length > 0 ? median(ssnTimes) : null;
+  const torchMs = torchTimes.length > 0 ? median(torchTimes) : null;
+  const row: CompareRow = {
+    name,
+    params,
+    ssnMs,
+    torchMs,
+    ratio: ssnMs !== null && torchMs !== null ? ssnMs / torchMs : null,
+    ssnTimesMs: ssnTimes,
+    torchTimesMs: torchTimes,
+    ssnValue,
+    torchValue,
+    agree:
+      deterministic && ssnValue !== null && torchValue !== null
+        ? valuesAgree(ssnValue, torchValue)
+        : null,
+    status: run ? 'ok' : 'pending',
+  };
+  if (float32) row.torchFloat32Ms = torch32Times.length > 0 ? median(torch32Times) : null;
+  return row;
+}
+
+/** The report as a plain-text table, with the machine and the notes. */
+export function formatReport(report: CompareReport): string {
+  const f32 = report.workloads.some((r) => r.torchFloat32Ms !== undefined);
+  const ms = (v: number | null | undefined): string =>
+    v === null || v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2);
+  const header = ['workload', 'params', 'ssn-ts ms', 'torch ms', 'ratio'];
+  if (f32) header.push('torch f32 ms');
+  header.push('values');
+  const body = report.workloads.map((r) => {
+    const cells = [
+      r.name,
+      Object.entries(r.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+      r.status === 'pending' ? 'pending' : ms(r.ssnMs),
+      ms(r.torchMs),
+      r.ratio === null ? '—' : r.ratio.toFixed(2),
+    ];
+    if (f32) cells.push(ms(r.torchFloat32Ms));
+    cells.push(r.agree === null ? '' : r.agree ? 'agree' : 'DIFFER');
+    return cells;
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((c) => c[i].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const m = report.machine;
+  const out = [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    '',
+    `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, torch ${m.torch ?? '—'} (numpy ${m.numpy ?? '—'}), ${m.torchThreads ?? '—'} torch thread(s), float64 on both sides`,
+    'medians of interleaved repetitions; ratio = ssn-ts / PyTorch (≤ 1: ssn-ts no slower)',
+  ];
+  if (report.torchNote) out.push(report.torchNote);
+  return out.join('\n');
+}

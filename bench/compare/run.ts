@@ -1,0 +1,70 @@
+/**
+ * npm run bench:compare [-- --json FILE] [--quick] [--reps K] [--toy-reps K]
+ *   [--only mcLoss,logProb,toy,ged] [--no-torch] [--torch-float32] [--python PATH]
+ *
+ * Times each workload in ssn-ts and in PyTorch (spec/torch/bench.py), interleaved, and prints
+ * medians and the ratio ssn-ts / PyTorch. See spec/performance.md. Exit code 1 when a
+ * deterministic workload's values differ between the two sides, 2 for a bad flag.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatReport, runCompare } from './compare.js';
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`--${name}: expected an integer ≥ 1, got ${v}`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      reps: { type: 'string' },
+      'toy-reps': { type: 'string' },
+      only: { type: 'string' },
+      'no-torch': { type: 'boolean', default: false },
+      'torch-float32': { type: 'boolean', default: false },
+      python: { type: 'string' },
+    },
+    strict: true,
+  });
+  const report = await runCompare({
+    quick: values.quick,
+    reps: positiveInt('reps', values.reps),
+    toyReps: positiveInt('toy-reps', values['toy-reps']),
+    only: values.only?.split(',').map((s) => s.trim()),
+    torch: !values['no-torch'],
+    torchFloat32: values['torch-float32'],
+    python: values.python,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  console.log(formatReport(report));
+  if (values.json) {
+    mkdirSync(dirname(values.json), { recursive: true });
+    writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`wrote ${values.json}`);
+  }
+  const differ = report.workloads.filter((r) => r.agree === false);
+  if (differ.length > 0) {
+    console.error(
+      `values differ between ssn-ts and torch: ${differ.map((r) => r.name).join(', ')}`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(`bench:compare: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,156 @@
+/**
+ * The four workloads of `npm run bench:compare`, ssn-ts side (through the public API only).
+ * spec/torch/bench.py times the same workloads in PyTorch; spec/performance.md says what each
+ * timed region holds and why that is the fair comparison.
+ */
+import {
+  createRng,
+  generalisedEnergyDistance,
+  logProb,
+  lowRankNormal,
+  mcLossSampled,
+} from '../../src/index.js';
+import { initToyParams } from '../../src/toy/model.js';
+import { TOY_PIXELS, toyTargets } from '../../src/toy/problem.js';
+import { toyProtocol } from '../../src/toy/protocol.js';
+import { trainToy } from '../../src/toy/train.js';
+import { discMapsFixture, distributionFixture, labelFixture } from './fixtures.js';
+
+/** Integer or real parameters of one case, sent to the torch side as they are. */
+export type Params = Record<string, number>;
+
+/** One timed repetition: runs the workload once and returns a scalar result. */
+export type Repetition = () => number;
+
+export interface Workload {
+  /** The name both sides know the workload by. */
+  name: 'mcLoss' | 'logProb' | 'toy' | 'ged';
+  /** What one repetition does, for the table's notes. */
+  description: string;
+  /** The cases to time: the issue's sizes, or tiny ones with `quick`. */
+  cases(quick: boolean): Params[];
+  /** Timed repetitions per side (the harness may override) and untimed warm-up repetitions. */
+  reps: number;
+  warmup: number;
+  /** Whether both sides compute the same number (no randomness): their values must agree. */
+  deterministic: boolean;
+  /** Builds the fixture (untimed) and returns one repetition; null while ssn-ts lacks it. */
+  prepare: ((params: Params) => Repetition) | null;
+}
+
+/** MC loss (eq. 7) with gradients: construction, noise drawing, loss and its VJP. */
+const mcLossWorkload: Workload = {
+  name: 'mcLoss',
+  description:
+    'lowRankNormal + mcLossSampled (noise drawn) vs LowRankMultivariateNormal + rsample + log_softmax + logsumexp + backward',
+  cases: (quick) =>
+    (quick ? [8] : [64, 128, 256]).map((side) => ({ side, classes: 2, rank: 10, samples: 20 })),
+  reps: 15,
+  warmup: 2,
+  deterministic: false,
+  prepare: (p) => {
+    const pixels = p.side * p.side;
+    const f = distributionFixture(p.classes * pixels, p.rank);
+    const labels = labelFixture(p.side, p.classes);
+    const rng = createRng(`bench/compare/mcLoss/${p.side}`);
+    return () => {
+      const dist = lowRankNormal({
+        loc: f.loc,
+        covFactor: f.covFactor,
+        covDiag: f.covDiag,
+        rank: p.rank,
+      });
+      return mcLossSampled(dist, labels, rng, {
+        likelihood: 'categorical',
+        classes: p.classes,
+        samples: p.samples,
+      }).loss;
+    };
+  },
+};
+
+/** Log-density of one vector, construction (capacitance Cholesky) included. */
+const logProbWorkload: Workload = {
+  name: 'logProb',
+  description: 'lowRankNormal + logProb vs LowRankMultivariateNormal + log_prob (no autograd)',
+  cases: (quick) =>
+    (quick ? [2] : [10, 50]).map((rank) => ({ size: quick ? 1000 : 100_000, rank })),
+  reps: 15,
+  warmup: 2,
+  deterministic: true,
+  prepare: (p) => {
+    const f = distributionFixture(p.size, p.rank);
+    return () =>
+      logProb(
+        lowRankNormal({ loc: f.loc, covFactor: f.covFactor, covDiag: f.covDiag, rank: p.rank }),
+        f.x,
+      );
+  },
+};
+
+/**
+ * The toy problem's training run under the official protocol (`paper`: 5000 mean-only Adam
+ * steps, then 5000 on everything, lr 1e-3, 200 fresh samples per target per step), diagonal
+ * model then rank 2, from their initialisation. Both sides do the same work per step.
+ */
+const toyWorkload: Workload = {
+  name: 'toy',
+  description:
+    'toy problem, paper protocol, diagonal then rank 2: initToyParams + trainToy vs a plain torch loop',
+  cases: (quick) => [
+    quick
+      ? { pretrainSteps: 10, steps: 10, samples: 20, lr: 1e-3 }
+      : { pretrainSteps: 5000, steps: 5000, samples: 200, lr: 1e-3 },
+  ],
+  reps: 2,
+  warmup: 0,
+  deterministic: false,
+  prepare: (p) => {
+    const protocol = toyProtocol('paper', {
+      pretrainSteps: p.pretrainSteps,
+      steps: p.steps,
+      samples: p.samples,
+      lr: p.lr,
+    });
+    const targets = toyTargets();
+    let rep = 0;
+    return () => {
+      const rng = createRng(`bench/compare/toy/${rep++}`);
+      let total = 0;
+      for (const rank of [0, 2]) {
+        const params = initToyParams(TOY_PIXELS, rank, rng, protocol.init);
+        const result = trainToy(params, targets, protocol, rng);
+        total += result.losses[result.losses.length - 1];
+      }
+      return total;
+    };
+  },
+};
+
+/** GED² of 100 samples against 4 annotations. */
+const gedWorkload: Workload = {
+  name: 'ged',
+  description: 'generalisedEnergyDistance vs numpy (one-hot masks, pairwise IoU by matrix product)',
+  cases: (quick) => [
+    quick
+      ? { samples: 6, annotators: 4, side: 16, classes: 2 }
+      : { samples: 100, annotators: 4, side: 128, classes: 2 },
+  ],
+  reps: 15,
+  warmup: 2,
+  deterministic: true,
+  prepare: (p) => {
+    const samples = discMapsFixture(p.samples, p.side, 0);
+    const annotations = discMapsFixture(p.annotators, p.side, 1000);
+    const options = { pixels: p.side * p.side, classes: p.classes };
+    return () => generalisedEnergyDistance(samples, annotations, options).ged;
+  },
+};
+
+/** The workloads in the order the issue lists them. */
+export const WORKLOADS: readonly Workload[] = [
+  mcLossWorkload,
+  logProbWorkload,
+  toyWorkload,
+  gedWorkload,
+];

@@ -1,0 +1,181 @@
+/**
+ * npm run bench:scaling [-- --quick] [--reps K] [--out DIR]
+ *
+ * How the MC loss with gradients (lowRankNormal + mcLossSampled, 2 classes, categorical) grows
+ * as one size grows at a time: N = 2·side² logits (side 32 … 512, R = 10, M = 20), the rank R
+ * (1 … 64, side 128, M = 20) and the sample count M (2 … 128, side 128, R = 10). Each point is
+ * the median of K repetitions after one warm-up; the exponent is the least-squares slope on
+ * log–log axes (`powerLawExponent`). Writes DIR/scaling.json and DIR/scaling.{svg,png}
+ * (default DIR = out/scaling). The loss is O(M N R); building the distribution adds the
+ * capacitance factor, O(N R²), which the JSON keeps apart (constructMs, lossMs).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createRng,
+  logLogSpec,
+  lowRankNormal,
+  mcLossSampled,
+  powerLawExponent,
+  renderFigure,
+} from '../../src/index.js';
+import { cpuModel, median } from '../compare/compare.js';
+import { distributionFixture, labelFixture } from '../compare/fixtures.js';
+
+const CLASSES = 2;
+
+interface Point {
+  side: number;
+  size: number;
+  rank: number;
+  samples: number;
+  /** Medians (ms) of the whole evaluation, of lowRankNormal alone and of mcLossSampled alone. */
+  totalMs: number;
+  constructMs: number;
+  lossMs: number;
+}
+
+interface Series {
+  name: string;
+  variable: 'N' | 'R' | 'M';
+  points: Point[];
+  /** Fitted exponent of totalMs, and of lossMs alone. */
+  exponent: number;
+  lossExponent: number;
+}
+
+function timePoint(side: number, rank: number, samples: number, reps: number): Point {
+  const pixels = side * side;
+  const size = CLASSES * pixels;
+  const f = distributionFixture(size, rank);
+  const labels = labelFixture(side, CLASSES);
+  const rng = createRng(`bench/scaling/${side}/${rank}/${samples}`);
+  const total: number[] = [];
+  const construct: number[] = [];
+  const loss: number[] = [];
+  let sink = 0;
+  for (let k = 0; k <= reps; k++) {
+    const t0 = performance.now();
+    const dist = lowRankNormal({ loc: f.loc, covFactor: f.covFactor, covDiag: f.covDiag, rank });
+    const t1 = performance.now();
+    sink += mcLossSampled(dist, labels, rng, {
+      likelihood: 'categorical',
+      classes: CLASSES,
+      samples,
+    }).loss;
+    const t2 = performance.now();
+    if (k === 0) continue; // warm-up
+    total.push(t2 - t0);
+    construct.push(t1 - t0);
+    loss.push(t2 - t1);
+  }
+  if (!Number.isFinite(sink)) throw new Error('non-finite loss');
+  return {
+    side,
+    size,
+    rank,
+    samples,
+    totalMs: median(total),
+    constructMs: median(construct),
+    lossMs: median(loss),
+  };
+}
+
+function series(name: string, variable: Series['variable'], points: Point[]): Series {
+  const x = points.map((p) => (variable === 'N' ? p.size : variable === 'R' ? p.rank : p.samples));
+  return {
+    name,
+    variable,
+    points,
+    exponent: powerLawExponent(
+      x,
+      points.map((p) => p.totalMs),
+    ),
+    lossExponent: powerLawExponent(
+      x,
+      points.map((p) => p.lossMs),
+    ),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      reps: { type: 'string' },
+      out: { type: 'string', default: 'out/scaling' },
+    },
+    strict: true,
+  });
+  const quick = values.quick;
+  const reps = values.reps === undefined ? (quick ? 1 : 3) : Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1)
+    throw new RangeError(`--reps: expected an integer ≥ 1, got ${values.reps}`);
+  const sides = quick ? [8, 16, 32] : [32, 64, 128, 256, 512];
+  const ranks = quick ? [1, 4, 16] : [1, 2, 4, 8, 16, 32, 64];
+  const sampleCounts = quick ? [2, 8, 32] : [2, 4, 8, 16, 32, 64, 128];
+  const fixedSide = quick ? 16 : 128;
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const run = (side: number, rank: number, samples: number): Point => {
+    const p = timePoint(side, rank, samples, reps);
+    log(
+      `N=${p.size} R=${rank} M=${samples}: ${p.totalMs.toFixed(2)} ms (construct ${p.constructMs.toFixed(2)}, loss ${p.lossMs.toFixed(2)})`,
+    );
+    return p;
+  };
+  const all = [
+    series(
+      `N (R = 10, M = 20)`,
+      'N',
+      sides.map((s) => run(s, 10, 20)),
+    ),
+    series(
+      `R (N = ${CLASSES * fixedSide ** 2}, M = 20)`,
+      'R',
+      ranks.map((r) => run(fixedSide, r, 20)),
+    ),
+    series(
+      `M (N = ${CLASSES * fixedSide ** 2}, R = 10)`,
+      'M',
+      sampleCounts.map((m) => run(fixedSide, 10, m)),
+    ),
+  ];
+  const spec = logLogSpec({
+    title: 'MC loss with gradients: time as N, R or M grows alone',
+    xTitle: 'N (logits), R (rank) or M (samples)',
+    yTitle: 'median time (ms)',
+    series: all.map((s) => ({
+      name: `time vs ${s.name}`,
+      x: s.points.map((p) =>
+        s.variable === 'N' ? p.size : s.variable === 'R' ? p.rank : p.samples,
+      ),
+      y: s.points.map((p) => p.totalMs),
+      fitExponent: s.exponent,
+    })),
+  });
+  mkdirSync(values.out, { recursive: true });
+  const report = {
+    description:
+      'lowRankNormal + mcLossSampled (categorical, 2 classes), median of reps after one warm-up; exponent = log-log least-squares slope of totalMs, lossExponent of lossMs',
+    reps,
+    machine: { cpu: cpuModel(), node: process.version, date: new Date().toISOString() },
+    series: all,
+  };
+  const jsonPath = join(values.out, 'scaling.json');
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  const figure = await renderFigure(spec, join(values.out, 'scaling'));
+  for (const s of all) {
+    console.log(
+      `${s.variable}: exponent ${s.exponent.toFixed(2)} (loss alone ${s.lossExponent.toFixed(2)})  ${s.name}`,
+    );
+  }
+  console.log(`wrote ${jsonPath}, ${figure.pngPath}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench:scaling: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+});

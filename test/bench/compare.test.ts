@@ -1,0 +1,117 @@
+/**
+ * Smoke test of `npm run bench:compare`: the harness runs at tiny sizes (`--quick`), the
+ * report has the issue's JSON shape, the deterministic workloads agree between ssn-ts and
+ * PyTorch (when torch is importable; its part is skipped otherwise), and a missing
+ * interpreter leaves the torch columns empty with a note instead of failing.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatReport, median, runCompare, valuesAgree } from '../../bench/compare/compare.js';
+import type { CompareReport } from '../../bench/compare/compare.js';
+
+const run = promisify(execFile);
+
+function checkRowShape(row: Record<string, unknown>): void {
+  expect(typeof row.name).toBe('string');
+  expect(typeof row.params).toBe('object');
+  for (const key of ['ssnMs', 'torchMs', 'ratio']) {
+    const v = row[key];
+    expect(v === null || (typeof v === 'number' && Number.isFinite(v) && v > 0)).toBe(true);
+  }
+}
+
+describe('bench:compare --quick', () => {
+  let report: CompareReport;
+  beforeAll(async () => {
+    report = await runCompare({ quick: true });
+  });
+
+  it('times every workload of the issue, ssn-ts side included', () => {
+    expect(report.workloads.map((r) => r.name)).toEqual(['mcLoss', 'logProb', 'toy', 'ged']);
+    for (const row of report.workloads) {
+      checkRowShape(row as unknown as Record<string, unknown>);
+      if (row.status === 'ok') expect(row.ssnTimesMs).toHaveLength(1);
+    }
+    expect(report.machine.cpu.length).toBeGreaterThan(0);
+    expect(report.machine.cores).toBeGreaterThanOrEqual(1);
+    expect(report.machine.node).toBe(process.version);
+  });
+
+  it('gives the ratio ssn-ts / torch and equal deterministic values when torch runs', () => {
+    if (report.torchNote !== undefined) {
+      expect(report.torchNote).toMatch(/^torch side skipped: /);
+      expect(report.workloads.every((r) => r.torchMs === null && r.ratio === null)).toBe(true);
+      return;
+    }
+    expect(report.machine.torch).toMatch(/^\d+\.\d+/);
+    expect(report.machine.torchThreads).toBe(1);
+    for (const row of report.workloads) {
+      expect(row.torchMs).toBeGreaterThan(0);
+      if (row.ssnMs !== null)
+        expect(row.ratio).toBeCloseTo(row.ssnMs / (row.torchMs as number), 12);
+    }
+    const deterministic = report.workloads.filter((r) => r.name === 'logProb' || r.name === 'ged');
+    for (const row of deterministic) expect(row.agree).toBe(true);
+    expect(formatReport(report)).toMatch(/ratio/);
+  });
+});
+
+describe('bench:compare without torch', () => {
+  it('leaves the torch columns empty with a note when the interpreter is missing', async () => {
+    const report = await runCompare({ quick: true, only: ['ged'], python: '/nonexistent/python3' });
+    expect(report.torchNote).toMatch(/^torch side skipped: /);
+    expect(report.workloads).toHaveLength(1);
+    expect(report.workloads[0].torchMs).toBeNull();
+    expect(report.workloads[0].ratio).toBeNull();
+    expect(report.workloads[0].ssnMs).toBeGreaterThan(0);
+    expect(formatReport(report)).toContain('torch side skipped');
+  });
+
+  it('rejects an unknown workload name', async () => {
+    await expect(runCompare({ quick: true, only: ['nope'], torch: false })).rejects.toThrow(
+      /^only: unknown workload nope/,
+    );
+  });
+});
+
+describe('bench:compare command line', () => {
+  it('writes { workloads: [{ name, params, ssnMs, torchMs, ratio }], machine } with --json', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ssn-bench-')), 'compare.json');
+    await run(process.execPath, [
+      '--import',
+      'tsx',
+      'bench/compare/run.ts',
+      '--quick',
+      '--no-torch',
+      '--only',
+      'ged',
+      '--json',
+      file,
+    ]);
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['workloads', 'machine']));
+    expect(json.workloads).toHaveLength(1);
+    expect(json.workloads[0].name).toBe('ged');
+    expect(json.workloads[0].params).toEqual({ samples: 6, annotators: 4, side: 16, classes: 2 });
+    checkRowShape(json.workloads[0]);
+    expect(typeof json.machine.cpu).toBe('string');
+  });
+});
+
+describe('helpers', () => {
+  it('median takes the middle value, or the mean of the middle two', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow(/^xs: /);
+  });
+
+  it('valuesAgree uses a relative tolerance of 1e-9', () => {
+    expect(valuesAgree(-117152.53094509244, -117152.53094509244 * (1 + 5e-10))).toBe(true);
+    expect(valuesAgree(-117152.53, -117152.53 * (1 + 5e-9))).toBe(false);
+    expect(valuesAgree(0, 1e-13)).toBe(true);
+  });
+});
