@@ -1,18 +1,73 @@
 /**
  * Seeded randomness, passed around explicitly (as numpyro passes a key).
  *
- * Built on seedrandom's `alea` generator, whose output depends only on the seed string, so the
- * same seed gives the same bits on every machine and Node version.
+ * The generator is seedrandom's `alea` (Baagøe): seeded by seedrandom's own Mash hash and
+ * stepped here by the same recurrence, so `uniform()` returns exactly seedrandom's
+ * `alea(seed).double()` stream. Alea's state and arithmetic are IEEE doubles whose every
+ * intermediate is exact (no rounding, no transcendental functions), so the same seed gives the
+ * same bits on every machine and Node version. Normal draws use a ziggurat over its 32-bit words
+ * (see `standardNormalInto`).
  */
 import seedrandom from 'seedrandom';
 import { checkInteger } from '../util/validate.js';
+import { ZIG_F, ZIG_X } from './zigguratTables.js';
 
-/** A seeded source of uniform doubles in [0, 1). Each call to `uniform` advances the state. */
+/** A seeded source of uniform numbers. Each call advances the state. */
 export interface Rng {
   /** The seed this generator was made from (for reporting and for `splitRng`). */
   readonly seed: string;
-  /** A uniform double in [0, 1) with 53 random bits. */
+  /** A uniform double in [0, 1) with 53 random bits (two generator steps). */
   uniform(): number;
+  /** A uniform integer in [0, 2³²) (one generator step). */
+  uint32(): number;
+}
+
+/** 2⁻³². */
+const TWO_M32 = 2.3283064365386963e-10;
+/** 2⁻⁵³. */
+const TWO_M53 = 1.1102230246251565e-16;
+
+/**
+ * Alea's state [c, s0, s1, s2] in a Float64Array (so every load and store stays an unboxed
+ * double), which `standardNormalInto` steps in local variables. One step:
+ * t = 2091639 s0 + c 2⁻³², then (s0, s1, s2, c) ← (s1, s2, t − ⌊t⌋, ⌊t⌋); every intermediate is
+ * exact in float64, s2 is a multiple of 2⁻³² in [0, 1), and s2 2³² is the step's 32-bit word.
+ */
+class AleaRng implements Rng {
+  readonly seed: string;
+  readonly state: Float64Array;
+
+  constructor(seed: string) {
+    this.seed = seed;
+    const s = seedrandom.alea(seed, { state: true }).state() as {
+      c: number;
+      s0: number;
+      s1: number;
+      s2: number;
+    };
+    this.state = Float64Array.of(s.c, s.s0, s.s1, s.s2);
+  }
+
+  /** One step: a multiple of 2⁻³² in [0, 1). */
+  next(): number {
+    const st = this.state;
+    const t = 2091639 * st[1] + st[0] * TWO_M32;
+    const c = t | 0;
+    st[0] = c;
+    st[1] = st[2];
+    st[2] = st[3];
+    return (st[3] = t - c);
+  }
+
+  uint32(): number {
+    return this.next() * 4294967296;
+  }
+
+  uniform(): number {
+    // seedrandom's alea double(): 32 bits, then 21 more bits below them.
+    const hi = this.next();
+    return hi + ((this.next() * 0x200000) | 0) * TWO_M53;
+  }
 }
 
 /**
@@ -24,9 +79,7 @@ export function createRng(seed: number | string): Rng {
   if (typeof seed === 'number' && !Number.isFinite(seed)) {
     throw new RangeError(`seed: must be a finite number or a string, got ${seed}`);
   }
-  const key = String(seed);
-  const prng = seedrandom.alea(key);
-  return { seed: key, uniform: () => prng.double() };
+  return new AleaRng(String(seed));
 }
 
 /**
@@ -41,25 +94,118 @@ export function splitRng(seed: number | string | Rng, count: number): Rng[] {
 }
 
 /**
- * `n` independent standard normal draws, by the Box–Muller transform (both outputs used).
+ * `n` independent standard normal draws (see `standardNormalInto` for the method).
  * @returns a new Float64Array of length n
+ * @throws RangeError when n is not an integer ≥ 0
+ * @example standardNormal(createRng(1), 3) // the same three numbers on every machine
  */
 export function standardNormal(rng: Rng, n: number): Float64Array {
   checkInteger('n', n, 0);
   return standardNormalInto(rng, new Float64Array(n));
 }
 
-/** Fills `out` with independent standard normal draws and returns it. */
+/**
+ * Fills `out` with independent standard normal draws and returns it.
+ *
+ * Method: the 128-layer ziggurat (Marsaglia & Tsang 2000; tables and tail as in Doornik's
+ * ZIGNOR 2005, see zigguratTables.ts), one 32-bit word w per attempt: layer i = bits 0–7 of w
+ * (low 7), sign = bit 7, and u = (w >>> 8) 2⁻²⁴ from the upper 24 bits, so layer and value share
+ * no bits (the original RNOR's correlation between them does not arise). If u < X[i+1]/X[i]
+ * (≈ 98.8% of attempts) the draw is ±u X[i]; otherwise layer 0 samples the tail beyond r by
+ * Marsaglia's exponential method and the other layers test the wedge with one more uniform
+ * against exp(−x²/2), retrying on rejection. About 1.02 generator steps per draw; the values of
+ * the core carry 24 random bits (as float32 normals do), the tail and wedge 53.
+ *
+ * Reproducibility: the fast path uses only integer and exactly rounded IEEE operations, so its
+ * bits are the same everywhere. The wedge (≈ 1.2% of attempts) and tail (≈ 0.03%) call Math.exp
+ * and Math.log, which V8 computes with its own fdlibm port (the same on every platform for a
+ * given V8); an engine whose exp/log differed in the last bit could, very rarely, flip one
+ * accept/reject decision and from there on shift the stream.
+ * @example standardNormalInto(createRng(1), new Float64Array(4)) // the same 4 numbers everywhere
+ */
 export function standardNormalInto(rng: Rng, out: Float64Array): Float64Array {
-  const n = out.length;
-  for (let i = 0; i < n; i += 2) {
-    // 1 - u lies in (0, 1], so the logarithm is finite.
-    const radius = Math.sqrt(-2 * Math.log(1 - rng.uniform()));
-    const angle = 2 * Math.PI * rng.uniform();
-    out[i] = radius * Math.cos(angle);
-    if (i + 1 < n) out[i + 1] = radius * Math.sin(angle);
-  }
+  if (rng instanceof AleaRng) return aleaNormalsInto(rng, out);
+  for (let k = 0; k < out.length; k++) out[k] = finishDraw(rng, rng.uint32());
   return out;
+}
+
+/** X[i+1] / X[i]: the fraction of layer i that lies wholly under the curve. */
+const ZIG_RATIO = Float64Array.from({ length: 128 }, (_, i) => ZIG_X[i + 1] / ZIG_X[i]);
+
+/** Start of the tail, r = ZIG_X[1]. */
+const ZIG_R = ZIG_X[1];
+
+/** 2⁻²⁴. */
+const TWO_M24 = 5.960464477539063e-8;
+
+/** The fast path for the library's own generator: alea stepped in local variables. */
+function aleaNormalsInto(rng: AleaRng, out: Float64Array): Float64Array {
+  const n = out.length;
+  const xs = ZIG_X;
+  const ratio = ZIG_RATIO;
+  const st = rng.state;
+  let c = st[0];
+  let s0 = st[1];
+  let s1 = st[2];
+  let s2 = st[3];
+  for (let k = 0; k < n; k++) {
+    // One alea step, as in AleaRng.next.
+    const t = 2091639 * s0 + c * TWO_M32;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    const w = s2 * 4294967296;
+    const u = (w >>> 8) * TWO_M24;
+    const i = w & 127;
+    if (u < ratio[i]) {
+      out[k] = u * xs[i] * (1 - ((w >>> 6) & 2));
+    } else {
+      // Rare: hand the state back and finish this draw through the generic path.
+      st[0] = c;
+      st[1] = s0;
+      st[2] = s1;
+      st[3] = s2;
+      out[k] = finishDraw(rng, w);
+      c = st[0];
+      s0 = st[1];
+      s1 = st[2];
+      s2 = st[3];
+    }
+  }
+  st[0] = c;
+  st[1] = s0;
+  st[2] = s1;
+  st[3] = s2;
+  return out;
+}
+
+/**
+ * One normal draw from the attempt word w and, when needed, further words of `rng`: the core
+ * test, then the tail for layer 0 or the wedge test otherwise, and fresh attempts until one is
+ * accepted. Gives the same bits as the fast path.
+ */
+function finishDraw(rng: Rng, w: number): number {
+  for (;;) {
+    const u = (w >>> 8) * TWO_M24;
+    const i = w & 127;
+    const sign = 1 - ((w >>> 6) & 2);
+    if (u < ZIG_RATIO[i]) return u * ZIG_X[i] * sign;
+    if (i === 0) {
+      // Tail beyond r (Marsaglia 1964): x = −log(U1)/r, accept when −2 log(U2) ≥ x².
+      let x: number;
+      let y: number;
+      do {
+        x = -Math.log(1 - rng.uniform()) / ZIG_R;
+        y = -Math.log(1 - rng.uniform());
+      } while (y + y < x * x);
+      return (ZIG_R + x) * sign;
+    }
+    const x = u * ZIG_X[i];
+    const fLow = ZIG_F[i];
+    if (fLow + rng.uniform() * (ZIG_F[i + 1] - fLow) < Math.exp(-0.5 * x * x)) return x * sign;
+    w = rng.uint32();
+  }
 }
 
 /** A uniform integer in [0, n). */

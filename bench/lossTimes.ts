@@ -1,0 +1,70 @@
+/**
+ * Median wall times of one MC loss evaluation with its gradients, split into its three parts:
+ * building the distribution (`lowRankNormal`, with validation and the capacitance factor),
+ * drawing the noises (`drawNoise`), and the loss with gradients (`mcLoss`). The sum is what
+ * `mcLossSampled` after `lowRankNormal` costs, the figure to compare with PyTorch's
+ * LowRankMultivariateNormal.rsample + log-softmax + logsumexp forward and backward pass.
+ *
+ * Sizes: 64², 128², 256² pixels x 2 classes (class-major), rank 10, 20 samples.
+ * Run: npx tsx bench/lossTimes.ts [repeats]
+ */
+import { lowRankNormal } from '../src/distribution/lowRankNormal.js';
+import { drawNoise } from '../src/distribution/noise.js';
+import { mcLoss } from '../src/loss/mcLoss.js';
+import { createRng, standardNormal } from '../src/random/rng.js';
+
+const RANK = 10;
+const SAMPLES = 20;
+const CLASSES = 2;
+const repeats = Number(process.argv[2] ?? 15);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+function fixture(side: number) {
+  const pixels = side * side;
+  const n = CLASSES * pixels;
+  const rng = createRng(`lossTimes/${side}`);
+  const loc = standardNormal(rng, n);
+  const covFactor = standardNormal(rng, n * RANK).map((v) => 0.3 * v);
+  const covDiag = standardNormal(rng, n).map((v) => Math.exp(0.2 * v));
+  const labels = new Int32Array(pixels);
+  for (let s = 0; s < pixels; s++) labels[s] = rng.uniform() < 0.3 ? 1 : 0;
+  return { loc, covFactor, covDiag, labels, n };
+}
+
+console.log(`MC loss + gradients, ${CLASSES} classes, rank ${RANK}, ${SAMPLES} samples`);
+console.log(`median of ${repeats} runs (ms):`);
+console.log('size      construct   noise    loss    total');
+for (const side of [64, 128, 256]) {
+  const f = fixture(side);
+  const rng = createRng(`lossTimes/noise/${side}`);
+  const parts: number[][] = [[], [], [], []];
+  let sink = 0;
+  for (let k = 0; k < repeats + 2; k++) {
+    const t0 = performance.now();
+    const dist = lowRankNormal({
+      loc: f.loc,
+      covFactor: f.covFactor,
+      covDiag: f.covDiag,
+      rank: RANK,
+    });
+    const t1 = performance.now();
+    const noise = drawNoise(rng, { count: SAMPLES, rank: RANK, size: f.n });
+    const t2 = performance.now();
+    const out = mcLoss(dist, f.labels, noise, { likelihood: 'categorical', classes: CLASSES });
+    const t3 = performance.now();
+    sink += out.loss;
+    if (k < 2) continue; // warm-up
+    parts[0].push(t1 - t0);
+    parts[1].push(t2 - t1);
+    parts[2].push(t3 - t2);
+    parts[3].push(t3 - t0);
+  }
+  const cells = parts.map((p) => median(p).toFixed(1).padStart(8));
+  console.log(`${`${side}²`.padEnd(8)}${cells.join(' ')}`);
+  if (!Number.isFinite(sink)) throw new Error('non-finite loss');
+}
