@@ -1,0 +1,198 @@
+/**
+ * The toy problem's two models as free parameters, the distribution they describe, and the
+ * VJP from the distribution's gradients back onto the parameters (REFERENCE.md §6).
+ *
+ *   loc            = mean                                       (N = 21)
+ *   covDiag        = exp(logDiag) + 1e-5                        (N)
+ *   covFactor[:, r] = exp(logScale_r) · direction[:, r] / ‖direction[:, r]‖   (low-rank only)
+ *
+ * The official script's initialisation: mean = 0, logDiag = −1, logScale = −1, direction ~
+ * U(−½, ½). REFERENCE.md does not say whether its diagonal adds an ε; we add the head's 1e-5
+ * (COV_DIAG_EPSILON), which changes nothing visible at these scales.
+ *
+ * The diagonal model has no factor. It is built as a rank-1 distribution whose factor column is
+ * zero and never trained (so the same MC loss serves both models; the extra eps_R draw per
+ * sample is the only cost).
+ */
+import { COV_DIAG_EPSILON } from '../distribution/head.js';
+import { lowRankNormal, type LowRankNormal } from '../distribution/lowRankNormal.js';
+import type { Rng } from '../random/rng.js';
+import { checkFinite, checkInteger, checkLength } from '../util/validate.js';
+
+export type ToyModelKind = 'diagonal' | 'lowrank';
+
+/** Free parameters of a toy model. Arrays are owned by the model and updated in place by Adam. */
+export interface ToyParams {
+  readonly kind: ToyModelKind;
+  /** Rank R of the factor: 0 for the diagonal model. */
+  readonly rank: number;
+  /** N logits' means. */
+  readonly mean: Float64Array;
+  /** N log-variances (before the ε). */
+  readonly logDiag: Float64Array;
+  /** R log column norms (empty for the diagonal model). */
+  readonly logScale: Float64Array;
+  /** N x R row-major unnormalised column directions (empty for the diagonal model). */
+  readonly direction: Float64Array;
+}
+
+/** Initial values; the defaults are the official script's. */
+export interface ToyInit {
+  mean?: number;
+  logDiag?: number;
+  logScale?: number;
+  /** direction ~ U(−h, h) with h = directionHalfWidth (default ½). */
+  directionHalfWidth?: number;
+}
+
+/** Gradients of a loss with respect to each free parameter (same shapes as ToyParams). */
+export interface ToyGrads {
+  dMean: Float64Array;
+  dLogDiag: Float64Array;
+  dLogScale: Float64Array;
+  dDirection: Float64Array;
+}
+
+/**
+ * Fresh parameters for a model of `size` logits: `rank` = 0 gives the diagonal model. Draws
+ * N·R uniforms from `rng` (row-major, entry (n, r) at n·R + r), none for the diagonal model.
+ * @throws RangeError when size < 1, rank < 0, rank is not an integer, or an init value is not
+ *   finite (directionHalfWidth must be > 0)
+ * @example initToyParams(21, 2, createRng(0)).logScale // Float64Array [-1, -1]
+ */
+export function initToyParams(size: number, rank: number, rng: Rng, init: ToyInit = {}): ToyParams {
+  checkInteger('size', size, 1);
+  checkInteger('rank', rank, 0);
+  const { mean = 0, logDiag = -1, logScale = -1, directionHalfWidth = 0.5 } = init;
+  checkFinite('init', [mean, logDiag, logScale, directionHalfWidth]);
+  if (!(directionHalfWidth > 0)) {
+    throw new RangeError(`init: directionHalfWidth must be > 0, got ${directionHalfWidth}`);
+  }
+  const direction = new Float64Array(size * rank);
+  for (let i = 0; i < direction.length; i++) {
+    direction[i] = directionHalfWidth * (2 * rng.uniform() - 1);
+  }
+  return {
+    kind: rank === 0 ? 'diagonal' : 'lowrank',
+    rank,
+    mean: new Float64Array(size).fill(mean),
+    logDiag: new Float64Array(size).fill(logDiag),
+    logScale: new Float64Array(rank).fill(logScale),
+    direction,
+  };
+}
+
+/** A deep copy (for checkpoints). */
+export function cloneToyParams(p: ToyParams): ToyParams {
+  return {
+    kind: p.kind,
+    rank: p.rank,
+    mean: p.mean.slice(),
+    logDiag: p.logDiag.slice(),
+    logScale: p.logScale.slice(),
+    direction: p.direction.slice(),
+  };
+}
+
+/** Copies `from`'s values into `into`'s arrays (same shapes), keeping `into`'s array identities. */
+export function copyToyParamsInto(into: ToyParams, from: ToyParams): void {
+  into.mean.set(from.mean);
+  into.logDiag.set(from.logDiag);
+  into.logScale.set(from.logScale);
+  into.direction.set(from.direction);
+}
+
+function checkParams(p: ToyParams): number {
+  const n = p.mean.length;
+  checkInteger('rank', p.rank, 0);
+  if (n < 1) throw new RangeError('mean: must hold at least one logit');
+  checkLength('logDiag', p.logDiag, n, `N = ${n}`);
+  checkLength('logScale', p.logScale, p.rank, `R = ${p.rank}`);
+  checkLength('direction', p.direction, n * p.rank, `N x R = ${n} x ${p.rank}`);
+  return n;
+}
+
+/** The column norms ‖direction[:, r]‖, with a name-bearing error for a zero column. */
+function columnNorms(p: ToyParams, n: number): Float64Array {
+  const { rank: r, direction } = p;
+  const norms = new Float64Array(r);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < r; k++) norms[k] += direction[i * r + k] ** 2;
+  }
+  for (let k = 0; k < r; k++) {
+    norms[k] = Math.sqrt(norms[k]);
+    if (!(norms[k] > 0) || !Number.isFinite(norms[k])) {
+      throw new RangeError(`direction: column ${k} has norm ${norms[k]} (must be finite and > 0)`);
+    }
+  }
+  return norms;
+}
+
+/**
+ * The model's distribution N(mean, P Pᵀ + diag(exp(logDiag) + 1e-5)), with
+ * P[:, r] = exp(logScale_r) direction[:, r] / ‖direction[:, r]‖. The diagonal model gives a
+ * rank-1 distribution with a zero factor.
+ * @throws RangeError naming the parameter when shapes disagree, a value is not finite, a
+ *   direction column is zero, or exp(logDiag)/exp(logScale) overflows
+ */
+export function toyDistribution(p: ToyParams): LowRankNormal {
+  const n = checkParams(p);
+  const r = p.rank;
+  const covDiag = new Float64Array(n);
+  for (let i = 0; i < n; i++) covDiag[i] = Math.exp(p.logDiag[i]) + COV_DIAG_EPSILON;
+  if (r === 0) {
+    return lowRankNormal({ loc: p.mean, covFactor: new Float64Array(n), covDiag, rank: 1 });
+  }
+  const norms = columnNorms(p, n);
+  const covFactor = new Float64Array(n * r);
+  for (let k = 0; k < r; k++) {
+    const c = Math.exp(p.logScale[k]) / norms[k];
+    for (let i = 0; i < n; i++) covFactor[i * r + k] = c * p.direction[i * r + k];
+  }
+  return lowRankNormal({ loc: p.mean, covFactor, covDiag, rank: r });
+}
+
+/**
+ * VJP of `toyDistribution`: from ∂L/∂(loc, covFactor, covDiag) to ∂L/∂(mean, logDiag,
+ * logScale, direction). With u = d/‖d‖ a column's unit direction, c = exp(logScale) and g the
+ * column's gradient ∂L/∂P[:, r]:
+ *   ∂L/∂mean = ∂L/∂loc,   ∂L/∂logDiag = ∂L/∂covDiag ⊙ exp(logDiag)
+ *   ∂L/∂logScale_r = c gᵀu = gᵀ P[:, r]
+ *   ∂L/∂direction[:, r] = (c / ‖d‖) (g − (gᵀu) u)     (the normalisation removes the radial part)
+ * For the diagonal model gradCovFactor (N x 1) is ignored: the zero factor is not a parameter.
+ * @throws RangeError naming the gradient whose length disagrees
+ */
+export function toyDistributionVjp(
+  p: ToyParams,
+  grads: {
+    gradLoc: ArrayLike<number>;
+    gradCovFactor: ArrayLike<number>;
+    gradCovDiag: ArrayLike<number>;
+  },
+): ToyGrads {
+  const n = checkParams(p);
+  const r = p.rank;
+  checkLength('gradLoc', grads.gradLoc, n, `N = ${n}`);
+  checkLength('gradCovDiag', grads.gradCovDiag, n, `N = ${n}`);
+  checkLength('gradCovFactor', grads.gradCovFactor, n * Math.max(r, 1), `N x R`);
+  const dMean = Float64Array.from(grads.gradLoc);
+  const dLogDiag = new Float64Array(n);
+  for (let i = 0; i < n; i++) dLogDiag[i] = grads.gradCovDiag[i] * Math.exp(p.logDiag[i]);
+  const dLogScale = new Float64Array(r);
+  const dDirection = new Float64Array(n * r);
+  if (r > 0) {
+    const norms = columnNorms(p, n);
+    const g = grads.gradCovFactor;
+    for (let k = 0; k < r; k++) {
+      const c = Math.exp(p.logScale[k]);
+      let gu = 0;
+      for (let i = 0; i < n; i++) gu += g[i * r + k] * (p.direction[i * r + k] / norms[k]);
+      dLogScale[k] = c * gu;
+      for (let i = 0; i < n; i++) {
+        const u = p.direction[i * r + k] / norms[k];
+        dDirection[i * r + k] = (c / norms[k]) * (g[i * r + k] - gu * u);
+      }
+    }
+  }
+  return { dMean, dLogDiag, dLogScale, dDirection };
+}

@@ -1,0 +1,128 @@
+/**
+ * Training protocols of the toy problem: the official script's (`paper`) and ours (`best`).
+ * @see spec/toy-problem.md for what `best` changes and why
+ */
+import type { ToyInit } from './model.js';
+
+/** One phase of training: a fresh Adam over the parameters it trains. */
+export interface ToyPhase {
+  steps: number;
+  /** 'mean': only the mean moves; 'all': every free parameter. */
+  train: 'mean' | 'all';
+  /** Adam's learning rate at the phase's first step. */
+  lr: number;
+  /** If set, the lr decays geometrically to this value at the phase's last step. */
+  lrFinal?: number;
+}
+
+export type ToyProtocolName = 'paper' | 'best';
+
+export interface ToyProtocol {
+  name: ToyProtocolName;
+  phases: ToyPhase[];
+  /** MC samples per target per step. */
+  samples: number;
+  /** Antithetic pairs (eps, −eps). */
+  antithetic: boolean;
+  /** Both targets' losses use the same noises in a step (common random numbers). */
+  sharedNoise: boolean;
+  /** Checkpoint period in steps (0: only the initial parameters are kept). */
+  checkpointEvery: number;
+  init: ToyInit;
+}
+
+/** Overrides a user may give on the command line. */
+export interface ToyProtocolOverrides {
+  /** Steps on every parameter (the last phase). */
+  steps?: number;
+  /** Mean-only steps before them (0 drops the phase). */
+  pretrainSteps?: number;
+  samples?: number;
+  /** Learning rate of every phase (a decaying schedule keeps its ratio lrFinal / lr). */
+  lr?: number;
+  antithetic?: boolean;
+}
+
+/**
+ * The official script (REFERENCE.md §6): 5000 mean-only steps then 5000 steps on everything,
+ * Adam at 1e-3 throughout, 200 fresh samples per target per step (independent noises for the
+ * two targets, as a batch of two images draws them), plain sampling, a checkpoint every 500
+ * steps, init mean 0, logDiag −1, logScale −1, direction ~ U(−½, ½).
+ */
+export const PAPER_PROTOCOL: ToyProtocol = {
+  name: 'paper',
+  phases: [
+    { steps: 5000, train: 'mean', lr: 1e-3 },
+    { steps: 5000, train: 'all', lr: 1e-3 },
+  ],
+  samples: 200,
+  antithetic: false,
+  sharedNoise: false,
+  checkpointEvery: 500,
+  init: { mean: 0, logDiag: -1, logScale: -1, directionHalfWidth: 0.5 },
+};
+
+/** Our recipe; see spec/toy-problem.md#the-best-protocol. */
+export const BEST_PROTOCOL: ToyProtocol = {
+  name: 'best',
+  phases: [
+    { steps: 300, train: 'mean', lr: 5e-2, lrFinal: 5e-3 },
+    { steps: 1500, train: 'all', lr: 5e-2, lrFinal: 5e-3 },
+  ],
+  samples: 32,
+  antithetic: true,
+  sharedNoise: true,
+  checkpointEvery: 500,
+  init: { mean: 0, logDiag: -1, logScale: -1, directionHalfWidth: 0.5 },
+};
+
+/**
+ * A named protocol with the user's overrides applied.
+ * @throws RangeError naming the option when a step count is not an integer ≥ 0, samples is not
+ *   an integer ≥ 1 (even with antithetic pairs), lr is not a positive finite number, or the
+ *   name is unknown
+ */
+export function toyProtocol(
+  name: ToyProtocolName,
+  overrides: ToyProtocolOverrides = {},
+): ToyProtocol {
+  if (name !== 'paper' && name !== 'best') {
+    throw new RangeError(
+      `protocol: unknown protocol ${JSON.stringify(name)} (expected paper or best)`,
+    );
+  }
+  const base = name === 'paper' ? PAPER_PROTOCOL : BEST_PROTOCOL;
+  const { steps, pretrainSteps, samples, lr, antithetic } = overrides;
+  const checkCount = (label: string, v: number | undefined, min: number) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < min)) {
+      throw new RangeError(`${label}: must be an integer ≥ ${min}, got ${v}`);
+    }
+  };
+  checkCount('steps', steps, 0);
+  checkCount('pretrainSteps', pretrainSteps, 0);
+  checkCount('samples', samples, 1);
+  if (lr !== undefined && !(lr > 0 && Number.isFinite(lr))) {
+    throw new RangeError(`lr: must be a positive finite number, got ${lr}`);
+  }
+  const pre = base.phases.find((p) => p.train === 'mean');
+  const main = base.phases.find((p) => p.train === 'all') as ToyPhase;
+  const phases: ToyPhase[] = [];
+  const scale = (p: ToyPhase): ToyPhase =>
+    lr === undefined
+      ? { ...p }
+      : { ...p, lr, ...(p.lrFinal === undefined ? {} : { lrFinal: (p.lrFinal / p.lr) * lr }) };
+  const preSteps = pretrainSteps ?? pre?.steps ?? 0;
+  if (preSteps > 0) phases.push(scale({ ...(pre ?? { ...main, train: 'mean' }), steps: preSteps }));
+  phases.push(scale({ ...main, steps: steps ?? main.steps }));
+  const out: ToyProtocol = {
+    ...base,
+    phases,
+    samples: samples ?? base.samples,
+    antithetic: antithetic ?? base.antithetic,
+    init: { ...base.init },
+  };
+  if (out.antithetic && out.samples % 2 !== 0) {
+    throw new RangeError(`samples: antithetic sampling needs an even count, got ${out.samples}`);
+  }
+  return out;
+}

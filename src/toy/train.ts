@@ -1,0 +1,168 @@
+/**
+ * Training a toy model: the MC loss (paper eq. 7, bernoulli likelihood) of both targets,
+ * averaged (batch items are averaged), its gradient through `toyDistributionVjp`, and Adam.
+ * One step:
+ *   loss = ½ Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
+ * Phases run one after another, each with a fresh Adam over the parameters it trains (the
+ * official script's two optimisers: mean only, then everything).
+ */
+import { drawNoise, type Noise } from '../distribution/noise.js';
+import { mcLoss } from '../loss/mcLoss.js';
+import { createAdam, type Adam } from '../nn/adam.js';
+import type { Rng } from '../random/rng.js';
+import { checkInteger } from '../util/validate.js';
+import {
+  cloneToyParams,
+  copyToyParamsInto,
+  toyDistribution,
+  toyDistributionVjp,
+  type ToyParams,
+} from './model.js';
+import type { ToyPhase, ToyProtocol } from './protocol.js';
+
+/** Progress callback: called after every step with the step index (1-based) and its loss. */
+export type ToyStepCallback = (step: number, totalSteps: number, loss: number) => void;
+
+export interface ToyTrainResult {
+  /** Steps taken (every phase together), counting the ones undone by a return to a checkpoint. */
+  steps: number;
+  /** True when a non-finite loss sent training back to its last checkpoint and stopped it. */
+  stoppedEarly: boolean;
+  /** The step whose parameters the model holds at the end (steps, or the checkpoint's step). */
+  restoredStep: number;
+  /** The loss of every step taken, in order. */
+  losses: Float64Array;
+}
+
+/** Total steps of a protocol. */
+export function protocolSteps(protocol: ToyProtocol): number {
+  return protocol.phases.reduce((s, ph) => s + ph.steps, 0);
+}
+
+/** lr at step i (0-based) of a phase: geometric from lr to lrFinal (constant without lrFinal). */
+export function phaseLearningRate(phase: ToyPhase, i: number): number {
+  if (phase.lrFinal === undefined || phase.steps <= 1) return phase.lr;
+  return phase.lr * (phase.lrFinal / phase.lr) ** (i / (phase.steps - 1));
+}
+
+/**
+ * Trains `params` IN PLACE under `protocol`, drawing every noise from `rng`.
+ * A checkpoint (a copy of the parameters) is taken before the first step and after every
+ * `protocol.checkpointEvery` steps; when a step's loss or gradient is not finite, or the
+ * distribution cannot be built (capacitance not positive definite), the parameters return to
+ * the last checkpoint and training stops (`stoppedEarly`).
+ * @throws RangeError when the protocol has no phase, a phase's step count is not an integer ≥ 0,
+ *   or the sample count is not an integer ≥ 1 (even with antithetic sampling)
+ */
+export function trainToy(
+  params: ToyParams,
+  targets: readonly ArrayLike<number>[],
+  protocol: ToyProtocol,
+  rng: Rng,
+  onStep?: ToyStepCallback,
+): ToyTrainResult {
+  const { samples, antithetic, sharedNoise, checkpointEvery } = protocol;
+  checkInteger('samples', samples, 1);
+  if (antithetic && samples % 2 !== 0) {
+    throw new RangeError(`samples: antithetic sampling needs an even count, got ${samples}`);
+  }
+  if (protocol.phases.length === 0) throw new RangeError('protocol: has no phase');
+  protocol.phases.forEach((ph, i) => checkInteger(`phases[${i}].steps`, ph.steps, 0));
+  checkInteger('checkpointEvery', checkpointEvery, 0);
+  const total = protocolSteps(protocol);
+  const losses = new Float64Array(total);
+  const n = params.mean.length;
+  const rank = Math.max(params.rank, 1);
+  const half = 1 / targets.length;
+  const checkpoint = cloneToyParams(params);
+  let checkpointStep = 0;
+  let step = 0;
+
+  for (const phase of protocol.phases) {
+    const trained =
+      phase.train === 'mean'
+        ? [params.mean]
+        : [params.mean, params.logDiag, params.logScale, params.direction].filter(
+            (a) => a.length > 0,
+          );
+    const adam = createAdam(trained, { lr: phase.lr });
+    const before = trained.map((a) => new Float64Array(a.length));
+    for (let i = 0; i < phase.steps; i++) {
+      let loss = 0;
+      let grads;
+      try {
+        const dist = toyDistribution(params);
+        const gradLoc = new Float64Array(n);
+        const gradCovFactor = new Float64Array(n * rank);
+        const gradCovDiag = new Float64Array(n);
+        let noise: Noise | undefined;
+        for (const y of targets) {
+          if (noise === undefined || !sharedNoise) {
+            noise = drawNoise(rng, { count: samples, rank, size: n, antithetic });
+          }
+          const res = mcLoss(dist, y, noise, { likelihood: 'bernoulli' });
+          loss += half * res.loss;
+          for (let j = 0; j < n; j++) {
+            gradLoc[j] += half * res.gradLoc[j];
+            gradCovDiag[j] += half * res.gradCovDiag[j];
+          }
+          for (let j = 0; j < n * rank; j++) gradCovFactor[j] += half * res.gradCovFactor[j];
+        }
+        grads = toyDistributionVjp(params, { gradLoc, gradCovFactor, gradCovDiag });
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        loss = NaN;
+      }
+      losses[step] = loss;
+      step++;
+      if (!Number.isFinite(loss) || grads === undefined || !allFinite(grads)) {
+        copyToyParamsInto(params, checkpoint);
+        return { steps: step, stoppedEarly: true, restoredStep: checkpointStep, losses };
+      }
+      const all = [grads.dMean, grads.dLogDiag, grads.dLogScale, grads.dDirection];
+      const used = phase.train === 'mean' ? [grads.dMean] : all.filter((a) => a.length > 0);
+      stepWithLrFactor(adam, used, phaseLearningRate(phase, i) / phase.lr, before);
+      onStep?.(step, total, loss);
+      if (checkpointEvery > 0 && step % checkpointEvery === 0) {
+        copyToyParamsInto(checkpoint, params);
+        checkpointStep = step;
+      }
+    }
+  }
+  return { steps: step, stoppedEarly: false, restoredStep: step, losses };
+}
+
+/**
+ * One Adam step at lr · factor. `createAdam` fixes its lr, and Adam's update does not scale
+ * with the gradient, so the step's displacement is scaled instead: θ ← θ₀ + factor (θ₁ − θ₀),
+ * exactly the update of lr · factor (the moments do not depend on lr).
+ */
+function stepWithLrFactor(
+  adam: Adam,
+  grads: readonly Float64Array[],
+  factor: number,
+  before: Float64Array[],
+): void {
+  if (factor === 1) {
+    adam.step(grads);
+    return;
+  }
+  adam.params.forEach((p, j) => before[j].set(p));
+  adam.step(grads);
+  adam.params.forEach((p, j) => {
+    const b = before[j];
+    for (let i = 0; i < p.length; i++) p[i] = b[i] + factor * (p[i] - b[i]);
+  });
+}
+
+function allFinite(g: {
+  dMean: Float64Array;
+  dLogDiag: Float64Array;
+  dLogScale: Float64Array;
+  dDirection: Float64Array;
+}): boolean {
+  for (const a of [g.dMean, g.dLogDiag, g.dLogScale, g.dDirection]) {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  }
+  return true;
+}
