@@ -1,0 +1,107 @@
+/**
+ * The training loop of the small SSN network on the synthetic lesion data set: Adam on the batch
+ * mean of per-image losses (each summed over its pixels, REFERENCE.md section 3), with a random
+ * annotator per image per step, as the paper's LIDC setting trains on all four annotation sets.
+ */
+import type { SyntheticDataset } from '../data/syntheticLesions.js';
+import { createAdam } from '../nn/adam.js';
+import type { HeadKind } from '../nn/heads.js';
+import { checkHeadKind } from '../nn/heads.js';
+import type { ConvOps, UNetWidths } from '../nn/network.js';
+import { createSsnNetwork, ssnParameters } from '../nn/ssnNetwork.js';
+import type { SsnNetwork } from '../nn/ssnNetwork.js';
+import { createRng, uniformInt } from '../random/rng.js';
+import { checkInteger } from '../util/validate.js';
+import { imageLoss } from './imageLoss.js';
+
+/** Options of `trainModel`; all but `kind` and `steps` have defaults. */
+export interface TrainOptions {
+  kind: HeadKind;
+  /** Adam steps */
+  steps: number;
+  /** images per step (default 4) */
+  batchSize?: number;
+  /** Adam learning rate (default 2e-3) */
+  lr?: number;
+  /** Adam's L2 weight decay (default 1e-5) */
+  weightDecay?: number;
+  /** MC samples M of the loss (default 20) */
+  samples?: number;
+  /** antithetic noise pairs in the loss (default true) */
+  antithetic?: boolean;
+  /** rank R of the low-rank head (default 10) */
+  rank?: number;
+  widths?: Partial<UNetWidths>;
+  /** seed of the initialisation and of the image, annotator and noise draws (default 0) */
+  seed?: number | string;
+  /** called after every step with the step number (1-based) and the step's mean batch loss */
+  onStep?: (step: number, loss: number) => void;
+}
+
+/** A trained network and its loss curve. */
+export interface TrainedModel {
+  readonly kind: HeadKind;
+  readonly network: SsnNetwork;
+  /** mean batch loss of each step, length `steps` */
+  readonly losses: Float64Array;
+}
+
+/**
+ * Trains a fresh network. The weights are drawn from `createRng("init/<seed>/<kind>")`; each step
+ * then draws, from `createRng("train/<seed>/<kind>")`, `batchSize` image indices (uniformly, with
+ * replacement), one annotator index per image, and the loss noises of each image in turn.
+ * @param data - training images (H·W each, H and W even) with their annotations
+ * @throws RangeError for a bad kind, a non-positive steps/batchSize, an empty data set, a
+ *   non-positive learning rate, or odd image sides
+ */
+export function trainModel(
+  ops: ConvOps,
+  data: SyntheticDataset,
+  options: TrainOptions,
+): TrainedModel {
+  const { kind, steps } = options;
+  checkHeadKind('kind', kind);
+  checkInteger('steps', steps, 1);
+  const batchSize = options.batchSize ?? 4;
+  checkInteger('batchSize', batchSize, 1);
+  if (data.images.length === 0) throw new RangeError('data: holds no images');
+  const seed = String(options.seed ?? 0);
+  const network = createSsnNetwork(createRng(`init/${seed}/${kind}`), {
+    kind,
+    rank: options.rank,
+    widths: options.widths,
+  });
+  const params = ssnParameters(network);
+  const adam = createAdam(params, {
+    lr: options.lr ?? 2e-3,
+    weightDecay: options.weightDecay ?? 1e-5,
+  });
+  const rng = createRng(`train/${seed}/${kind}`);
+  const { height: H, width: W } = data;
+  const losses = new Float64Array(steps);
+  const sum = params.map((p) => new Float64Array(p.length));
+  for (let step = 0; step < steps; step++) {
+    for (const s of sum) s.fill(0);
+    let loss = 0;
+    for (let b = 0; b < batchSize; b++) {
+      const i = uniformInt(rng, data.images.length);
+      const a = uniformInt(rng, data.annotations[i].length);
+      const image = { data: data.images[i], channels: 1, height: H, width: W };
+      const r = imageLoss(ops, network, image, data.annotations[i][a], rng, {
+        samples: options.samples,
+        antithetic: options.antithetic,
+      });
+      loss += r.loss;
+      for (let j = 0; j < sum.length; j++) {
+        const s = sum[j];
+        const g = r.grads[j];
+        for (let n = 0; n < s.length; n++) s[n] += g[n];
+      }
+    }
+    for (const s of sum) for (let n = 0; n < s.length; n++) s[n] /= batchSize;
+    adam.step(sum);
+    losses[step] = loss / batchSize;
+    options.onStep?.(step + 1, losses[step]);
+  }
+  return { kind, network, losses };
+}
