@@ -1,0 +1,218 @@
+/**
+ * `ssn check` and `ssn eval`: pass on identical files, fail (exit 1) on a perturbed value naming
+ * the case and field, exit 2 with the case id and field on malformed files. Most tests run the
+ * command functions in-process; two run the real CLI for its exit codes.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCheck, runEval, runVectors } from '../../src/cli/conformance.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const COMMITTED = join(ROOT, 'spec', 'vectors', 'ssn-vectors-v1.json');
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ssn-check-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+type Doc = {
+  cases: {
+    id: string;
+    op: string;
+    inputs: Record<string, unknown>;
+    expected?: Record<string, unknown>;
+  }[];
+};
+
+function committed(): Doc {
+  return JSON.parse(readFileSync(COMMITTED, 'utf8')) as Doc;
+}
+
+function write(name: string, doc: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  return path;
+}
+
+function check(results: string, vectors = COMMITTED) {
+  const c = capture();
+  const code = runCheck({ vectors, results }, c.io);
+  return { code, out: c.out.join('\n'), err: c.err.join('\n') };
+}
+
+describe('ssn check', () => {
+  it('passes the committed vectors against themselves', () => {
+    const r = check(COMMITTED);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^PASS: \d+ of \d+ fields/m);
+    expect(r.out).toMatch(/case +op +field +max abs err +max rel err/);
+  });
+
+  it('fails a copy with one value perturbed by 1e-6 relative, naming the case and field', () => {
+    const doc = committed();
+    const target = doc.cases.find((c) => c.id === 'loss-categorical-class-major')!;
+    const grad = target.expected!.gradCovFactor as number[];
+    grad[3] *= 1 + 1e-6;
+    const r = check(write('perturbed.json', doc));
+    expect(r.code).toBe(1);
+    const failing = r.out.split('\n').filter((l) => l.includes('FAIL'));
+    expect(failing[0]).toMatch(/^loss-categorical-class-major +loss\.mc +gradCovFactor .* FAIL/);
+    expect(failing.filter((l) => !l.startsWith('FAIL:')).length).toBe(1);
+    expect(r.out).toMatch(/^FAIL: /m);
+  });
+
+  it('fails a null where a number is expected, and a number where null is expected', () => {
+    const doc = committed();
+    (doc.cases.find((c) => c.id === 'dice-all-empty')!.expected!.dice as unknown[])[0] = 0.5;
+    (doc.cases.find((c) => c.id === 'logprob-basic')!.expected as Record<string, unknown>).logProb =
+      null;
+    const r = check(write('nulls.json', doc));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/dice-all-empty .*FAIL \(entry 0: 0\.5 where null \(NaN\) is expected\)/);
+    expect(r.out).toMatch(/logprob-basic .*FAIL \(entry 0: null where/);
+  });
+
+  const malformed: [string, () => unknown, RegExp][] = [
+    ['not JSON', () => '{"format": "ssn-conformance", ', /not valid JSON/],
+    [
+      'a wrong format tag',
+      () => ({ ...committed(), format: 'ssn-vectors' }),
+      /format: "ssn-vectors"/,
+    ],
+    [
+      'an unknown op',
+      () => {
+        const d = committed();
+        d.cases[2].op = 'lowrank.kl';
+        return d;
+      },
+      /case 'logprob-n1': op: unknown op "lowrank\.kl"/,
+    ],
+    [
+      'a missing output field',
+      () => {
+        const d = committed();
+        delete d.cases.find((c) => c.id === 'loss-bernoulli')!.expected!.gradLoc;
+        return d;
+      },
+      /case 'loss-bernoulli' \(loss\.mc\): expected\.gradLoc: missing/,
+    ],
+    [
+      'a wrong array length',
+      () => {
+        const d = committed();
+        (d.cases.find((c) => c.id === 'rsample-basic')!.expected!.samples as number[]).pop();
+        return d;
+      },
+      /case 'rsample-basic' \(lowrank\.rsample\): expected\.samples: length 17, expected 18/,
+    ],
+    [
+      'a missing case',
+      () => {
+        const d = committed();
+        d.cases = d.cases.filter((c) => c.id !== 'ged-binary');
+        return d;
+      },
+      /case 'ged-binary' \(metrics\.ged\): missing/,
+    ],
+    [
+      'results computed from other inputs',
+      () => {
+        const d = committed();
+        (d.cases[0].inputs.x as number[])[0] += 1;
+        return d;
+      },
+      /case 'logprob-basic' \(lowrank\.logProb\): inputs\.x: differs from the vectors/,
+    ],
+  ];
+
+  it.each(malformed)(
+    'exits 2 on results with %s, naming the case and field',
+    (_w, make, pattern) => {
+      const r = check(write('bad.json', make()));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^ssn: /);
+      expect(r.err.split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(pattern);
+    },
+  );
+
+  it('exits 2 on vectors with labels out of range, naming the case and field', () => {
+    const d = committed();
+    (d.cases.find((c) => c.id === 'loss-bernoulli')!.inputs.labels as number[])[4] = 2;
+    const bad = write('bad-vectors.json', d);
+    const r = check(bad, bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^ssn: case 'loss-bernoulli' \(loss\.mc\): inputs\.labels: value 2 at index 4 is out of range \[0, 2\)$/,
+    );
+  });
+
+  it('exits 2 on a file that does not exist', () => {
+    expect(check(join(dir, 'nope.json')).code).toBe(2);
+  });
+});
+
+describe('ssn eval and ssn vectors', () => {
+  it('eval fills expected for a file without it', () => {
+    const d = committed();
+    for (const c of d.cases) delete c.expected;
+    const input = write('inputs-only.json', {
+      format: 'ssn-conformance',
+      version: 1,
+      cases: d.cases,
+    });
+    const out = join(dir, 'evaluated.json');
+    const c = capture();
+    expect(runEval(input, { out }, c.io)).toBe(0);
+    expect(check(out).code).toBe(0);
+  });
+
+  it('eval exits 2 on a case ssn-ts rejects, naming it', () => {
+    const d = committed();
+    (d.cases.find((c) => c.id === 'entropy-basic')!.inputs.covDiag as number[])[1] = 0;
+    const c = capture();
+    expect(runEval(write('zero-diag.json', d), { out: join(dir, 'x.json') }, c.io)).toBe(2);
+    expect(c.err[0]).toMatch(
+      /^ssn: case 'entropy-basic' \(lowrank\.entropy\): inputs\.covDiag: entry 1 is 0/,
+    );
+  });
+
+  it('vectors writes a file check accepts', () => {
+    const out = join(dir, 'v.json');
+    expect(runVectors({ seed: '11', out }, capture().io)).toBe(0);
+    const c = capture();
+    expect(runCheck({ vectors: out, results: out }, c.io)).toBe(0);
+  });
+});
+
+describe('the ssn CLI', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
+
+  it('exits 1 on a failing check and 2 on a malformed file', () => {
+    const doc = committed();
+    (doc.cases[0].expected as Record<string, number>).logProb *= 1 + 1e-6;
+    const perturbed = write('cli-perturbed.json', doc);
+    const failing = cli('check', '--vectors', COMMITTED, '--results', perturbed, '--failures-only');
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toMatch(/^logprob-basic +lowrank\.logProb +logProb .*FAIL/m);
+    const bad = cli('check', '--vectors', COMMITTED, '--results', write('cli-bad.json', '[]'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^ssn: .*cli-bad\.json: expected a JSON object at the top$/);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The seeded vector set and the committed one in spec/vectors/: determinism, coverage of every
+ * op, and that ssn-ts (`ssn eval`) reproduces the committed expected values.
+ */
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { computeCase } from '../../src/conformance/caseOps.js';
+import { compareResults } from '../../src/conformance/compareResults.js';
+import {
+  CONFORMANCE_OPS,
+  parseConformance,
+  serializeConformance,
+  toJsonValue,
+} from '../../src/conformance/format.js';
+import { generateVectors } from '../../src/conformance/generateVectors.js';
+
+const COMMITTED = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'spec',
+  'vectors',
+  'ssn-vectors-v1.json',
+);
+const COMMITTED_SEED = 1; // spec/vectors/README.md: ssn vectors --seed 1
+
+describe('generateVectors', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    const a = serializeConformance(generateVectors(5));
+    expect(serializeConformance(generateVectors(5))).toBe(a);
+    expect(serializeConformance(generateVectors(6))).not.toBe(a);
+  });
+
+  it('covers every op with the awkward cases, every case with a tolerance', () => {
+    const file = generateVectors(3);
+    for (const op of CONFORMANCE_OPS)
+      expect(
+        file.cases.some((c) => c.op === op),
+        op,
+      ).toBe(true);
+    const ids = file.cases.map((c) => c.id);
+    for (const id of [
+      'logprob-n1',
+      'loss-all-masked',
+      'loss-logits-near-1e3-saturated',
+      'dice-all-empty',
+    ]) {
+      expect(ids).toContain(id);
+    }
+    for (const c of file.cases) {
+      expect(c.tolerance!.rtol, c.id).toBeLessThanOrEqual(1e-9);
+      expect(c.tolerance!.atol, c.id).toBeGreaterThan(0);
+    }
+    // Dice of two empty maps is NaN, written null.
+    expect(file.cases.find((c) => c.id === 'dice-all-empty')!.expected!.dice).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+});
+
+describe('spec/vectors/ssn-vectors-v1.json', () => {
+  const text = readFileSync(COMMITTED, 'utf8');
+  const committed = parseConformance(text, COMMITTED);
+
+  it('is small and has the inputs `ssn vectors --seed 1` makes', () => {
+    expect(text.length).toBeLessThan(1_000_000);
+    const fresh = generateVectors(COMMITTED_SEED);
+    expect(committed.cases.map((c) => c.id)).toEqual(fresh.cases.map((c) => c.id));
+    committed.cases.forEach((c, i) => expect(c.inputs, c.id).toEqual(fresh.cases[i].inputs));
+  });
+
+  it('ssn eval reproduces its expected values within each case tolerance', () => {
+    const evaluated = {
+      ...committed,
+      cases: committed.cases.map((c) => ({
+        ...c,
+        expected: toJsonValue(computeCase(c)) as Record<string, unknown>,
+      })),
+    };
+    const { rows, failed } = compareResults(committed, evaluated);
+    expect(failed).toBe(0);
+    expect(rows.length).toBeGreaterThan(committed.cases.length);
+  });
+});
