@@ -49,8 +49,9 @@ export function phaseLearningRate(phase: ToyPhase, i: number): number {
  * Trains `params` IN PLACE under `protocol`, drawing every noise from `rng`.
  * A checkpoint (a copy of the parameters) is taken before the first step and after every
  * `protocol.checkpointEvery` steps; when a step's loss or gradient is not finite, or the
- * distribution cannot be built (capacitance not positive definite), the parameters return to
- * the last checkpoint and training stops (`stoppedEarly`).
+ * distribution cannot be built (capacitance not positive definite, exp overflow), or an update
+ * leaves a parameter non-finite, the parameters return to the last checkpoint and training stops
+ * (`stoppedEarly`): the official script's "early stopping".
  * @throws RangeError when the protocol has no phase, a phase's step count is not an integer ≥ 0,
  *   or the sample count is not an integer ≥ 1 (even with antithetic sampling)
  */
@@ -122,6 +123,11 @@ export function trainToy(
       const all = [grads.dMean, grads.dLogDiag, grads.dLogScale, grads.dDirection];
       const used = phase.train === 'mean' ? [grads.dMean] : all.filter((a) => a.length > 0);
       stepWithLrFactor(adam, used, phaseLearningRate(phase, i) / phase.lr, before);
+      if (!paramsFinite(params)) {
+        // The update itself overflowed: the next loss could not be computed either.
+        copyToyParamsInto(params, checkpoint);
+        return { steps: step, stoppedEarly: true, restoredStep: checkpointStep, losses };
+      }
       onStep?.(step, total, loss);
       if (checkpointEvery > 0 && step % checkpointEvery === 0) {
         copyToyParamsInto(checkpoint, params);
@@ -152,6 +158,15 @@ function stepWithLrFactor(
   adam.params.forEach((p, j) => {
     const b = before[j];
     for (let i = 0; i < p.length; i++) p[i] = b[i] + factor * (p[i] - b[i]);
+  });
+}
+
+function paramsFinite(p: ToyParams): boolean {
+  return allFinite({
+    dMean: p.mean,
+    dLogDiag: p.logDiag,
+    dLogScale: p.logScale,
+    dDirection: p.direction,
   });
 }
 
