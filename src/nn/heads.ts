@@ -68,7 +68,8 @@ export interface HeadMapGrads {
 /**
  * Heads initialised with w ~ N(0, 1/F) (He with gain 1/√2, a linear layer) and zero biases,
  * drawn from `rng` in the order mean, logDiag, factor. The factor weights are scaled by a further
- * `factorScale` (default 0.5) so that the initial covariance is of the order of the diagonal's.
+ * `factorScale` (default 0.5) so that the initial covariance is of the order of the diagonal's;
+ * the log-diagonal's biases start at `logDiagBias` (default 0, i.e. covDiag ≈ 1).
  * @throws RangeError when classes < 2, inChannels or (for 'lowrank') rank is not a positive integer
  * @example createHeads(createRng(0), { kind: 'lowrank', inChannels: 16, classes: 2, rank: 10 }).factor?.weight.outChannels // 20
  */
@@ -80,6 +81,7 @@ export function createHeads(
     classes: number;
     rank?: number;
     factorScale?: number;
+    logDiagBias?: number;
   },
 ): HeadParams {
   const { kind, inChannels, classes } = options;
@@ -90,6 +92,11 @@ export function createHeads(
   const mean = heInitConv(rng, classes, inChannels, 1, gain);
   if (kind === 'deterministic') return { kind, inChannels, classes, rank: 0, mean };
   const logDiag = heInitConv(rng, classes, inChannels, 1, gain);
+  const logDiagBias = options.logDiagBias ?? 0;
+  if (!Number.isFinite(logDiagBias)) {
+    throw new RangeError(`logDiagBias: must be a finite number, got ${logDiagBias}`);
+  }
+  logDiag.bias.fill(logDiagBias);
   if (kind === 'diagonal') return { kind, inChannels, classes, rank: 1, mean, logDiag };
   const rank = options.rank ?? 10;
   checkInteger('rank', rank, 1);

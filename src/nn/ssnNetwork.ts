@@ -22,6 +22,10 @@ export interface SsnNetworkOptions {
   /** input channels (default 1) */
   inChannels?: number;
   widths?: Partial<UNetWidths>;
+  /** initial scale of the factor head's weights (see `createHeads`, default 0.5) */
+  factorScale?: number;
+  /** initial bias of the log-diagonal head (see `createHeads`, default 0) */
+  logDiagBias?: number;
 }
 
 /** Body and heads. */
@@ -48,6 +52,8 @@ export function createSsnNetwork(rng: Rng, options: SsnNetworkOptions): SsnNetwo
     inChannels: body.widths.decoder,
     classes: options.classes ?? 2,
     rank: options.rank,
+    factorScale: options.factorScale,
+    logDiagBias: options.logDiagBias,
   });
   return { body, heads };
 }

@@ -32,10 +32,16 @@ export interface TrainOptions {
   /** rank R of the low-rank head (default 10) */
   rank?: number;
   widths?: Partial<UNetWidths>;
+  /** initial scale of the factor head (default 0.5) and bias of the log-diagonal head (default 0) */
+  factorScale?: number;
+  logDiagBias?: number;
   /** seed of the initialisation and of the image, annotator and noise draws (default 0) */
   seed?: number | string;
-  /** called after every step with the step number (1-based) and the step's mean batch loss */
-  onStep?: (step: number, loss: number) => void;
+  /**
+   * Called after every step with the step number (1-based), the step's mean batch loss and the
+   * network being trained (to evaluate it along the way; do not modify it).
+   */
+  onStep?: (step: number, loss: number, network: SsnNetwork) => void;
 }
 
 /** A trained network and its loss curve. */
@@ -70,6 +76,8 @@ export function trainModel(
     kind,
     rank: options.rank,
     widths: options.widths,
+    factorScale: options.factorScale,
+    logDiagBias: options.logDiagBias,
   });
   const params = ssnParameters(network);
   const adam = createAdam(params, {
@@ -101,7 +109,7 @@ export function trainModel(
     for (const s of sum) for (let n = 0; n < s.length; n++) s[n] /= batchSize;
     adam.step(sum);
     losses[step] = loss / batchSize;
-    options.onStep?.(step + 1, losses[step]);
+    options.onStep?.(step + 1, losses[step], network);
   }
   return { kind, network, losses };
 }

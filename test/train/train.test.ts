@@ -1,0 +1,157 @@
+import { describe, it, expect } from 'vitest';
+import { makeSyntheticDataset } from '../../src/data/syntheticLesions.js';
+import { createSsnNetwork, ssnParameters } from '../../src/nn/ssnNetwork.js';
+import { referenceConvOps } from '../../src/nn/network.js';
+import type { HeadKind } from '../../src/nn/heads.js';
+import { createRng, standardNormal } from '../../src/random/rng.js';
+import { imageLoss } from '../../src/train/imageLoss.js';
+import { trainModel } from '../../src/train/trainModel.js';
+import {
+  annotatorDiversity,
+  argmaxLabels,
+  evaluateModel,
+  meanSe,
+  sampleLabelMaps,
+  predictImage,
+} from '../../src/train/evaluate.js';
+
+const tiny = { encoder: 3, bottleneck: 4, decoder: 3 };
+
+describe('imageLoss', () => {
+  for (const kind of ['deterministic', 'diagonal', 'lowrank'] as HeadKind[]) {
+    it(`${kind}: the gradient matches central differences of the loss (fixed noises)`, () => {
+      const net = createSsnNetwork(createRng(`il/${kind}`), { kind, rank: 2, widths: tiny });
+      const img = { data: standardNormal(createRng('img'), 16), channels: 1, height: 4, width: 4 };
+      const labels = Int32Array.from({ length: 16 }, (_, i) => ((i * 7) % 5 < 2 ? 1 : 0));
+      // The same seed gives the same noises, so the MC loss is a smooth function of θ.
+      const loss = () =>
+        imageLoss(referenceConvOps, net, img, labels, createRng('noise'), { samples: 6 });
+      const { grads } = loss();
+      const params = ssnParameters(net);
+      const n = params.reduce((s, a) => s + a.length, 0);
+      const v = standardNormal(createRng(`v/${kind}`), n);
+      const nudge = (t: number) => {
+        let k = 0;
+        for (const a of params) for (let j = 0; j < a.length; j++) a[j] += t * v[k++];
+      };
+      const eps = 1e-6;
+      nudge(eps);
+      const plus = loss().loss;
+      nudge(-2 * eps);
+      const minus = loss().loss;
+      nudge(eps);
+      const fd = (plus - minus) / (2 * eps);
+      let got = 0;
+      let k = 0;
+      for (const g of grads) for (let j = 0; j < g.length; j++) got += g[j] * v[k++];
+      expect(Math.abs(got - fd)).toBeLessThanOrEqual(1e-6 * Math.abs(fd) + 1e-6);
+    });
+  }
+
+  it("leaves the diagonal model's factor out (no factor parameters, gradients per parameter)", () => {
+    const net = createSsnNetwork(createRng(0), { kind: 'diagonal', widths: tiny });
+    const img = { data: new Float64Array(16), channels: 1, height: 4, width: 4 };
+    const r = imageLoss(referenceConvOps, net, img, new Int32Array(16), createRng(1), {
+      samples: 4,
+    });
+    expect(r.grads.map((g) => g.length)).toEqual(ssnParameters(net).map((p) => p.length));
+  });
+
+  it('rejects an odd sample count with antithetic pairs', () => {
+    const net = createSsnNetwork(createRng(0), { kind: 'lowrank', rank: 2, widths: tiny });
+    const img = { data: new Float64Array(16), channels: 1, height: 4, width: 4 };
+    expect(() =>
+      imageLoss(referenceConvOps, net, img, new Int32Array(16), createRng(1), { samples: 5 }),
+    ).toThrow(/^count: antithetic/);
+  });
+});
+
+describe('trainModel', () => {
+  const data = makeSyntheticDataset({ seed: 7, count: 24, size: 24 });
+
+  for (const kind of ['deterministic', 'lowrank'] as HeadKind[]) {
+    it(`${kind}: a short run lowers the loss`, () => {
+      const { losses } = trainModel(referenceConvOps, data, {
+        kind,
+        steps: 40,
+        batchSize: 2,
+        lr: 1e-2,
+        samples: 4,
+        rank: 2,
+        widths: tiny,
+        seed: 3,
+      });
+      expect(losses.length).toBe(40);
+      const first = mean(losses.subarray(0, 8));
+      const last = mean(losses.subarray(32));
+      expect(last).toBeLessThan(0.8 * first);
+    });
+  }
+
+  it('is reproducible from its seed', () => {
+    const opts = {
+      kind: 'lowrank' as const,
+      steps: 2,
+      batchSize: 1,
+      samples: 2,
+      rank: 1,
+      widths: tiny,
+      seed: 5,
+    };
+    const a = trainModel(referenceConvOps, data, opts);
+    const b = trainModel(referenceConvOps, data, opts);
+    expect(Array.from(a.losses)).toEqual(Array.from(b.losses));
+  });
+
+  it('rejects bad options, naming them', () => {
+    expect(() => trainModel(referenceConvOps, data, { kind: 'lowrank', steps: 0 })).toThrow(
+      /^steps/,
+    );
+    expect(() => trainModel(referenceConvOps, data, { kind: 'x' as never, steps: 1 })).toThrow(
+      /^kind/,
+    );
+    expect(() =>
+      trainModel(referenceConvOps, data, { kind: 'lowrank', steps: 1, batchSize: 0 }),
+    ).toThrow(/^batchSize/);
+  });
+});
+
+function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+
+describe('evaluation helpers', () => {
+  it('meanSe: mean and sd/√n of the non-NaN values', () => {
+    const r = meanSe([1, 2, NaN, 3]);
+    expect(r.mean).toBe(2);
+    expect(r.count).toBe(3);
+    expect(Math.abs(r.se - 1 / Math.sqrt(3))).toBeLessThan(1e-15);
+    expect(meanSe([NaN]).count).toBe(0);
+  });
+
+  it('argmaxLabels reads class-major logits', () => {
+    // S = 3 pixels, C = 2: class 0 logits [0, 5, 1], class 1 logits [1, 0, 1] (tie → class 0).
+    expect(Array.from(argmaxLabels([0, 5, 1, 1, 0, 1], 2))).toEqual([1, 0, 0]);
+    expect(() => argmaxLabels([0, 1, 2], 2)).toThrow(/^logits/);
+  });
+
+  it('a deterministic model has zero diversity; samples of a stochastic one differ', () => {
+    const data = makeSyntheticDataset({ seed: 2, count: 3, size: 24 });
+    const det = createSsnNetwork(createRng(0), { kind: 'deterministic', widths: tiny });
+    const e = evaluateModel(referenceConvOps, det, data, { samples: 5 });
+    expect(e.diversity.mean).toBe(0);
+    const lr = createSsnNetwork(createRng(0), { kind: 'lowrank', rank: 2, widths: tiny });
+    const img = { data: data.images[0], channels: 1, height: 24, width: 24 };
+    const s = sampleLabelMaps(predictImage(referenceConvOps, lr, img), 2, createRng(1), 2);
+    expect(Array.from(s.subarray(0, 576))).not.toEqual(Array.from(s.subarray(576)));
+  });
+
+  it('annotator diversity equals the data set statistics on the same images', () => {
+    // Hand check on one image: annotations identical → 0.
+    const data = makeSyntheticDataset({ seed: 2, count: 2, size: 24 });
+    const same = { ...data, annotations: data.annotations.map((a) => a.map(() => a[0])) };
+    expect(annotatorDiversity(same).mean).toBe(0);
+  });
+});
