@@ -121,13 +121,13 @@ class Fields {
   }
 
   number(name: string, fallback: number): number {
-    const x = this.inputs[name] ?? fallback;
+    const x = this.inputs[name] === undefined ? fallback : this.inputs[name];
     if (typeof x !== 'number') this.fail(name, `${describe(x)} is not a number`);
     return x;
   }
 
   choice<T extends string>(name: string, options: readonly T[], fallback?: T): T {
-    const x = this.inputs[name] ?? fallback;
+    const x = this.inputs[name] === undefined ? fallback : this.inputs[name];
     if (x === undefined) this.fail(name, `missing (one of ${options.join(', ')})`);
     if (!(options as readonly unknown[]).includes(x)) {
       this.fail(name, `${describe(x)} is not one of ${options.join(', ')}`);

@@ -15,9 +15,10 @@
  *   loss.mc:  max(1, max |η|, max_m |ℓ_m|) (logits near 1e3 make the loss a difference of
  *             numbers of size 1e3·S)
  *   metrics:  1 (GED is a mean of values in [0, 1])
- * Only the ill-conditioned log-density carries more: zᵀD⁻¹z is about 1e10 there and the
- * Woodbury correction cancels all but O(N) of it, so the error is relative to 1e10, not to the
- * result; the atol formula covers that by construction.
+ * The ill-conditioned log-density shows why the scale includes zᵀD⁻¹z: it is about 5e8 there and
+ * the Woodbury correction cancels all but about 10 of it, so any float64 implementation is
+ * accurate to about 5e8 · 1e-16 absolute, not relative to the result (measured against torch:
+ * 8e-9 on a log-density of 0.74, within the atol of 5e-4).
  * @see spec/conformance.md#tolerances
  */
 import { LOG_2PI, logDetCovariance, lowRankNormal } from '../distribution/lowRankNormal.js';
@@ -551,7 +552,7 @@ const RECIPES: Recipe[] = [
 /**
  * The seeded vector set: the same seed gives the same file, bit for bit. Each case's `expected`
  * holds ssn-ts's values and its `tolerance` follows the rules in the module comment.
- * @param seed - any integer or string; case i draws from its own stream `${seed}/i`-style split
+ * @param seed - any integer or string; case i draws from its own generator, createRng(`${seed}/${i}`)
  * @example generateVectors(1).cases.length // 46, every op represented
  */
 export function generateVectors(seed: number | string): ConformanceFile {
