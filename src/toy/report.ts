@@ -69,7 +69,9 @@ function pad(cells: string[][]): string {
     .join('\n');
 }
 
-const modelLabel = (r: ToyModelReport) => (r.name === 'diagonal' ? 'diagonal' : `rank ${r.rank}`);
+const modelLabel = (r: ToyModelReport) =>
+  (r.name === 'diagonal' ? 'diagonal' : `rank ${r.rank}`) +
+  (r.seed === undefined ? '' : ` seed ${r.seed}`);
 
 /**
  * The table `ssn toy` prints: model, steps, training seconds, the paper's value, ours on 1000
