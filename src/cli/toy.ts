@@ -210,7 +210,7 @@ export async function runToyCommand(
       .join(' + ');
     io.err(
       `protocol ${s.protocol.name}: ${ph} steps (${total}), ${s.protocol.samples} samples/target/step` +
-        `${s.protocol.antithetic ? ' antithetic' : ''}, lr ${s.protocol.phases.map((p) => p.lr).join('/')}`,
+        `${s.protocol.antithetic ? ' antithetic' : ''}, lr ${s.protocol.phases.map((p) => (p.lrFinal === undefined ? `${p.lr}` : `${p.lr}→${p.lrFinal}`)).join(', ')}`,
     );
   }
   for (let k = 0; k < s.seeds; k++) {
