@@ -123,7 +123,7 @@ export function parseToyOptions(o: ToyCliOptions): ToySettings {
   } catch (err) {
     if (err instanceof RangeError && err.message.startsWith('samples:')) {
       throw new RangeError(
-        `--samples: ${err.message.slice('samples: '.length)} (or drop --antithetic)`,
+        `--samples: ${err.message.slice('samples: '.length)} (or pass --no-antithetic)`,
       );
     }
     throw err;
