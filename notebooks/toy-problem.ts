@@ -3,7 +3,7 @@
 //
 // Paper section 5.1, in literate TypeScript (jupytext percent format). Run it top to bottom:
 //
-//     npx tsx notebooks/toy-problem.ts            # the full thing, about ten seconds
+//     npx tsx notebooks/toy-problem.ts            # the full thing, a few seconds
 //     SSN_QUICK=1 npx tsx notebooks/toy-problem.ts  # a quick pass (what the test runs)
 //
 // One image, a line of 21 pixels, and two equally likely label maps. The first third is on in
