@@ -65,7 +65,7 @@ export function figure3Spec(
     );
     maps.push({ title: 'mean', values: pred.meanLabels, height: H, width: W, kind: 'labels' });
     maps.push({
-      title: 'P(lesion) at mean',
+      title: 'P(lesion), mean',
       values: lesionProbability(pred.meanLogits, S),
       height: H,
       width: W,
@@ -86,6 +86,7 @@ export function figure3Spec(
   return labelMapGridSpec({
     maps,
     columns: 3 + data.annotators + count,
+    pixelSize: 5,
     title: options.title ?? 'Synthetic lesions: image, annotations, mean prediction, samples',
   });
 }
@@ -132,7 +133,7 @@ export function figure6Spec(
     const rowWeights = classNoiseWeights({ classes: C, pixels: S, layout: 'class-major', weights });
     const eta = rsample(dist, noise, { rowWeights });
     const values = argmaxLabels(eta, C);
-    maps.push({ title: `class 1 noise × ${w}`, values, height: H, width: W, kind: 'labels' });
+    maps.push({ title: `class 1 × ${w}`, values, height: H, width: W, kind: 'labels' });
   }
   maps.push({
     title: 'annotator 0',
@@ -143,13 +144,14 @@ export function figure6Spec(
   });
   for (const t of FIGURE6_TEMPERATURES) {
     const values = argmaxLabels(rsample(dist, noise, { temperature: t }), C);
-    maps.push({ title: `temperature ${t}`, values, height: H, width: W, kind: 'labels' });
+    maps.push({ title: `T = ${t}`, values, height: H, width: W, kind: 'labels' });
   }
   return labelMapGridSpec({
     maps,
     columns: 1 + FIGURE6_WEIGHTS.length,
+    pixelSize: 5,
     title:
       options.title ??
-      'One fixed noise draw: class 1 noise scaled from −3 to 3 (top), temperature (bottom)',
+      'One fixed noise draw: class 1 noise scaled by −3 … 3 (top), temperature T (bottom)',
   });
 }

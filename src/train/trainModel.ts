@@ -35,6 +35,12 @@ export interface TrainOptions {
   /** initial scale of the factor head (default 0.5) and bias of the log-diagonal head (default 0) */
   factorScale?: number;
   logDiagBias?: number;
+  /**
+   * Decay of the exponential moving average of the weights that the returned network holds
+   * (default 0.99, about the last 100 steps; 0 returns the last iterate). Averaging the iterates
+   * (Polyak averaging) smooths out the noise of small-batch Adam steps at the end of training.
+   */
+  averageDecay?: number;
   /** seed of the initialisation and of the image, annotator and noise draws (default 0) */
   seed?: number | string;
   /**
@@ -47,6 +53,7 @@ export interface TrainOptions {
 /** A trained network and its loss curve. */
 export interface TrainedModel {
   readonly kind: HeadKind;
+  /** the network with the averaged weights (the last iterate when averageDecay = 0) */
   readonly network: SsnNetwork;
   /** mean batch loss of each step, length `steps` */
   readonly losses: Float64Array;
@@ -84,6 +91,12 @@ export function trainModel(
     lr: options.lr ?? 2e-3,
     weightDecay: options.weightDecay ?? 1e-5,
   });
+  const decay = options.averageDecay ?? 0.99;
+  if (!(decay >= 0 && decay < 1)) {
+    throw new RangeError(`averageDecay: must lie in [0, 1), got ${decay}`);
+  }
+  // Zero-started average with bias correction: avg_t = Σ_k (1−β) β^(t−k) θ_k / (1 − β^t).
+  const average = params.map((p) => new Float64Array(p.length));
   const rng = createRng(`train/${seed}/${kind}`);
   const { height: H, width: W } = data;
   const losses = new Float64Array(steps);
@@ -108,8 +121,20 @@ export function trainModel(
     }
     for (const s of sum) for (let n = 0; n < s.length; n++) s[n] /= batchSize;
     adam.step(sum);
+    for (let j = 0; j < params.length; j++) {
+      const a = average[j];
+      const p = params[j];
+      for (let n = 0; n < a.length; n++) a[n] = decay * a[n] + (1 - decay) * p[n];
+    }
     losses[step] = loss / batchSize;
     options.onStep?.(step + 1, losses[step], network);
+  }
+  // The network's own arrays now take the averaged weights.
+  const correction = 1 - decay ** steps;
+  for (let j = 0; j < params.length; j++) {
+    const a = average[j];
+    const p = params[j];
+    for (let n = 0; n < a.length; n++) p[n] = a[n] / correction;
   }
   return { kind, network, losses };
 }
