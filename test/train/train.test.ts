@@ -103,6 +103,32 @@ describe('trainModel', () => {
     expect(Array.from(a.losses)).toEqual(Array.from(b.losses));
   });
 
+  it('returns the average of the iterates: decay 0 is the last iterate, and it differs from the average', () => {
+    const opts = {
+      kind: 'deterministic' as const,
+      steps: 3,
+      batchSize: 1,
+      widths: tiny,
+      seed: 2,
+      lr: 0.05,
+    };
+    const seen: Float64Array[][] = [];
+    const last = trainModel(referenceConvOps, data, {
+      ...opts,
+      averageDecay: 0,
+      onStep: (_s, _l, net) => seen.push(ssnParameters(net).map((p) => p.slice())),
+    });
+    expect(Array.from(ssnParameters(last.network)[0])).toEqual(Array.from(seen[2][0]));
+    // β = 0.5: weights (1−β)β^(t−k)/(1 − β³) = 1/7, 2/7, 4/7 on iterates 1, 2, 3.
+    const avg = trainModel(referenceConvOps, data, { ...opts, averageDecay: 0.5 });
+    const want = seen[0][0].map(
+      (_, n) => (seen[0][0][n] + 2 * seen[1][0][n] + 4 * seen[2][0][n]) / 7,
+    );
+    const got = ssnParameters(avg.network)[0];
+    for (let n = 0; n < got.length; n++)
+      expect(Math.abs(got[n] - want[n])).toBeLessThan(1e-12 * (1 + Math.abs(want[n])));
+  });
+
   it('rejects bad options, naming them', () => {
     expect(() => trainModel(referenceConvOps, data, { kind: 'lowrank', steps: 0 })).toThrow(
       /^steps/,
