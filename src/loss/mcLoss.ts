@@ -57,6 +57,16 @@ export function mcLoss(
 ): McLossResult {
   const geometry = pixelGeometry(dist.size, labels, options);
   const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
+  return checkedMcLoss(dist, labels, eps, geometry);
+}
+
+/** `mcLoss` after validation: noises of the right shapes and finite, labels and mask checked. */
+function checkedMcLoss(
+  dist: LowRankNormal,
+  labels: ArrayLike<number>,
+  eps: Noise,
+  geometry: PixelGeometry,
+): McLossResult {
   const { count } = eps;
   const sqrtD = new Float64Array(dist.size);
   for (let i = 0; i < sqrtD.length; i++) sqrtD[i] = Math.sqrt(dist.covDiag[i]);
@@ -294,35 +304,48 @@ function binaryBackward(
   const gradCovFactor = new Float64Array(n * rank);
   const gradCovDiag = new Float64Array(n);
   const r4 = rank - (rank % 4);
+  const gl = new Float64Array(BLOCK);
+  const gd1 = new Float64Array(BLOCK);
+  const gd0 = new Float64Array(BLOCK);
+  // wF = w_m eps_R^(m), M x R.
+  const wF = new Float64Array(count * rank);
+  for (let m = 0; m < count; m++) {
+    for (let r = 0; r < rank; r++) wF[m * rank + r] = weights[m] * eF[m * rank + r];
+  }
   for (let s0 = 0; s0 < pixels; s0 += BLOCK) {
     const s1 = Math.min(pixels, s0 + BLOCK);
-    // g_m[i1] = −B_m(s), g_m[i0] = +B_m(s), with B_m(s) = w_m a_m(s) (stored back into a).
+    // g_m[i1] = −B_m(s), g_m[i0] = +B_m(s), with B_m(s) = w_m a_m(s): the loc and diagonal
+    // sums over m, in block-local accumulators (k = s − s0).
+    gl.fill(0);
+    gd1.fill(0);
+    gd0.fill(0);
     for (let m = 0; m < count; m++) {
       const w = weights[m];
       const eN = m * n;
       for (let s = s0; s < s1; s++) {
+        const k = s - s0;
         const i0 = s * pixelStride;
-        const i1 = i0 + di;
         const b = w * a[s * count + m];
-        a[s * count + m] = b;
-        gradLoc[i1] -= b;
-        gradCovDiag[i1] -= b * eD[eN + i1];
-        if (two) {
-          gradLoc[i0] += b;
-          gradCovDiag[i0] += b * eD[eN + i0];
-        }
+        gl[k] += b;
+        gd1[k] += b * eD[eN + i0 + di];
+        gd0[k] += b * eD[eN + i0];
       }
     }
     for (let s = s0; s < s1; s++) {
       if (mask !== undefined && mask[s] === 0) continue;
+      const k = s - s0;
       const i0 = s * pixelStride;
       const i1 = i0 + di;
       const row1 = i1 * rank;
       const row0 = i0 * rank;
       const out = s * count;
-      gradCovDiag[i1] /= 2 * sqrtD[i1];
-      if (two) gradCovDiag[i0] /= 2 * sqrtD[i0];
-      // Σ_m B_m eps_R^(m), four columns of eps_R at a time.
+      gradLoc[i1] = -gl[k];
+      gradCovDiag[i1] = -gd1[k] / (2 * sqrtD[i1]);
+      if (two) {
+        gradLoc[i0] = gl[k];
+        gradCovDiag[i0] = gd0[k] / (2 * sqrtD[i0]);
+      }
+      // Σ_m B_m eps_R^(m) = Σ_m a_m(s) (w_m eps_R^(m)), four columns at a time.
       let r = 0;
       for (; r < r4; r += 4) {
         let c0 = 0;
@@ -332,10 +355,10 @@ function binaryBackward(
         for (let m = 0; m < count; m++) {
           const b = a[out + m];
           const e = m * rank + r;
-          c0 += b * eF[e];
-          c1 += b * eF[e + 1];
-          c2 += b * eF[e + 2];
-          c3 += b * eF[e + 3];
+          c0 += b * wF[e];
+          c1 += b * wF[e + 1];
+          c2 += b * wF[e + 2];
+          c3 += b * wF[e + 3];
         }
         gradCovFactor[row1 + r] = -c0;
         gradCovFactor[row1 + r + 1] = -c1;
@@ -348,11 +371,22 @@ function binaryBackward(
           gradCovFactor[row0 + r + 3] = c3;
         }
       }
-      for (; r < rank; r++) {
+      for (; r < rank; r += 2) {
+        // The last one or two columns; a lone column pairs with itself (c1 is then unused).
+        const r1 = r + 1 < rank ? r + 1 : r;
         let c0 = 0;
-        for (let m = 0; m < count; m++) c0 += a[out + m] * eF[m * rank + r];
+        let c1 = 0;
+        for (let m = 0; m < count; m++) {
+          const b = a[out + m];
+          c0 += b * wF[m * rank + r];
+          c1 += b * wF[m * rank + r1];
+        }
         gradCovFactor[row1 + r] = -c0;
-        if (two) gradCovFactor[row0 + r] = c0;
+        gradCovFactor[row1 + r1] = -c1;
+        if (two) {
+          gradCovFactor[row0 + r] = c0;
+          gradCovFactor[row0 + r1] = c1;
+        }
       }
     }
   }
@@ -486,5 +520,7 @@ export function mcLossSampled(
     size: dist.size,
     antithetic: options.antithetic,
   });
-  return { ...mcLoss(dist, labels, noise, options), noise };
+  // drawNoise's noises are finite and of the right shapes by construction: no second check.
+  const geometry = pixelGeometry(dist.size, labels, options);
+  return { ...checkedMcLoss(dist, labels, noise, geometry), noise };
 }
