@@ -4,7 +4,8 @@
  * How the MC loss with gradients (lowRankNormal + mcLossSampled, 2 classes, categorical) grows
  * as one size grows at a time: N = 2·side² logits (side 32 … 512, R = 10, M = 20), the rank R
  * (1 … 64, side 128, M = 20) and the sample count M (2 … 128, side 128, R = 10). Each point is
- * the median of K repetitions after one warm-up; the exponent is the least-squares slope on
+ * the median of at least K repetitions (more for small sizes, until 300 ms of work) after
+ * at least 300 ms of warm-up; the exponent is the least-squares slope on
  * log–log axes (`powerLawExponent`). Writes DIR/scaling.json and DIR/scaling.{svg,png}
  * (default DIR = out/scaling). The loss is O(M N R); building the distribution adds the
  * capacitance factor, O(N R²), which the JSON keeps apart (constructMs, lossMs).
@@ -43,7 +44,56 @@ interface Series {
   /** Fitted exponent of totalMs, and of lossMs alone. */
   exponent: number;
   lossExponent: number;
+  /** Exponent of totalMs over the top of the range (x ≥ max x / 10): the asymptotic growth. */
+  tailExponent: number;
+  /** Least-squares line totalMs ≈ interceptMs + slopeMs·x, and its coefficient of determination. */
+  affine: { interceptMs: number; slopeMs: number; r2: number };
 }
+
+/** powerLawExponent over the points with x ≥ max x / 10 (at least the last two). */
+function tailExponent(x: readonly number[], y: readonly number[]): number {
+  const top = Math.max(...x) / 10;
+  let from = x.findIndex((v) => v >= top);
+  from = Math.min(from, x.length - 2);
+  return powerLawExponent(x.slice(from), y.slice(from));
+}
+
+/**
+ * Least-squares line y ≈ a + b x and its R² (1 − residual / total sum of squares): a cost
+ * linear in x with a fixed part (work that does not grow with x) is a line, whose log–log
+ * slope is below 1 where the fixed part dominates.
+ */
+function affineFit(
+  x: readonly number[],
+  y: readonly number[],
+): { interceptMs: number; slopeMs: number; r2: number } {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  const slopeMs = sxy / sxx;
+  const interceptMs = my - slopeMs * mx;
+  let sse = 0;
+  for (let i = 0; i < n; i++) sse += (y[i] - interceptMs - slopeMs * x[i]) ** 2;
+  return { interceptMs, slopeMs, r2: syy > 0 ? 1 - sse / syy : 1 };
+}
+
+/**
+ * Untimed repetitions before each point: at least WARMUP and at least WARMUP_MS of work, so V8
+ * has compiled the loops (small sizes need many calls) and the buffers have been touched.
+ */
+const WARMUP = 2;
+const WARMUP_MS = 300;
+/** Timed repetitions: at least `reps`, more (up to MAX_REPS) until TIMED_MS of work is seen. */
+const TIMED_MS = 300;
+const MAX_REPS = 40;
 
 function timePoint(side: number, rank: number, samples: number, reps: number): Point {
   const pixels = side * side;
@@ -55,7 +105,13 @@ function timePoint(side: number, rank: number, samples: number, reps: number): P
   const construct: number[] = [];
   const loss: number[] = [];
   let sink = 0;
-  for (let k = 0; k <= reps; k++) {
+  let warmupMs = 0;
+  let timedMs = 0;
+  for (let k = 0; ; k++) {
+    const warming = k < WARMUP || warmupMs < WARMUP_MS;
+    if (!warming && total.length >= reps && (timedMs >= TIMED_MS || total.length >= MAX_REPS)) {
+      break;
+    }
     const t0 = performance.now();
     const dist = lowRankNormal({ loc: f.loc, covFactor: f.covFactor, covDiag: f.covDiag, rank });
     const t1 = performance.now();
@@ -65,7 +121,11 @@ function timePoint(side: number, rank: number, samples: number, reps: number): P
       samples,
     }).loss;
     const t2 = performance.now();
-    if (k === 0) continue; // warm-up
+    if (warming) {
+      warmupMs += t2 - t0;
+      continue;
+    }
+    timedMs += t2 - t0;
     total.push(t2 - t0);
     construct.push(t1 - t0);
     loss.push(t2 - t1);
@@ -95,6 +155,14 @@ function series(name: string, variable: Series['variable'], points: Point[]): Se
     lossExponent: powerLawExponent(
       x,
       points.map((p) => p.lossMs),
+    ),
+    tailExponent: tailExponent(
+      x,
+      points.map((p) => p.totalMs),
+    ),
+    affine: affineFit(
+      x,
+      points.map((p) => p.totalMs),
     ),
   };
 }
@@ -159,7 +227,7 @@ async function main(): Promise<void> {
   mkdirSync(values.out, { recursive: true });
   const report = {
     description:
-      'lowRankNormal + mcLossSampled (categorical, 2 classes), median of reps after one warm-up; exponent = log-log least-squares slope of totalMs, lossExponent of lossMs',
+      'lowRankNormal + mcLossSampled (categorical, 2 classes), median of at least reps repetitions (until 300 ms of work, at most 40) after at least 300 ms of warm-up; exponent = log-log least-squares slope of totalMs, lossExponent of lossMs',
     reps,
     machine: { cpu: cpuModel(), node: process.version, date: new Date().toISOString() },
     series: all,
@@ -169,7 +237,10 @@ async function main(): Promise<void> {
   const figure = await renderFigure(spec, join(values.out, 'scaling'));
   for (const s of all) {
     console.log(
-      `${s.variable}: exponent ${s.exponent.toFixed(2)} (loss alone ${s.lossExponent.toFixed(2)})  ${s.name}`,
+      `${s.variable}: exponent ${s.exponent.toFixed(2)} (loss alone ${s.lossExponent.toFixed(2)}, ` +
+        `top decade ${s.tailExponent.toFixed(2)}); ` +
+        `line ${s.affine.interceptMs.toFixed(2)} + ${s.affine.slopeMs.toPrecision(3)}·${s.variable} ms, ` +
+        `R² ${s.affine.r2.toFixed(3)}  ${s.name}`,
     );
   }
   console.log(`wrote ${jsonPath}, ${figure.pngPath}`);
