@@ -39,7 +39,9 @@ export interface McLossResult {
 
 /**
  * The MC loss of one labelled image and its gradients, for given noises (used exactly as
- * given: pass antithetic noises to get antithetic sampling). O(M N R) time, M N extra memory.
+ * given: pass antithetic noises to get antithetic sampling). O(M N R) time, M N extra memory
+ * (M S for two classes or bernoulli, which take a faster path on the logit difference; see
+ * binaryMcLoss).
  * @param labels - S integer labels in [0, C) (in {0, 1} for bernoulli)
  * @param noise - M noise pairs, `epsFactor` M x R and `epsDiag` M x N
  * @throws RangeError naming the argument when shapes disagree, labels are out of range, the
@@ -206,6 +208,10 @@ function binaryForward(
   for (let s0 = 0; s0 < pixels; s0 += BLOCK) {
     const s1 = Math.min(pixels, s0 + BLOCK);
     for (let s = s0; s < s1; s++) {
+      if (mask !== undefined && mask[s] === 0) {
+        a.fill(0, s * count, (s + 1) * count);
+        continue;
+      }
       const row1 = (s * pixelStride + di) * rank;
       if (two) {
         const row0 = s * pixelStride * rank;
@@ -249,10 +255,12 @@ function binaryForward(
       const k = s - s0;
       const i0 = s * pixelStride;
       const i1 = i0 + di;
-      sgn[k] = mask !== undefined && mask[s] === 0 ? 0 : labels[s] === 1 ? 1 : -1;
-      dloc[k] = two ? loc[i1] - loc[i0] : loc[i1];
-      sd1[k] = sqrtD[i1];
-      sd0[k] = two ? sqrtD[i0] : 0;
+      // A masked pixel contributes z = 0 · 0 = 0 below, whatever its logits (even overflowing).
+      const on = mask === undefined || mask[s] !== 0;
+      sgn[k] = !on ? 0 : labels[s] === 1 ? 1 : -1;
+      dloc[k] = !on ? 0 : two ? loc[i1] - loc[i0] : loc[i1];
+      sd1[k] = on ? sqrtD[i1] : 0;
+      sd0[k] = on && two ? sqrtD[i0] : 0;
     }
     for (let m = 0; m < count; m++) {
       const eN = m * n;

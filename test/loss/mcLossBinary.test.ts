@@ -175,6 +175,37 @@ describe('mcLoss binary path (C = 2, bernoulli)', () => {
     });
   }
 
+  it('a masked pixel adds nothing, even when its logit difference overflows', () => {
+    // Pixel 1 has logits (1.7e308, −1.7e308): t = −∞ in float64, but it is masked out.
+    const dist = lowRankNormal({
+      loc: [0.3, 1.7e308, -0.2, -1.7e308],
+      covFactor: [0.5, 0.1, -0.4, 0.2],
+      covDiag: [1, 1, 1, 1],
+      rank: 1,
+    });
+    const one = lowRankNormal({
+      loc: [0.3, -0.2],
+      covFactor: [0.5, -0.4],
+      covDiag: [1, 1],
+      rank: 1,
+    });
+    const noise = { epsFactor: [0.7, -1.1], epsDiag: [0.1, 0.2, -0.3, 0.4, -0.5, 0.6, 0.7, -0.8] };
+    const res = mcLoss(dist, [1, 0], noise, {
+      likelihood: 'categorical',
+      classes: 2,
+      mask: [1, 0],
+    });
+    const ref = mcLoss(
+      one,
+      [1],
+      { epsFactor: noise.epsFactor, epsDiag: [0.1, -0.3, -0.5, 0.7] },
+      { likelihood: 'categorical', classes: 2 },
+    );
+    expect(Number.isFinite(res.loss)).toBe(true);
+    expectClose(res.loss, ref.loss, { rtol: 1e-15, atol: 0 });
+    expect(Array.from(res.gradLoc)).toEqual([ref.gradLoc[0], 0, ref.gradLoc[1], 0]);
+  });
+
   it('mcLossSampled equals mcLoss on the noises it reports', () => {
     const c = setups[0];
     const { dist, labels } = problem(c, 'sampled');
