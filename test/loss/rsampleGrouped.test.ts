@@ -1,0 +1,46 @@
+/**
+ * rsample (which mcLoss's tests use as their reference) evaluates its samples in tiles of logits
+ * and groups of four samples; the result must be the formula evaluated in the order it is
+ * written, bit for bit, whatever M, N, R and the options.
+ */
+import { describe, expect, it } from 'vitest';
+import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
+import { drawNoise } from '../../src/distribution/noise.js';
+import { rsample } from '../../src/distribution/rsample.js';
+import { createRng } from '../../src/random/rng.js';
+
+describe('rsample in tiles and groups of four samples', () => {
+  for (const [count, size, rank] of [
+    [1, 5, 1],
+    [2, 300, 3],
+    [3, 257, 2],
+    [5, 513, 4],
+    [6, 100, 7],
+    [7, 600, 10],
+    [9, 31, 5],
+  ]) {
+    it(`M = ${count}, N = ${size}, R = ${rank}: loc + T w ⊙ (√d eps_N + P eps_R), bit for bit`, () => {
+      const rng = createRng(`rsample/${count}/${size}/${rank}`);
+      const u = () => 2 * rng.uniform() - 1;
+      const loc = Float64Array.from({ length: size }, u);
+      const covFactor = Float64Array.from({ length: size * rank }, u);
+      const covDiag = Float64Array.from({ length: size }, () => 0.1 + rng.uniform());
+      const rowWeights = Float64Array.from({ length: size }, u);
+      const dist = lowRankNormal({ loc, covFactor, covDiag, rank });
+      const noise = drawNoise(rng, { count, rank, size });
+      for (const options of [{}, { temperature: 0.7, rowWeights }]) {
+        const got = rsample(dist, noise, options);
+        const t = 'temperature' in options ? options.temperature : 1;
+        for (let m = 0; m < count; m++) {
+          for (let i = 0; i < size; i++) {
+            let v = Math.sqrt(covDiag[i]) * noise.epsDiag[m * size + i];
+            for (let r = 0; r < rank; r++)
+              v += covFactor[i * rank + r] * noise.epsFactor[m * rank + r];
+            const scale = 'rowWeights' in options ? t * rowWeights[i] : t;
+            expect(got[m * size + i]).toBe(loc[i] + scale * v);
+          }
+        }
+      }
+    });
+  }
+});
