@@ -28,15 +28,16 @@ describe('rsample in tiles and groups of four samples', () => {
       const rowWeights = Float64Array.from({ length: size }, u);
       const dist = lowRankNormal({ loc, covFactor, covDiag, rank });
       const noise = drawNoise(rng, { count, rank, size });
-      for (const options of [{}, { temperature: 0.7, rowWeights }]) {
+      for (const weighted of [false, true]) {
+        const options = weighted ? { temperature: 0.7, rowWeights } : {};
         const got = rsample(dist, noise, options);
-        const t = 'temperature' in options ? options.temperature : 1;
+        const t = weighted ? 0.7 : 1;
         for (let m = 0; m < count; m++) {
           for (let i = 0; i < size; i++) {
             let v = Math.sqrt(covDiag[i]) * noise.epsDiag[m * size + i];
             for (let r = 0; r < rank; r++)
               v += covFactor[i * rank + r] * noise.epsFactor[m * rank + r];
-            const scale = 'rowWeights' in options ? t * rowWeights[i] : t;
+            const scale = weighted ? t * rowWeights[i] : t;
             expect(got[m * size + i]).toBe(loc[i] + scale * v);
           }
         }
