@@ -96,3 +96,44 @@ export { logLogSpec, powerLawExponent } from './plot/logLogSpec.js';
 export { vconcatSpec, hconcatSpec } from './plot/concatSpec.js';
 export { renderFigure, specToSvg, svgToPng } from './plot/renderFigure.js';
 export type { VegaLiteSpec } from './plot/spec.js';
+
+export {
+  TOY_PIXELS,
+  TOY_BLOCK,
+  TOY_OPTIMUM,
+  toyTargets,
+  independentPixelOptimum,
+  fullModelOptimum,
+} from './toy/problem.js';
+export { initToyParams, toyDistribution, toyDistributionVjp } from './toy/model.js';
+export type { ToyModelKind, ToyParams, ToyGrads } from './toy/model.js';
+export { toyProtocol, PAPER_PROTOCOL, BEST_PROTOCOL } from './toy/protocol.js';
+export type { ToyProtocol, ToyProtocolName } from './toy/protocol.js';
+export { trainToy } from './toy/train.js';
+export type { ToyTrainResult } from './toy/train.js';
+export { evaluateToy } from './toy/evaluate.js';
+export type { ToyEvaluation } from './toy/evaluate.js';
+export { runToyModel } from './toy/experiment.js';
+export { toyModelFigureSpec, toyTargetsSpec } from './toy/figure.js';
+
+export {
+  parseConformance,
+  serializeConformance,
+  ConformanceError,
+  CONFORMANCE_FORMAT,
+  CONFORMANCE_VERSION,
+  CONFORMANCE_OPS,
+} from './conformance/format.js';
+export type {
+  ConformanceFile,
+  ConformanceCase,
+  ConformanceOp,
+  Tolerance,
+} from './conformance/format.js';
+export { computeCase, readCase } from './conformance/caseOps.js';
+export { generateVectors } from './conformance/generateVectors.js';
+export {
+  compareResults,
+  formatComparison,
+  DEFAULT_TOLERANCE,
+} from './conformance/compareResults.js';

@@ -6,14 +6,15 @@
 import {
   createRng,
   generalisedEnergyDistance,
+  initToyParams,
   logProb,
   lowRankNormal,
   mcLossSampled,
+  TOY_PIXELS,
+  toyProtocol,
+  toyTargets,
+  trainToy,
 } from '../../src/index.js';
-import { initToyParams } from '../../src/toy/model.js';
-import { TOY_PIXELS, toyTargets } from '../../src/toy/problem.js';
-import { toyProtocol } from '../../src/toy/protocol.js';
-import { trainToy } from '../../src/toy/train.js';
 import { discMapsFixture, distributionFixture, labelFixture } from './fixtures.js';
 
 /** Integer or real parameters of one case, sent to the torch side as they are. */

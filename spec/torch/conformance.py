@@ -11,10 +11,13 @@ read as NaN. See README.md beside this file for the ops and their fields.
 
 Exit codes: 0 on success, 1 for a malformed file or case, 2 for an unknown op.
 Needs nothing but Debian's python3-torch and python3-numpy.
+
+SSN_TORCH_DEVICE=cuda (torch >= 2.0) computes the torch ops on that device, still in float64.
 """
 
 import json
 import math
+import os
 import sys
 
 import numpy as np
@@ -22,6 +25,9 @@ import torch
 from torch.distributions import LowRankMultivariateNormal
 
 torch.set_default_dtype(torch.float64)
+DEVICE = os.environ.get("SSN_TORCH_DEVICE", "cpu")
+if DEVICE != "cpu":
+    torch.set_default_device(DEVICE)  # torch >= 2.0; Debian's 1.13 runs on the CPU only
 
 FORMAT = "ssn-conformance"
 VERSION = 1
@@ -55,7 +61,7 @@ def _floats(inputs, name, length=None):
             raise CaseError(f"inputs.{name}: value {v!r} at index {i} is not a number")
     if length is not None and len(out) != length:
         raise CaseError(f"inputs.{name}: length {len(out)}, expected {length}")
-    return torch.tensor(out, dtype=torch.float64)
+    return torch.tensor(out, dtype=torch.float64, device=DEVICE)
 
 
 def _ints(inputs, name, length=None, low=None, high=None):
@@ -353,7 +359,7 @@ def main(argv):
     except (OSError, json.JSONDecodeError) as e:
         print(f"conformance.py: {e}", file=sys.stderr)
         return 1
-    print(f"conformance.py: wrote {count} cases to {argv[2]} (torch {torch.__version__})")
+    print(f"conformance.py: wrote {count} cases to {argv[2]} (torch {torch.__version__}, device {DEVICE})")
     return 0
 
 
