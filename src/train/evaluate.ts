@@ -54,22 +54,24 @@ export function meanSe(values: ArrayLike<number>): MetricSummary {
 }
 
 /**
- * Per-pixel argmax over the classes of M class-major logit vectors (C·S each); ties go to the
- * lower class.
- * @returns M·S labels, map m at m·S
- * @example argmaxLabels([0, 2, 1, 1], 2) // [1, 0] (one map of S = 2 pixels)
+ * Per-pixel argmax over the classes of one class-major logit vector (C·S); ties go to the lower
+ * class.
+ * @returns S labels
+ * @throws RangeError when the length is not a multiple of C or classes < 2
+ * @example argmaxLabels([0, 2, 1, 1], 2) // [1, 0] (S = 2 pixels)
  */
 export function argmaxLabels(logits: ArrayLike<number>, classes: number): Int32Array {
   checkInteger('classes', classes, 2);
-  const total = logits.length;
-  const S = total / classes;
-  if (!Number.isInteger(S)) {
-    throw new RangeError(`logits: length ${total} is not a multiple of classes = ${classes}`);
+  const S = logits.length / classes;
+  if (!Number.isInteger(S) || S === 0) {
+    throw new RangeError(
+      `logits: length ${logits.length} is not a positive multiple of classes = ${classes}`,
+    );
   }
-  // Logit vectors of N = C·S each; the caller may pass several back to back.
   return argmaxMany(logits, classes, S, 1);
 }
 
+/** argmax labels of M class-major logit vectors of C·S each, back to back: M·S labels. */
 function argmaxMany(logits: ArrayLike<number>, C: number, S: number, M: number): Int32Array {
   const out = new Int32Array(M * S);
   for (let m = 0; m < M; m++) {
