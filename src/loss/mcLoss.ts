@@ -15,9 +15,7 @@ import type { LowRankNormal } from '../distribution/lowRankNormal.js';
 import { checkNoise, drawNoise, type Noise, type NoiseInput } from '../distribution/noise.js';
 import type { Rng } from '../random/rng.js';
 import {
-  logSigmoid,
   pixelGeometry,
-  sigmoid,
   type PixelGeometry,
   type PixelLikelihoodOptions,
 } from './pixelLikelihood.js';
@@ -407,7 +405,10 @@ function binaryBackward(
  */
 const TILE = 512;
 
-/** Computes every ℓ_m and ∂ℓ_m/∂eta (into `dl`, M x N). */
+/**
+ * Computes every ℓ_m and ∂ℓ_m/∂eta (into `dl`, M x N) for C > 2 classes (two classes and
+ * bernoulli take binaryMcLoss): a max-shifted log-softmax per pixel and sample.
+ */
 function forwardPass(
   dist: LowRankNormal,
   sqrtD: Float64Array,
@@ -440,30 +441,16 @@ function forwardPass(
           eta[c] = v;
         }
         const y = labels[s];
-        if (cpp === 1) {
-          // Bernoulli: log p(y | eta) = log sigmoid(±eta), gradient y − sigmoid(eta).
-          const v = eta[0];
-          sum += y === 1 ? logSigmoid(v) : logSigmoid(-v);
-          dl[eN + base] = y - sigmoid(v);
-        } else if (cpp === 2) {
-          // Two classes: log softmax(eta)[y] = log sigmoid(eta_y − eta_other).
-          const t = y === 1 ? eta[1] - eta[0] : eta[0] - eta[1];
-          sum += logSigmoid(t);
-          const q = sigmoid(-t); // 1 − p(y)
-          dl[eN + base + y * classStride] = q;
-          dl[eN + base + (1 - y) * classStride] = -q;
-        } else {
-          let max = -Infinity;
-          for (let c = 0; c < cpp; c++) max = Math.max(max, eta[c]);
-          let z = 0;
-          for (let c = 0; c < cpp; c++) {
-            ex[c] = Math.exp(eta[c] - max);
-            z += ex[c];
-          }
-          sum += eta[y] - max - Math.log(z);
-          for (let c = 0; c < cpp; c++) {
-            dl[eN + base + c * classStride] = (c === y ? 1 : 0) - ex[c] / z;
-          }
+        let max = -Infinity;
+        for (let c = 0; c < cpp; c++) max = Math.max(max, eta[c]);
+        let z = 0;
+        for (let c = 0; c < cpp; c++) {
+          ex[c] = Math.exp(eta[c] - max);
+          z += ex[c];
+        }
+        sum += eta[y] - max - Math.log(z);
+        for (let c = 0; c < cpp; c++) {
+          dl[eN + base + c * classStride] = (c === y ? 1 : 0) - ex[c] / z;
         }
       }
       ll[m] += sum;
@@ -471,6 +458,7 @@ function forwardPass(
   }
   return ll;
 }
+
 /** Accumulates g_m = −w_m ∂ℓ_m/∂eta into the three parameter gradients, tile by tile. */
 function backwardPass(
   dist: LowRankNormal,
