@@ -137,3 +137,35 @@ export {
   formatComparison,
   DEFAULT_TOLERANCE,
 } from './conformance/compareResults.js';
+
+export {
+  createUNet,
+  unetForward,
+  unetVjp,
+  unetParameterCount,
+  DEFAULT_UNET_WIDTHS,
+} from './nn/network.js';
+export type { ConvOps, UNetParams, UNetWidths } from './nn/network.js';
+export { createHeads, headsForward, headsVjp, HEAD_KINDS } from './nn/heads.js';
+export type { HeadKind, HeadParams } from './nn/heads.js';
+export {
+  createSsnNetwork,
+  ssnForward,
+  ssnVjp,
+  ssnDistribution,
+  ssnParameterCount,
+} from './nn/ssnNetwork.js';
+export type { SsnNetwork, SsnNetworkOptions } from './nn/ssnNetwork.js';
+export { imageLoss } from './train/imageLoss.js';
+export { trainModel } from './train/trainModel.js';
+export type { TrainOptions, TrainedModel } from './train/trainModel.js';
+export {
+  evaluateModel,
+  predictImage,
+  sampleLabelMaps,
+  annotatorDiversity,
+} from './train/evaluate.js';
+export type { Evaluation, MetricSummary } from './train/evaluate.js';
+export { runExperiment, EXPERIMENT_DEFAULTS, QUICK_EXPERIMENT } from './train/experiment.js';
+export type { ExperimentConfig, ExperimentResult } from './train/experiment.js';
+export { figure3Spec, figure6Spec } from './train/figures.js';
