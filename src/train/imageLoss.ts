@@ -26,12 +26,17 @@ export interface ImageLossOptions {
    * M must be even). The LIDC fork draws M plain samples instead.
    */
   antithetic?: boolean;
+  /**
+   * Train the mean alone (default false): the cross-entropy of the mean logits, as the
+   * deterministic network, with zero gradients for the covariance heads (a warm-up phase).
+   */
+  meanOnly?: boolean;
 }
 
 /**
  * Loss of one image (summed over its pixels) and the gradients of every parameter, in the order
  * of `ssnParameters`. The noises of the MC loss are drawn from `rng` (`drawNoise`); a
- * deterministic network draws nothing.
+ * deterministic network (or `meanOnly`) draws nothing.
  * @param labels - H·W labels in [0, C)
  * @throws RangeError when the labels do not fit the image or M is odd with antithetic pairs
  */
@@ -49,7 +54,7 @@ export function imageLoss(
   const { maps, cache } = ssnForward(ops, net, image);
   const classes = net.heads.classes;
   const likelihood = { likelihood: 'categorical', classes } as const;
-  if (net.heads.kind === 'deterministic') {
+  if (net.heads.kind === 'deterministic' || options.meanOnly === true) {
     const { loss, gradLogits } = crossEntropyLoss(maps.mean.data, labels, likelihood);
     return { loss, grads: ssnVjp(ops, net, cache, { dMean: gradLogits }) };
   }

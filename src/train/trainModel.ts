@@ -29,11 +29,23 @@ export interface TrainOptions {
   samples?: number;
   /** antithetic noise pairs in the loss (default true) */
   antithetic?: boolean;
+  /**
+   * Warm-up steps (default 0) that train the body and the mean head alone with the cross-entropy
+   * of the mean logits (`imageLoss`'s `meanOnly`), with an Adam of their own that leaves the
+   * covariance heads at their initialisation; then a fresh Adam trains everything on the MC loss.
+   */
+  meanOnlySteps?: number;
   /** rank R of the low-rank head (default 10) */
   rank?: number;
   widths?: Partial<UNetWidths>;
-  /** initial scale of the factor head (default 0.5) and bias of the log-diagonal head (default 0) */
+  /** initial scale of the factor head (default 0.5, see `createHeads`) */
   factorScale?: number;
+  /**
+   * Initial bias of the log-diagonal head (default −5: covDiag ≈ e⁻⁵ ≈ 0.007, unlike
+   * `createHeads`' 0). On the synthetic experiment (800 steps, seed 0) it brought the diagonal
+   * model's sample diversity from 0.097 to 0.028 and the low-rank model's GED² from 0.196 to
+   * 0.166: a unit diagonal at the start leaves per-pixel noise that 800 steps do not remove.
+   */
   logDiagBias?: number;
   /**
    * Decay of the exponential moving average of the weights that the returned network holds
@@ -84,13 +96,25 @@ export function trainModel(
     rank: options.rank,
     widths: options.widths,
     factorScale: options.factorScale,
-    logDiagBias: options.logDiagBias,
+    logDiagBias: options.logDiagBias ?? -5,
   });
   const params = ssnParameters(network);
   const adam = createAdam(params, {
     lr: options.lr ?? 2e-3,
     weightDecay: options.weightDecay ?? 1e-5,
   });
+  const meanOnlySteps = options.meanOnlySteps ?? 0;
+  checkInteger('meanOnlySteps', meanOnlySteps, 0);
+  // The warm-up's own Adam leaves the covariance heads out, so that not even weight decay
+  // moves them; the main Adam starts afresh after it.
+  const { logDiag, factor } = network.heads;
+  const frozen = new Set<Float64Array>(
+    [logDiag, factor].flatMap((l) => (l === undefined ? [] : [l.weight.data, l.bias])),
+  );
+  const warmAdam = createAdam(
+    params.filter((p) => !frozen.has(p)),
+    { lr: options.lr ?? 2e-3, weightDecay: options.weightDecay ?? 1e-5 },
+  );
   const decay = options.averageDecay ?? 0.99;
   if (!(decay >= 0 && decay < 1)) {
     throw new RangeError(`averageDecay: must lie in [0, 1), got ${decay}`);
@@ -111,6 +135,7 @@ export function trainModel(
       const r = imageLoss(ops, network, image, data.annotations[i][a], rng, {
         samples: options.samples,
         antithetic: options.antithetic,
+        meanOnly: step < meanOnlySteps,
       });
       loss += r.loss;
       for (let j = 0; j < sum.length; j++) {
@@ -120,7 +145,8 @@ export function trainModel(
       }
     }
     for (const s of sum) for (let n = 0; n < s.length; n++) s[n] /= batchSize;
-    adam.step(sum);
+    if (step < meanOnlySteps) warmAdam.step(sum.filter((_, j) => !frozen.has(params[j])));
+    else adam.step(sum);
     for (let j = 0; j < params.length; j++) {
       const a = average[j];
       const p = params[j];

@@ -57,6 +57,20 @@ describe('imageLoss', () => {
     expect(r.grads.map((g) => g.length)).toEqual(ssnParameters(net).map((p) => p.length));
   });
 
+  it('meanOnly: the cross-entropy of the mean logits, zero gradients for the covariance heads', () => {
+    const net = createSsnNetwork(createRng('il/mo'), { kind: 'lowrank', rank: 2, widths: tiny });
+    const det = createSsnNetwork(createRng('il/mo'), { kind: 'deterministic', widths: tiny });
+    const img = { data: standardNormal(createRng('img'), 16), channels: 1, height: 4, width: 4 };
+    const labels = Int32Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const r = imageLoss(referenceConvOps, net, img, labels, createRng('n'), { meanOnly: true });
+    // Same rng: the deterministic network's body and mean head are drawn identically.
+    const d = imageLoss(referenceConvOps, det, img, labels, createRng('n'));
+    expect(r.loss).toBe(d.loss);
+    const n = ssnParameters(det).length;
+    r.grads.slice(0, n).forEach((g, j) => expect(Array.from(g)).toEqual(Array.from(d.grads[j])));
+    for (const g of r.grads.slice(n)) expect(g.every((v) => v === 0)).toBe(true);
+  });
+
   it('rejects an odd sample count with antithetic pairs', () => {
     const net = createSsnNetwork(createRng(0), { kind: 'lowrank', rank: 2, widths: tiny });
     const img = { data: new Float64Array(16), channels: 1, height: 4, width: 4 };
@@ -127,6 +141,51 @@ describe('trainModel', () => {
     const got = ssnParameters(avg.network)[0];
     for (let n = 0; n < got.length; n++)
       expect(Math.abs(got[n] - want[n])).toBeLessThan(1e-12 * (1 + Math.abs(want[n])));
+  });
+
+  it('meanOnlySteps: the warm-up moves the body and mean head only, then everything trains', () => {
+    const opts = {
+      kind: 'lowrank' as const,
+      batchSize: 1,
+      samples: 2,
+      rank: 1,
+      widths: tiny,
+      seed: 4,
+      lr: 0.05,
+      averageDecay: 0,
+      meanOnlySteps: 3,
+      logDiagBias: -2,
+    };
+    const init = createSsnNetwork(createRng('init/4/lowrank'), {
+      kind: 'lowrank',
+      rank: 1,
+      widths: tiny,
+      logDiagBias: -2,
+    });
+    const { heads } = init;
+    const covariance = (net: typeof init) =>
+      [net.heads.logDiag!, net.heads.factor!].flatMap((l) => [l.weight.data, l.bias]);
+    const warm = trainModel(referenceConvOps, data, { ...opts, steps: 3 });
+    covariance(warm.network).forEach((p, j) =>
+      expect(Array.from(p)).toEqual(Array.from(covariance(init)[j])),
+    );
+    expect(Array.from(warm.network.heads.mean.weight.data)).not.toEqual(
+      Array.from(heads.mean.weight.data),
+    );
+    const after = trainModel(referenceConvOps, data, { ...opts, steps: 4 });
+    covariance(after.network).forEach((p, j) =>
+      expect(Array.from(p)).not.toEqual(Array.from(covariance(init)[j])),
+    );
+    // The default initial log-diagonal bias is −5 (createHeads' own default is 0).
+    const byDefault = trainModel(referenceConvOps, data, {
+      ...opts,
+      steps: 1,
+      logDiagBias: undefined,
+    });
+    expect(Array.from(byDefault.network.heads.logDiag!.bias)).toEqual([-5, -5]);
+    expect(() =>
+      trainModel(referenceConvOps, data, { ...opts, steps: 1, meanOnlySteps: -1 }),
+    ).toThrow(/^meanOnlySteps/);
   });
 
   it('rejects bad options, naming them', () => {
