@@ -9,7 +9,13 @@
  * @see spec/lowrank-normal.md
  */
 import { choleskyLower } from '../linalg/cholesky.js';
-import { checkFinite, checkInteger, checkLength, checkPositive } from '../util/validate.js';
+import {
+  checkFinite,
+  checkInteger,
+  checkLength,
+  checkPositive,
+  toFloat64,
+} from '../util/validate.js';
 
 /** Rows of P per block when forming the capacitance. */
 const CAPACITANCE_BLOCK = 256;
@@ -61,9 +67,9 @@ export function lowRankNormal(params: LowRankNormalParams): LowRankNormal {
   checkFinite('loc', params.loc);
   checkFinite('covFactor', params.covFactor);
   checkPositive('covDiag', params.covDiag);
-  const loc = Float64Array.from(params.loc);
-  const covFactor = Float64Array.from(params.covFactor);
-  const covDiag = Float64Array.from(params.covDiag);
+  const loc = toFloat64(params.loc);
+  const covFactor = toFloat64(params.covFactor);
+  const covDiag = toFloat64(params.covDiag);
   const capacitanceTril = capacitanceCholesky(covFactor, covDiag, n, rank);
   return { size: n, rank, loc, covFactor, covDiag, capacitanceTril };
 }

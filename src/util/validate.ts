@@ -32,6 +32,12 @@ export function checkLength(
 
 /** Throws unless every entry is a finite number; names the first offending index. */
 export function checkFinite(name: string, values: ArrayLike<number>): void {
+  if (values instanceof Float64Array) {
+    // Fast path: v − v is 0 for every finite v and NaN for NaN and ±∞.
+    let bad = 0;
+    for (let i = 0; i < values.length; i++) bad += values[i] - values[i];
+    if (bad === 0) return;
+  }
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -73,5 +79,5 @@ export function checkBinary(name: string, values: ArrayLike<number>): void {
 
 /** A Float64Array copy of `values` (always a copy, so the caller's array is never aliased). */
 export function toFloat64(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values);
+  return values instanceof Float64Array ? values.slice() : Float64Array.from(values);
 }
