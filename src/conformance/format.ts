@@ -98,7 +98,7 @@ export function parseConformance(text: string, source: string): ConformanceFile 
     doc = JSON.parse(text);
   } catch (err) {
     throw new ConformanceError(
-      `${source}: not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+      `${source}: not valid JSON (${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ')})`,
     );
   }
   if (!isObject(doc)) throw new ConformanceError(`${source}: expected a JSON object at the top`);
