@@ -42,7 +42,7 @@ export const EXPERIMENT_DEFAULTS: Readonly<ExperimentConfig> = {
   size: 24,
   trainImages: 1000,
   testImages: 100,
-  steps: 800,
+  steps: 1200,
   batchSize: 4,
   lr: 2e-3,
   lossSamples: 20,
