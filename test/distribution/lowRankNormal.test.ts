@@ -111,6 +111,25 @@ describe('lowRankNormal: bad input names the argument', () => {
     expect(() => logProb(dist, [0, NaN])).toThrow(/^x: entry 1 is NaN/);
   });
 
+  it('names a non-finite covFactor entry in a later block of a typed array, and copies exactly', () => {
+    const n = 700;
+    const rank = 3;
+    const covFactor = Float64Array.from({ length: n * rank }, (_, i) => Math.sin(i));
+    const base = { loc: new Float64Array(n), covDiag: new Float64Array(n).fill(1), rank };
+    const dist = lowRankNormal({ ...base, covFactor });
+    expect(Array.from(dist.covFactor)).toEqual(Array.from(covFactor));
+    covFactor[600 * rank + 2] = -Infinity;
+    expect(() => lowRankNormal({ ...base, covFactor })).toThrow(
+      /^covFactor: entry 1802 is -Infinity/,
+    );
+    expect(() =>
+      lowRankNormal({
+        ...base,
+        covFactor: Array.from(covFactor, (v, i) => (i === 5 ? ('x' as unknown as number) : v)),
+      }),
+    ).toThrow(/^covFactor: entry 5 is x/);
+  });
+
   it('copies its inputs, so later changes to the caller arrays do not leak in', () => {
     const loc = Float64Array.of(1, 2);
     const dist = lowRankNormal({ ...ok, loc });
