@@ -14,17 +14,12 @@ import { lowRankNormal } from '../src/distribution/lowRankNormal.js';
 import { drawNoise } from '../src/distribution/noise.js';
 import { mcLoss, mcLossSampled } from '../src/loss/mcLoss.js';
 import { createRng, standardNormal } from '../src/random/rng.js';
+import { median } from './compare/compare.js';
 
 const RANK = 10;
 const SAMPLES = 20;
 const CLASSES = 2;
 const repeats = Number(process.argv[2] ?? 15);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
 
 function fixture(side: number) {
   const pixels = side * side;
