@@ -48,16 +48,40 @@ export function drawNoise(rng: Rng, options: DrawNoiseOptions): Noise {
   if (antithetic && count % 2 !== 0) {
     throw new RangeError(`count: antithetic pairs need an even sample count, got ${count}`);
   }
-  const drawn = antithetic ? count / 2 : count;
-  const epsFactor = new Float64Array(count * rank);
-  const epsDiag = new Float64Array(count * size);
-  standardNormalInto(rng, epsFactor.subarray(0, drawn * rank));
-  standardNormalInto(rng, epsDiag.subarray(0, drawn * size));
-  if (antithetic) {
-    for (let i = 0; i < drawn * rank; i++) epsFactor[drawn * rank + i] = -epsFactor[i];
-    for (let i = 0; i < drawn * size; i++) epsDiag[drawn * size + i] = -epsDiag[i];
+  const noise = {
+    count,
+    epsFactor: new Float64Array(count * rank),
+    epsDiag: new Float64Array(count * size),
+  };
+  return drawNoiseInto(rng, noise, antithetic);
+}
+
+/**
+ * `drawNoise` into the arrays of `noise` (M = noise.count, R and N read from their lengths),
+ * overwriting them: the same draws in the same order, with no allocation (for training loops
+ * that draw every step). Returns `noise`.
+ * @throws RangeError when the lengths are not M x R and M x N, or M is odd with antithetic pairs
+ */
+export function drawNoiseInto(rng: Rng, noise: Noise, antithetic = false): Noise {
+  const { count, epsFactor, epsDiag } = noise;
+  checkInteger('noise.count', count, 1);
+  if (epsFactor.length % count !== 0 || epsDiag.length % count !== 0) {
+    throw new RangeError(
+      `noise: epsFactor (${epsFactor.length}) and epsDiag (${epsDiag.length}) must hold M = ${count} rows each`,
+    );
   }
-  return { count, epsFactor, epsDiag };
+  if (antithetic && count % 2 !== 0) {
+    throw new RangeError(`count: antithetic pairs need an even sample count, got ${count}`);
+  }
+  const drawnF = antithetic ? epsFactor.length / 2 : epsFactor.length;
+  const drawnD = antithetic ? epsDiag.length / 2 : epsDiag.length;
+  standardNormalInto(rng, drawnF === epsFactor.length ? epsFactor : epsFactor.subarray(0, drawnF));
+  standardNormalInto(rng, drawnD === epsDiag.length ? epsDiag : epsDiag.subarray(0, drawnD));
+  if (antithetic) {
+    for (let i = 0; i < drawnF; i++) epsFactor[drawnF + i] = -epsFactor[i];
+    for (let i = 0; i < drawnD; i++) epsDiag[drawnD + i] = -epsDiag[i];
+  }
+  return noise;
 }
 
 /**

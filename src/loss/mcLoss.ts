@@ -79,13 +79,17 @@ function checkedMcLoss(
   return { loss, logLikelihoods, weights, ...backwardPass(dist, sqrtD, eps, count, weights, dl) };
 }
 
-/** loss = −logsumexp(ℓ) + log M and w = softmax(ℓ). */
-function lossAndWeights(logLikelihoods: Float64Array): { loss: number; weights: Float64Array } {
+/**
+ * loss = −logsumexp(ℓ) + log M and w = softmax(ℓ), written into `weights` (length M) when given.
+ */
+export function lossAndWeights(
+  logLikelihoods: Float64Array,
+  weights: Float64Array = new Float64Array(logLikelihoods.length),
+): { loss: number; weights: Float64Array } {
   const count = logLikelihoods.length;
   let maxL = -Infinity;
   for (let m = 0; m < count; m++) maxL = Math.max(maxL, logLikelihoods[m]);
   let sum = 0;
-  const weights = new Float64Array(count);
   for (let m = 0; m < count; m++) {
     weights[m] = Math.exp(logLikelihoods[m] - maxL);
     sum += weights[m];

@@ -102,7 +102,11 @@ export function copyToyParamsInto(into: ToyParams, from: ToyParams): void {
   into.direction.set(from.direction);
 }
 
-function checkParams(p: ToyParams): number {
+/**
+ * Checks the arrays' lengths against N = mean.length and the rank; returns N.
+ * @throws RangeError naming the array whose length disagrees
+ */
+export function checkToyParams(p: ToyParams): number {
   const n = p.mean.length;
   checkInteger('rank', p.rank, 0);
   if (n < 1) throw new RangeError('mean: must hold at least one logit');
@@ -129,6 +133,29 @@ function columnNorms(p: ToyParams, n: number): Float64Array {
 }
 
 /**
+ * The diagonal and factor the parameters describe: covDiag = exp(logDiag) + 1e-5 and, for the
+ * low-rank model, P[:, r] = exp(logScale_r) direction[:, r] / ‖direction[:, r]‖ (N x R
+ * row-major; empty for the diagonal model). Not validated beyond the column norms: see
+ * `toyDistribution`.
+ * @throws RangeError when a direction column is zero or not finite
+ */
+export function toyFactors(p: ToyParams): { covDiag: Float64Array; covFactor: Float64Array } {
+  const n = p.mean.length;
+  const r = p.rank;
+  const covDiag = new Float64Array(n);
+  for (let i = 0; i < n; i++) covDiag[i] = Math.exp(p.logDiag[i]) + COV_DIAG_EPSILON;
+  const covFactor = new Float64Array(n * r);
+  if (r > 0) {
+    const norms = columnNorms(p, n);
+    for (let k = 0; k < r; k++) {
+      const c = Math.exp(p.logScale[k]) / norms[k];
+      for (let i = 0; i < n; i++) covFactor[i * r + k] = c * p.direction[i * r + k];
+    }
+  }
+  return { covDiag, covFactor };
+}
+
+/**
  * The model's distribution N(mean, P Pᵀ + diag(exp(logDiag) + 1e-5)), with
  * P[:, r] = exp(logScale_r) direction[:, r] / ‖direction[:, r]‖. The diagonal model gives a
  * rank-1 distribution with a zero factor.
@@ -136,20 +163,12 @@ function columnNorms(p: ToyParams, n: number): Float64Array {
  *   direction column is zero, or exp(logDiag)/exp(logScale) overflows
  */
 export function toyDistribution(p: ToyParams): LowRankNormal {
-  const n = checkParams(p);
-  const r = p.rank;
-  const covDiag = new Float64Array(n);
-  for (let i = 0; i < n; i++) covDiag[i] = Math.exp(p.logDiag[i]) + COV_DIAG_EPSILON;
-  if (r === 0) {
+  const n = checkToyParams(p);
+  const { covDiag, covFactor } = toyFactors(p);
+  if (p.rank === 0) {
     return lowRankNormal({ loc: p.mean, covFactor: new Float64Array(n), covDiag, rank: 1 });
   }
-  const norms = columnNorms(p, n);
-  const covFactor = new Float64Array(n * r);
-  for (let k = 0; k < r; k++) {
-    const c = Math.exp(p.logScale[k]) / norms[k];
-    for (let i = 0; i < n; i++) covFactor[i * r + k] = c * p.direction[i * r + k];
-  }
-  return lowRankNormal({ loc: p.mean, covFactor, covDiag, rank: r });
+  return lowRankNormal({ loc: p.mean, covFactor, covDiag, rank: p.rank });
 }
 
 /**
@@ -170,7 +189,7 @@ export function toyDistributionVjp(
     gradCovDiag: ArrayLike<number>;
   },
 ): ToyGrads {
-  const n = checkParams(p);
+  const n = checkToyParams(p);
   const r = p.rank;
   checkLength('gradLoc', grads.gradLoc, n, `N = ${n}`);
   checkLength('gradCovDiag', grads.gradCovDiag, n, `N = ${n}`);

@@ -1,24 +1,19 @@
 /**
  * Training a toy model: the MC loss (paper eq. 7, bernoulli likelihood) of both targets,
- * averaged (batch items are averaged), its gradient through `toyDistributionVjp`, and Adam.
+ * averaged (batch items are averaged), its gradient with respect to the free parameters (the
+ * fused `fusedToyStep`, bit for bit mcLoss and `toyDistributionVjp`), and Adam.
  * One step:
  *   loss = ½ Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
  * Phases run one after another, each with a fresh Adam over the parameters it trains (the
  * official script's two optimisers: mean only, then everything).
  */
-import { drawNoise, type Noise } from '../distribution/noise.js';
-import { mcLoss } from '../loss/mcLoss.js';
+import { drawNoiseInto, type Noise } from '../distribution/noise.js';
 import { createAdam, type Adam } from '../nn/adam.js';
 import type { Rng } from '../random/rng.js';
-import { checkInteger } from '../util/validate.js';
-import {
-  cloneToyParams,
-  copyToyParamsInto,
-  toyDistribution,
-  toyDistributionVjp,
-  type ToyParams,
-} from './model.js';
+import { checkBinary, checkInteger, checkLength } from '../util/validate.js';
+import { checkToyParams, cloneToyParams, copyToyParamsInto, type ToyParams } from './model.js';
 import type { ToyPhase, ToyProtocol } from './protocol.js';
+import { createToyStepWorkspace, fusedToyStep } from './step.js';
 
 /** Progress callback: called after every step with the step index (1-based) and its loss. */
 export type ToyStepCallback = (step: number, totalSteps: number, loss: number) => void;
@@ -49,11 +44,12 @@ export function phaseLearningRate(phase: ToyPhase, i: number): number {
  * Trains `params` IN PLACE under `protocol`, drawing every noise from `rng`.
  * A checkpoint (a copy of the parameters) is taken before the first step and after every
  * `protocol.checkpointEvery` steps; when a step's loss or gradient is not finite, or the
- * distribution cannot be built (capacitance not positive definite, exp overflow), or an update
+ * distribution's parameters cannot be formed (a zero direction column, exp overflow), or an update
  * leaves a parameter non-finite, the parameters return to the last checkpoint and training stops
  * (`stoppedEarly`): the official script's "early stopping".
  * @throws RangeError when the protocol has no phase, a phase's step count is not an integer ≥ 0,
- *   or the sample count is not an integer ≥ 1 (even with antithetic sampling)
+ *   the sample count is not an integer ≥ 1 (even with antithetic sampling), the parameters'
+ *   lengths disagree, or a target is not a 0/1 map of N pixels
  */
 export function trainToy(
   params: ToyParams,
@@ -70,11 +66,33 @@ export function trainToy(
   if (protocol.phases.length === 0) throw new RangeError('protocol: has no phase');
   protocol.phases.forEach((ph, i) => checkInteger(`phases[${i}].steps`, ph.steps, 0));
   checkInteger('checkpointEvery', checkpointEvery, 0);
+  checkToyParams(params);
+  if (targets.length === 0) throw new RangeError('targets: need at least one label map');
+  targets.forEach((y, t) => {
+    checkLength(`targets[${t}]`, y, params.mean.length, `N = ${params.mean.length}`);
+    checkBinary(`targets[${t}]`, y);
+  });
   const total = protocolSteps(protocol);
   const losses = new Float64Array(total);
   const n = params.mean.length;
   const rank = Math.max(params.rank, 1);
-  const half = 1 / targets.length;
+  // One noise per target, or one for all: the fused step shares a noise's work among the
+  // targets given the same Noise object.
+  const shared: Noise = {
+    count: samples,
+    epsFactor: new Float64Array(samples * rank),
+    epsDiag: new Float64Array(samples * n),
+  };
+  const noises = targets.map((_, t) =>
+    sharedNoise || t === 0
+      ? shared
+      : {
+          count: samples,
+          epsFactor: new Float64Array(samples * rank),
+          epsDiag: new Float64Array(samples * n),
+        },
+  );
+  const workspace = createToyStepWorkspace(n, rank, samples, targets.length);
   const checkpoint = cloneToyParams(params);
   let checkpointStep = 0;
   let step = 0;
@@ -89,30 +107,15 @@ export function trainToy(
     const adam = createAdam(trained, { lr: phase.lr });
     const before = trained.map((a) => new Float64Array(a.length));
     for (let i = 0; i < phase.steps; i++) {
-      let loss = 0;
+      let loss = NaN;
       let grads;
       try {
-        const dist = toyDistribution(params);
-        const gradLoc = new Float64Array(n);
-        const gradCovFactor = new Float64Array(n * rank);
-        const gradCovDiag = new Float64Array(n);
-        let noise: Noise | undefined;
-        for (const y of targets) {
-          if (noise === undefined || !sharedNoise) {
-            noise = drawNoise(rng, { count: samples, rank, size: n, antithetic });
-          }
-          const res = mcLoss(dist, y, noise, { likelihood: 'bernoulli' });
-          loss += half * res.loss;
-          for (let j = 0; j < n; j++) {
-            gradLoc[j] += half * res.gradLoc[j];
-            gradCovDiag[j] += half * res.gradCovDiag[j];
-          }
-          for (let j = 0; j < n * rank; j++) gradCovFactor[j] += half * res.gradCovFactor[j];
+        for (let t = 0; t < noises.length; t++) {
+          if (t === 0 || !sharedNoise) drawNoiseInto(rng, noises[t], antithetic);
         }
-        grads = toyDistributionVjp(params, { gradLoc, gradCovFactor, gradCovDiag });
+        ({ loss, grads } = fusedToyStep(params, targets, noises, workspace));
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
-        loss = NaN;
       }
       losses[step] = loss;
       step++;

@@ -1,0 +1,176 @@
+/**
+ * The fused toy step against the general pieces it replaces in `trainToy`: mcLoss (bernoulli)
+ * on `toyDistribution` per target, the per-target results averaged, and `toyDistributionVjp`.
+ * The step promises the same floating-point operations in the same order, so the comparison is
+ * bit for bit (toEqual on the arrays), not within a tolerance.
+ */
+import { describe, expect, it } from 'vitest';
+import { drawNoise, drawNoiseInto, type Noise } from '../../src/distribution/noise.js';
+import { mcLoss } from '../../src/loss/mcLoss.js';
+import { createRng, type Rng } from '../../src/random/rng.js';
+import {
+  initToyParams,
+  toyDistribution,
+  toyDistributionVjp,
+  type ToyParams,
+} from '../../src/toy/model.js';
+import { toyTargets } from '../../src/toy/problem.js';
+import { createToyStepWorkspace, toyLossAndGrads } from '../../src/toy/step.js';
+
+/** What trainToy computed before the fused step, written with the general functions. */
+function reference(p: ToyParams, targets: readonly ArrayLike<number>[], noises: Noise[]) {
+  const dist = toyDistribution(p);
+  const n = dist.size;
+  const half = 1 / targets.length;
+  const gradLoc = new Float64Array(n);
+  const gradCovDiag = new Float64Array(n);
+  const gradCovFactor = new Float64Array(n * dist.rank);
+  let loss = 0;
+  targets.forEach((y, t) => {
+    const res = mcLoss(dist, y, noises[t], { likelihood: 'bernoulli' });
+    loss += half * res.loss;
+    for (let j = 0; j < n; j++) {
+      gradLoc[j] += half * res.gradLoc[j];
+      gradCovDiag[j] += half * res.gradCovDiag[j];
+    }
+    for (let j = 0; j < gradCovFactor.length; j++) gradCovFactor[j] += half * res.gradCovFactor[j];
+  });
+  return { loss, grads: toyDistributionVjp(p, { gradLoc, gradCovFactor, gradCovDiag }) };
+}
+
+/** Parameters away from the initialisation, so that every term is exercised. */
+function randomParams(size: number, rank: number, rng: Rng): ToyParams {
+  const p = initToyParams(size, rank, rng);
+  for (let i = 0; i < size; i++) {
+    p.mean[i] = 6 * (rng.uniform() - 0.5);
+    p.logDiag[i] = 4 * (rng.uniform() - 0.5);
+  }
+  for (let k = 0; k < rank; k++) p.logScale[k] = 2 * (rng.uniform() - 0.5);
+  return p;
+}
+
+function randomTargets(count: number, size: number, rng: Rng): Uint8Array[] {
+  return Array.from({ length: count }, () =>
+    Uint8Array.from({ length: size }, () => +(rng.uniform() < 0.5)),
+  );
+}
+
+describe('fused toy step', () => {
+  const cases = [
+    {
+      name: 'diagonal, toy targets, shared',
+      size: 21,
+      rank: 0,
+      targets: 2,
+      samples: 32,
+      shared: true,
+    },
+    {
+      name: 'rank 2, toy targets, shared',
+      size: 21,
+      rank: 2,
+      targets: 2,
+      samples: 32,
+      shared: true,
+    },
+    {
+      name: 'rank 2, independent noises',
+      size: 21,
+      rank: 2,
+      targets: 2,
+      samples: 20,
+      shared: false,
+    },
+    { name: 'rank 1, one target', size: 9, rank: 1, targets: 1, samples: 7, shared: true },
+    {
+      name: 'rank 3, three targets shared',
+      size: 13,
+      rank: 3,
+      targets: 3,
+      samples: 10,
+      shared: true,
+    },
+    {
+      name: 'rank 5, three targets independent',
+      size: 6,
+      rank: 5,
+      targets: 3,
+      samples: 5,
+      shared: false,
+    },
+    {
+      name: 'diagonal, independent noises',
+      size: 21,
+      rank: 0,
+      targets: 2,
+      samples: 200,
+      shared: false,
+    },
+  ];
+  for (const c of cases) {
+    it(`equals mcLoss + toyDistributionVjp bit for bit: ${c.name}`, () => {
+      const rng = createRng(`step/${c.name}`);
+      const p = randomParams(c.size, c.rank, rng);
+      const targets =
+        c.size === 21 && c.targets === 2 ? toyTargets() : randomTargets(c.targets, c.size, rng);
+      const draw = () =>
+        drawNoise(rng, { count: c.samples, rank: Math.max(c.rank, 1), size: c.size });
+      const first = draw();
+      const noises = targets.map((_, t) => (c.shared || t === 0 ? first : draw()));
+      const want = reference(p, targets, noises);
+      const got = toyLossAndGrads(p, targets, noises);
+      expect(got.loss).toBe(want.loss);
+      expect(got.grads).toEqual(want.grads);
+      // A reused workspace gives the same again.
+      const ws = createToyStepWorkspace(c.size, c.rank, c.samples, c.targets);
+      toyLossAndGrads(p, targets, noises, ws);
+      expect(toyLossAndGrads(p, targets, noises, ws)).toEqual(got);
+    });
+  }
+
+  it('drawNoiseInto draws what drawNoise draws, antithetic pairs included', () => {
+    for (const antithetic of [false, true]) {
+      const a = drawNoise(createRng(5), { count: 6, rank: 2, size: 4, antithetic });
+      const into: Noise = {
+        count: 6,
+        epsFactor: new Float64Array(12).fill(9),
+        epsDiag: new Float64Array(24).fill(9),
+      };
+      expect(drawNoiseInto(createRng(5), into, antithetic)).toEqual(a);
+    }
+    const odd: Noise = { count: 3, epsFactor: new Float64Array(3), epsDiag: new Float64Array(6) };
+    expect(() => drawNoiseInto(createRng(0), odd, true)).toThrow(/^count: antithetic/);
+    const ragged: Noise = {
+      count: 2,
+      epsFactor: new Float64Array(3),
+      epsDiag: new Float64Array(4),
+    };
+    expect(() => drawNoiseInto(createRng(0), ragged)).toThrow(/^noise: epsFactor \(3\)/);
+  });
+
+  it('names the argument when the input is wrong', () => {
+    const rng = createRng(1);
+    const p = initToyParams(21, 2, rng);
+    const y = toyTargets();
+    const nz = drawNoise(rng, { count: 4, rank: 2, size: 21 });
+    expect(() => toyLossAndGrads(p, [], [])).toThrow(/^targets: /);
+    expect(() => toyLossAndGrads(p, y, [nz])).toThrow(/^noises: need one per target/);
+    expect(() => toyLossAndGrads(p, [y[0].subarray(1), y[1]], [nz, nz])).toThrow(/^targets\[0\]: /);
+    expect(() =>
+      toyLossAndGrads(p, [Uint8Array.of(...y[0].slice(0, 20), 2), y[1]], [nz, nz]),
+    ).toThrow(/^targets\[0\]: entry 20 is 2/);
+    const short = drawNoise(rng, { count: 4, rank: 1, size: 21 });
+    expect(() => toyLossAndGrads(p, y, [nz, short])).toThrow(/^noises\[1\]\.epsFactor: /);
+    const three = drawNoise(rng, { count: 3, rank: 2, size: 21 });
+    expect(() => toyLossAndGrads(p, y, [nz, three])).toThrow(/^noises\[1\]: holds 3 samples/);
+    const bad: Noise = { ...nz, epsDiag: nz.epsDiag.slice() };
+    bad.epsDiag[5] = NaN;
+    expect(() => toyLossAndGrads(p, y, [nz, bad])).toThrow(/^noises\[1\]\.epsDiag: entry 5/);
+    const huge = initToyParams(21, 2, rng);
+    huge.logDiag[3] = 1000;
+    expect(() => toyLossAndGrads(huge, y, [nz, nz])).toThrow(/^exp\(logDiag\): entry 3/);
+    const flat = initToyParams(21, 2, rng);
+    for (let i = 0; i < 21; i++) flat.direction[2 * i + 1] = 0;
+    expect(() => toyLossAndGrads(flat, y, [nz, nz])).toThrow(/^direction: column 1/);
+  });
+});
