@@ -15,6 +15,7 @@ import {
   toyTargets,
   trainToy,
 } from '../../src/index.js';
+import type { ToyPhase, ToyProtocol } from '../../src/toy/protocol.js';
 import { discMapsFixture, distributionFixture, labelFixture } from './fixtures.js';
 
 /** Integer or real parameters of one case, sent to the torch side as they are. */
@@ -90,29 +91,68 @@ const logProbWorkload: Workload = {
 };
 
 /**
- * The toy problem's training run under the official protocol (`paper`: 5000 mean-only Adam
- * steps, then 5000 on everything, lr 1e-3, 200 fresh samples per target per step), diagonal
- * model then rank 2, from their initialisation. Both sides do the same work per step.
+ * A protocol as the numeric parameters both sides read: the phases' step counts, the samples,
+ * lr, and for `best` its lrFinal and the antithetic and sharedNoise flags (1; absent for paper).
+ */
+export function toyParams(protocol: ToyProtocol): Params {
+  const pre = protocol.phases.find((ph) => ph.train === 'mean');
+  const main = protocol.phases.find((ph) => ph.train === 'all') as ToyPhase;
+  return {
+    pretrainSteps: pre?.steps ?? 0,
+    steps: main.steps,
+    samples: protocol.samples,
+    lr: main.lr,
+    ...(main.lrFinal === undefined ? {} : { lrFinal: main.lrFinal }),
+    ...(protocol.antithetic ? { antithetic: 1 } : {}),
+    ...(protocol.sharedNoise ? { sharedNoise: 1 } : {}),
+  };
+}
+
+/**
+ * The protocol `toyParams` describes: `best` when sharedNoise is set, else `paper`, with the
+ * step counts, samples and lr applied.
+ * @throws RangeError when the parameters do not describe one of the two protocols
+ */
+export function toyProtocolOf(p: Params): ToyProtocol {
+  const protocol = toyProtocol(p.sharedNoise === 1 ? 'best' : 'paper', {
+    pretrainSteps: p.pretrainSteps,
+    steps: p.steps,
+    samples: p.samples,
+    lr: p.lr,
+  });
+  const back = toyParams(protocol);
+  const keys = new Set([...Object.keys(p), ...Object.keys(back)]);
+  for (const k of keys) {
+    if (back[k] === undefined || Math.abs(back[k] - p[k]) > 1e-12 * Math.abs(p[k])) {
+      throw new RangeError(`params.${k}: ${p[k]} does not fit the ${protocol.name} protocol`);
+    }
+  }
+  return protocol;
+}
+
+/**
+ * The toy problem's training run, both models from their initialisation, diagonal then rank 2,
+ * under the default protocol of `ssn toy` (`best`: 300 mean-only steps then 1500 on everything,
+ * lr 0.05 decaying to 0.005 in each phase, 32 antithetic samples shared by both targets) and
+ * under the official one (`paper`: 5000 + 5000 steps, lr 1e-3, 200 fresh samples per target).
+ * Both sides do the same work per step.
  */
 const toyWorkload: Workload = {
   name: 'toy',
   description:
-    'toy problem, paper protocol, diagonal then rank 2: initToyParams + trainToy vs a plain torch loop',
-  cases: (quick) => [
+    'toy problem, diagonal then rank 2: initToyParams + trainToy vs a plain torch loop of the same protocol',
+  cases: (quick) =>
     quick
-      ? { pretrainSteps: 10, steps: 10, samples: 20, lr: 1e-3 }
-      : { pretrainSteps: 5000, steps: 5000, samples: 200, lr: 1e-3 },
-  ],
+      ? [
+          toyParams(toyProtocol('best', { pretrainSteps: 10, steps: 10, samples: 8 })),
+          toyParams(toyProtocol('paper', { pretrainSteps: 10, steps: 10, samples: 20 })),
+        ]
+      : [toyParams(toyProtocol('best')), toyParams(toyProtocol('paper'))],
   reps: 2,
   warmup: 0,
   deterministic: false,
   prepare: (p) => {
-    const protocol = toyProtocol('paper', {
-      pretrainSteps: p.pretrainSteps,
-      steps: p.steps,
-      samples: p.samples,
-      lr: p.lr,
-    });
+    const protocol = toyProtocolOf(p);
     const targets = toyTargets();
     let rep = 0;
     return () => {

@@ -12,6 +12,8 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatReport, median, runCompare, valuesAgree } from '../../bench/compare/compare.js';
 import type { CompareReport } from '../../bench/compare/compare.js';
+import { toyParams, toyProtocolOf, WORKLOADS } from '../../bench/compare/workloads.js';
+import { BEST_PROTOCOL, PAPER_PROTOCOL, toyProtocol } from '../../src/toy/protocol.js';
 
 const run = promisify(execFile);
 
@@ -31,7 +33,10 @@ describe('bench:compare --quick', () => {
   });
 
   it('times every workload of the issue, ssn-ts side included', () => {
-    expect(report.workloads.map((r) => r.name)).toEqual(['mcLoss', 'logProb', 'toy', 'ged']);
+    expect(report.workloads.map((r) => r.name)).toEqual(['mcLoss', 'logProb', 'toy', 'toy', 'ged']);
+    // The toy rows: the default protocol (best) first, then the official one.
+    const toys = report.workloads.filter((r) => r.name === 'toy');
+    expect(toys.map((r) => r.params.sharedNoise)).toEqual([1, undefined]);
     for (const row of report.workloads) {
       checkRowShape(row as unknown as Record<string, unknown>);
       if (row.status === 'ok') expect(row.ssnTimesMs).toHaveLength(1);
@@ -99,6 +104,30 @@ describe('bench:compare command line', () => {
     expect(json.workloads[0].params).toEqual({ samples: 6, annotators: 4, side: 16, classes: 2 });
     checkRowShape(json.workloads[0]);
     expect(typeof json.machine.cpu).toBe('string');
+  });
+});
+
+describe('the toy workload', () => {
+  it('times the default protocol of ssn toy (best) and the official one, unchanged', () => {
+    const toy = WORKLOADS.find((w) => w.name === 'toy');
+    const cases = toy?.cases(false) ?? [];
+    expect(cases.map(toyProtocolOf)).toEqual([BEST_PROTOCOL, PAPER_PROTOCOL]);
+    expect(cases[0]).toEqual({
+      pretrainSteps: 300,
+      steps: 1500,
+      samples: 32,
+      lr: 0.05,
+      lrFinal: 0.005,
+      antithetic: 1,
+      sharedNoise: 1,
+    });
+    expect(cases[1]).toEqual({ pretrainSteps: 5000, steps: 5000, samples: 200, lr: 1e-3 });
+  });
+
+  it('refuses parameters that describe neither protocol', () => {
+    const p = toyParams(toyProtocol('best'));
+    expect(() => toyProtocolOf({ ...p, lrFinal: 0.01 })).toThrow(/^params\.lrFinal: /);
+    expect(() => toyProtocolOf({ ...p, antithetic: 0 })).toThrow(/^params\.antithetic: /);
   });
 });
 
