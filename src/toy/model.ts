@@ -135,16 +135,19 @@ function columnNorms(p: ToyParams, n: number): Float64Array {
 /**
  * The diagonal and factor the parameters describe: covDiag = exp(logDiag) + 1e-5 and, for the
  * low-rank model, P[:, r] = exp(logScale_r) direction[:, r] / ‖direction[:, r]‖ (N x R
- * row-major; empty for the diagonal model). Not validated beyond the column norms: see
- * `toyDistribution`.
+ * row-major; empty for the diagonal model), written into `into`'s arrays when given (lengths N
+ * and N x R). Not validated beyond the column norms: see `toyDistribution`.
  * @throws RangeError when a direction column is zero or not finite
  */
-export function toyFactors(p: ToyParams): { covDiag: Float64Array; covFactor: Float64Array } {
+export function toyFactors(
+  p: ToyParams,
+  into?: { covDiag: Float64Array; covFactor: Float64Array },
+): { covDiag: Float64Array; covFactor: Float64Array } {
   const n = p.mean.length;
   const r = p.rank;
-  const covDiag = new Float64Array(n);
+  const covDiag = into?.covDiag ?? new Float64Array(n);
   for (let i = 0; i < n; i++) covDiag[i] = Math.exp(p.logDiag[i]) + COV_DIAG_EPSILON;
-  const covFactor = new Float64Array(n * r);
+  const covFactor = into?.covFactor ?? new Float64Array(n * r);
   if (r > 0) {
     const norms = columnNorms(p, n);
     for (let k = 0; k < r; k++) {
@@ -179,6 +182,7 @@ export function toyDistribution(p: ToyParams): LowRankNormal {
  *   ∂L/∂logScale_r = c gᵀu = gᵀ P[:, r]
  *   ∂L/∂direction[:, r] = (c / ‖d‖) (g − (gᵀu) u)     (the normalisation removes the radial part)
  * For the diagonal model gradCovFactor (N x 1) is ignored: the zero factor is not a parameter.
+ * With `into` (arrays of the parameters' shapes) the gradients are written there.
  * @throws RangeError naming the gradient whose length disagrees
  */
 export function toyDistributionVjp(
@@ -188,17 +192,19 @@ export function toyDistributionVjp(
     gradCovFactor: ArrayLike<number>;
     gradCovDiag: ArrayLike<number>;
   },
+  into?: ToyGrads,
 ): ToyGrads {
   const n = checkToyParams(p);
   const r = p.rank;
   checkLength('gradLoc', grads.gradLoc, n, `N = ${n}`);
   checkLength('gradCovDiag', grads.gradCovDiag, n, `N = ${n}`);
   checkLength('gradCovFactor', grads.gradCovFactor, n * Math.max(r, 1), `N x R`);
-  const dMean = Float64Array.from(grads.gradLoc);
-  const dLogDiag = new Float64Array(n);
+  const dMean = into?.dMean ?? new Float64Array(n);
+  for (let i = 0; i < n; i++) dMean[i] = grads.gradLoc[i];
+  const dLogDiag = into?.dLogDiag ?? new Float64Array(n);
   for (let i = 0; i < n; i++) dLogDiag[i] = grads.gradCovDiag[i] * Math.exp(p.logDiag[i]);
-  const dLogScale = new Float64Array(r);
-  const dDirection = new Float64Array(n * r);
+  const dLogScale = into?.dLogScale ?? new Float64Array(r);
+  const dDirection = into?.dDirection ?? new Float64Array(n * r);
   if (r > 0) {
     const norms = columnNorms(p, n);
     const g = grads.gradCovFactor;

@@ -27,9 +27,13 @@ import {
   type ToyParams,
 } from './model.js';
 
-/** Scratch arrays of a step, reused from step to step (see `createToyStepWorkspace`). */
+/**
+ * Scratch and result arrays of a step, reused from step to step (see `createToyStepWorkspace`).
+ * The gradients a step returns live here until the next step with the same workspace.
+ */
 export interface ToyStepWorkspace {
   readonly size: number;
+  readonly rank: number;
   readonly count: number;
   /** Per target: ∂ℓ_t,m/∂t_m(s), M x N sample-major. */
   readonly slopes: Float64Array[];
@@ -37,14 +41,30 @@ export interface ToyStepWorkspace {
   readonly logLikelihoods: Float64Array[];
   /** Per target: the sample weights softmax(ℓ_t), length M. */
   readonly weights: Float64Array[];
+  /** Per target: its loss −logsumexp(ℓ_t) + log M. */
+  readonly losses: Float64Array;
   /** Per target: its label signs ±1, length N. */
   readonly signs: Float64Array[];
-  /** w_m eps_R^(m), M x R. */
-  readonly weightedFactorNoise: Float64Array;
+  /** Per target: Σ_m w_m a_m(s), Σ_m w_m a_m(s) eps_N^(m)_s (N each) and Σ_m a_m(s) w_m eps_R^(m) (N x R). */
+  readonly sumLoc: Float64Array[];
+  readonly sumDiag: Float64Array[];
+  readonly sumFactor: Float64Array[];
+  /** Two rows w_m eps_R^(m) of length R. */
+  readonly factorScratch: Float64Array[];
+  /** The distribution: exp(logDiag) + ε, its square root, and the factor (N x R). */
+  readonly covDiag: Float64Array;
+  readonly sqrtD: Float64Array;
+  readonly covFactor: Float64Array;
+  /** ∂loss/∂(loc, covDiag, covFactor) and the gradients of the free parameters. */
+  readonly gradLoc: Float64Array;
+  readonly gradCovDiag: Float64Array;
+  readonly gradCovFactor: Float64Array;
+  readonly grads: ToyGrads;
 }
 
 /**
- * Scratch for steps of `targets` label maps of `size` pixels, `count` samples and rank `rank`.
+ * Scratch for steps of `targets` label maps of `size` pixels, `count` samples and rank `rank`
+ * (0 for the diagonal model).
  */
 export function createToyStepWorkspace(
   size: number,
@@ -52,15 +72,33 @@ export function createToyStepWorkspace(
   count: number,
   targets: number,
 ): ToyStepWorkspace {
+  const r = Math.max(rank, 1);
   const each = (len: number) => Array.from({ length: targets }, () => new Float64Array(len));
   return {
     size,
+    rank,
     count,
     slopes: each(count * size),
     logLikelihoods: each(count),
     weights: each(count),
+    losses: new Float64Array(targets),
     signs: each(size),
-    weightedFactorNoise: new Float64Array(count * Math.max(rank, 1)),
+    sumLoc: each(size),
+    sumDiag: each(size),
+    sumFactor: each(size * r),
+    factorScratch: [new Float64Array(r), new Float64Array(r)],
+    covDiag: new Float64Array(size),
+    sqrtD: new Float64Array(size),
+    covFactor: new Float64Array(size * rank),
+    gradLoc: new Float64Array(size),
+    gradCovDiag: new Float64Array(size),
+    gradCovFactor: new Float64Array(size * r),
+    grads: {
+      dMean: new Float64Array(size),
+      dLogDiag: new Float64Array(size),
+      dLogScale: new Float64Array(rank),
+      dDirection: new Float64Array(size * rank),
+    },
   };
 }
 
@@ -99,19 +137,25 @@ export function toyLossAndGrads(
     checkFinite(`noises[${t}].epsFactor`, nz.epsFactor);
     checkFinite(`noises[${t}].epsDiag`, nz.epsDiag);
   });
-  const ws =
-    workspace !== undefined && workspace.size === n && workspace.count === count
-      ? workspace
-      : createToyStepWorkspace(n, rank, count, targets.length);
-  if (ws.slopes.length < targets.length) {
-    throw new RangeError(`workspace: made for ${ws.slopes.length} targets, got ${targets.length}`);
+  const fits =
+    workspace !== undefined &&
+    workspace.size === n &&
+    workspace.rank === params.rank &&
+    workspace.count === count &&
+    workspace.slopes.length === targets.length;
+  if (workspace !== undefined && !fits) {
+    throw new RangeError(
+      `workspace: made for N ${workspace.size}, R ${workspace.rank}, M ${workspace.count}, ` +
+        `${workspace.slopes.length} targets; got ${n}, ${params.rank}, ${count}, ${targets.length}`,
+    );
   }
+  const ws = workspace ?? createToyStepWorkspace(n, params.rank, count, targets.length);
   return fusedToyStep(params, targets, noises, ws);
 }
 
 /**
  * `toyLossAndGrads` after validation (for `trainToy`, whose noises are drawn to size and whose
- * targets are checked once).
+ * targets are checked once). The gradients returned live in `ws`.
  */
 export function fusedToyStep(
   params: ToyParams,
@@ -122,63 +166,88 @@ export function fusedToyStep(
   const n = params.mean.length;
   const lowRank = params.rank > 0;
   const rank = Math.max(params.rank, 1);
-  const { covDiag, covFactor } = toyFactors(params);
+  const { covDiag, covFactor, sqrtD, gradLoc, gradCovDiag, gradCovFactor } = ws;
+  toyFactors(params, ws);
   checkFinite('mean', params.mean);
   checkFinite('exp(logDiag)', covDiag);
   checkFinite('covFactor (exp(logScale))', covFactor);
-  const sqrtD = new Float64Array(n);
   for (let i = 0; i < n; i++) sqrtD[i] = Math.sqrt(covDiag[i]);
-  const half = 1 / targets.length;
-  const gradLoc = new Float64Array(n);
-  const gradCovDiag = new Float64Array(n);
-  const gradCovFactor = new Float64Array(n * rank);
+  const p = lowRank ? covFactor : null;
+  // Targets given one Noise object are computed together, two per pass.
   const done = new Uint8Array(targets.length);
+  for (let t = 0; t < targets.length; t++) {
+    if (done[t] === 1) continue;
+    let pending = -1;
+    for (let u = t; u < targets.length; u++) {
+      if (noises[u] !== noises[t]) continue;
+      done[u] = 1;
+      if (pending < 0) {
+        pending = u;
+        continue;
+      }
+      forward(params.mean, sqrtD, p, rank, targets, pending, u, noises[t], ws);
+      backward(rank, lowRank, noises[t], ws, pending, u);
+      pending = -1;
+    }
+    if (pending >= 0) {
+      forward(params.mean, sqrtD, p, rank, targets, pending, -1, noises[t], ws);
+      backward(rank, lowRank, noises[t], ws, pending, -1);
+    }
+  }
+  // The mean over targets, summed in target order (as trainToy summed mcLoss's results).
+  const half = 1 / targets.length;
+  gradLoc.fill(0);
+  gradCovDiag.fill(0);
+  gradCovFactor.fill(0);
   let loss = 0;
   for (let t = 0; t < targets.length; t++) {
-    if (done[t] === 0) {
-      // Every target that shares this noise is computed in the same pass.
-      const group: number[] = [];
-      for (let u = t; u < targets.length; u++) if (noises[u] === noises[t]) group.push(u);
-      forward(params.mean, sqrtD, lowRank ? covFactor : null, rank, targets, group, noises[t], ws);
-      for (const u of group) done[u] = 1;
+    loss += half * ws.losses[t];
+    const gl = ws.sumLoc[t];
+    const gd = ws.sumDiag[t];
+    for (let s = 0; s < n; s++) {
+      gradLoc[s] += half * -gl[s];
+      gradCovDiag[s] += half * (-gd[s] / (2 * sqrtD[s]));
     }
-    loss +=
-      half *
-      backward(sqrtD, rank, lowRank, noises[t], ws, t, half, gradLoc, gradCovDiag, gradCovFactor);
+    if (lowRank) {
+      const cf = ws.sumFactor[t];
+      for (let j = 0; j < n * rank; j++) gradCovFactor[j] += half * -cf[j];
+    }
   }
-  const grads = toyDistributionVjp(params, { gradLoc, gradCovFactor, gradCovDiag });
+  const grads = toyDistributionVjp(params, { gradLoc, gradCovFactor, gradCovDiag }, ws.grads);
   return { loss, grads };
 }
 
-/** ℓ_t,m and the slopes ∂ℓ_t,m/∂t of every target in `group`, all driven by `noise`. */
+/**
+ * ℓ_t,m and the slopes ∂ℓ_t,m/∂t of targets tA and tB (−1: none), both driven by `noise`, two
+ * samples per pass: their exps, divisions and running sums are independent chains the
+ * processor overlaps (each sample's arithmetic is unchanged).
+ */
 function forward(
   loc: Float64Array,
   sqrtD: Float64Array,
   p: Float64Array | null,
   rank: number,
   targets: readonly ArrayLike<number>[],
-  group: readonly number[],
+  tA: number,
+  tB: number,
   noise: Noise,
   ws: ToyStepWorkspace,
 ): void {
   const n = loc.length;
   const { count, epsFactor: eF, epsDiag: eD } = noise;
-  for (const t of group) {
+  const two = tB >= 0;
+  const g1 = two ? tB : tA;
+  for (const t of two ? [tA, tB] : [tA]) {
     const y = targets[t];
     const sg = ws.signs[t];
     for (let s = 0; s < n; s++) sg[s] = y[s] === 1 ? 1 : -1;
   }
-  const g0 = group[0];
-  const two = group.length >= 2;
-  const g1 = two ? group[1] : g0;
-  const sg0 = ws.signs[g0];
+  const sg0 = ws.signs[tA];
   const sg1 = ws.signs[g1];
-  const a0 = ws.slopes[g0];
+  const a0 = ws.slopes[tA];
   const a1 = ws.slopes[g1];
-  const ll0 = ws.logLikelihoods[g0];
+  const ll0 = ws.logLikelihoods[tA];
   const ll1 = ws.logLikelihoods[g1];
-  // Two samples per pass: their exps, divisions and running sums are independent chains the
-  // processor overlaps (the arithmetic of each sample is unchanged).
   const m2 = count - (count % 2);
   for (let m = 0; m < count; m += 2) {
     const single = m === m2; // the last sample of an odd count: B repeats A, and is dropped
@@ -245,56 +314,88 @@ function forward(
       if (two) ll1[mB] = sumB1 - logB;
     }
   }
-  // Groups of three or more targets (not the toy's) take one more pass per extra target.
-  for (let k = 2; k < group.length; k++) {
-    const t = group[k];
-    forward(loc, sqrtD, p, rank, targets, [t], noise, ws);
-  }
 }
 
 /**
- * Target t's loss, and its gradients (scaled by `half`) added into the three accumulators:
- * ∂/∂loc_s = −Σ_m w_m a_m(s), ∂/∂d_s = −Σ_m w_m a_m(s) eps_N^(m)_s / (2√d_s),
- * ∂/∂P_s = −Σ_m a_m(s) w_m eps_R^(m), every sum over m in order (as binaryBackward sums).
+ * For targets tA and tB (−1: none) from their slopes and weights, the sums over samples m (in
+ * order, as binaryBackward sums) behind the gradients of target t's loss:
+ *   sumLoc_s = Σ_m w_m a_m(s),   sumDiag_s = Σ_m w_m a_m(s) eps_N^(m)_s,
+ *   sumFactor_s = Σ_m a_m(s) (w_m eps_R^(m))
+ * so ∂/∂loc_s = −sumLoc_s, ∂/∂d_s = −sumDiag_s / (2√d_s), ∂/∂P_s = −sumFactor_s. Samples in the
+ * outer loop: every row of the slopes and of eps_N is read in order.
  */
 function backward(
-  sqrtD: Float64Array,
   rank: number,
   lowRank: boolean,
   noise: Noise,
   ws: ToyStepWorkspace,
-  t: number,
-  half: number,
-  gradLoc: Float64Array,
-  gradCovDiag: Float64Array,
-  gradCovFactor: Float64Array,
-): number {
-  const n = sqrtD.length;
+  tA: number,
+  tB: number,
+): void {
+  const n = ws.size;
   const { count, epsFactor: eF, epsDiag: eD } = noise;
-  const a = ws.slopes[t];
-  const { loss, weights: w } = lossAndWeights(ws.logLikelihoods[t], ws.weights[t]);
-  const wF = ws.weightedFactorNoise;
-  if (lowRank) {
-    for (let m = 0; m < count; m++) {
-      for (let r = 0; r < rank; r++) wF[m * rank + r] = w[m] * eF[m * rank + r];
-    }
+  const two = tB >= 0;
+  const g1 = two ? tB : tA;
+  const resA = lossAndWeights(ws.logLikelihoods[tA], ws.weights[tA]);
+  const resB = two ? lossAndWeights(ws.logLikelihoods[g1], ws.weights[g1]) : resA;
+  ws.losses[tA] = resA.loss;
+  ws.losses[g1] = resB.loss;
+  const wA = resA.weights;
+  const wB = resB.weights;
+  const aA = ws.slopes[tA];
+  const aB = ws.slopes[g1];
+  const glA = ws.sumLoc[tA].fill(0);
+  const gdA = ws.sumDiag[tA].fill(0);
+  const cfA = ws.sumFactor[tA].fill(0);
+  const glB = ws.sumLoc[g1];
+  const gdB = ws.sumDiag[g1];
+  const cfB = ws.sumFactor[g1];
+  if (two) {
+    glB.fill(0);
+    gdB.fill(0);
+    cfB.fill(0);
   }
-  for (let s = 0; s < n; s++) {
-    let gl = 0;
-    let gd = 0;
-    for (let m = 0; m < count; m++) {
-      const b = w[m] * a[m * n + s];
-      gl += b;
-      gd += b * eD[m * n + s];
-    }
-    gradLoc[s] += half * -gl;
-    gradCovDiag[s] += half * (-gd / (2 * sqrtD[s]));
-    if (!lowRank) continue;
+  const fA = ws.factorScratch[0];
+  const fB = ws.factorScratch[1];
+  for (let m = 0; m < count; m++) {
+    const eN = m * n;
+    const eR = m * rank;
+    const w0 = wA[m];
+    const w1 = wB[m];
     for (let r = 0; r < rank; r++) {
-      let c = 0;
-      for (let m = 0; m < count; m++) c += a[m * n + s] * wF[m * rank + r];
-      gradCovFactor[s * rank + r] += half * -c;
+      fA[r] = w0 * eF[eR + r];
+      fB[r] = w1 * eF[eR + r];
+    }
+    // One loop per case, so that neither carries the other's test.
+    if (two) {
+      for (let s = 0; s < n; s++) {
+        const e = eD[eN + s];
+        const xA = aA[eN + s];
+        const xB = aB[eN + s];
+        const b0 = w0 * xA;
+        const b1 = w1 * xB;
+        glA[s] += b0;
+        gdA[s] += b0 * e;
+        glB[s] += b1;
+        gdB[s] += b1 * e;
+        if (!lowRank) continue;
+        const row = s * rank;
+        for (let r = 0; r < rank; r++) {
+          cfA[row + r] += xA * fA[r];
+          cfB[row + r] += xB * fB[r];
+        }
+      }
+    } else {
+      for (let s = 0; s < n; s++) {
+        const e = eD[eN + s];
+        const xA = aA[eN + s];
+        const b0 = w0 * xA;
+        glA[s] += b0;
+        gdA[s] += b0 * e;
+        if (!lowRank) continue;
+        const row = s * rank;
+        for (let r = 0; r < rank; r++) cfA[row + r] += xA * fA[r];
+      }
     }
   }
-  return loss;
 }

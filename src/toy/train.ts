@@ -92,7 +92,7 @@ export function trainToy(
           epsDiag: new Float64Array(samples * n),
         },
   );
-  const workspace = createToyStepWorkspace(n, rank, samples, targets.length);
+  const workspace = createToyStepWorkspace(n, params.rank, samples, targets.length);
   const checkpoint = cloneToyParams(params);
   let checkpointStep = 0;
   let step = 0;
