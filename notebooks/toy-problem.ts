@@ -87,6 +87,7 @@ for (const [name, shared] of [
 // official script's parameterisation). The loss is the paper's eq. 7 with a bernoulli
 // likelihood; its gradient with respect to (loc, covFactor, covDiag) is analytic
 // (`mcLoss`), and `toyDistributionVjp` carries it back to the free parameters for Adam.
+// (`trainToy` runs the same arithmetic fused into one pass, `fusedToyStep`, bit for bit.)
 //
 // `best` is our protocol (see spec/toy-problem.md): a short mean-only warm-up, then everything,
 // at a high, decaying learning rate, with 32 antithetic samples shared by both targets. The

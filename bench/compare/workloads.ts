@@ -148,8 +148,8 @@ const toyWorkload: Workload = {
           toyParams(toyProtocol('paper', { pretrainSteps: 10, steps: 10, samples: 20 })),
         ]
       : [toyParams(toyProtocol('best')), toyParams(toyProtocol('paper'))],
-  reps: 2,
-  warmup: 0,
+  reps: 3,
+  warmup: 1,
   deterministic: false,
   prepare: (p) => {
     const protocol = toyProtocolOf(p);
