@@ -2,11 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entropy } from '../../src/distribution/entropy.js';
 import { logProb } from '../../src/distribution/logProb.js';
-import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
+import {
+  capacitanceCholesky,
+  logDetCovariance,
+  lowRankNormal,
+} from '../../src/distribution/lowRankNormal.js';
 import { denseCovariance, marginalVariance } from '../../src/distribution/marginals.js';
+import { choleskyLower, solveLower } from '../../src/linalg/cholesky.js';
 import { distParams, floats } from '../helpers/arbitraries.js';
 import { expectClose } from '../helpers/close.js';
-import { denseCov, denseEntropy, denseLogProb } from '../helpers/dense.js';
+import { denseCov, denseEntropy, denseLogDet, denseLogProb } from '../helpers/dense.js';
 
 const FC = { seed: 20201, numRuns: 60 };
 
@@ -85,6 +90,87 @@ describe('lowRankNormal: log-density and entropy against a dense mathjs computat
   });
 });
 
+describe('lowRankNormal: the blocked loops against plain ones', () => {
+  // N across the 4-row steps, the 256-row capacitance blocks and the 32-value log blocks, none a
+  // multiple; odd ranks leave the capacitance's last row pair half empty.
+  it.each([1, 2, 3, 5, 7, 10, 13])('rank %i: capacitance, logProb and log det', (rank) => {
+    for (const n of [1, 6, 259, 517]) {
+      const covFactor = Float64Array.from({ length: n * rank }, (_, i) => Math.sin(0.7 * i + 1));
+      const covDiag = Float64Array.from({ length: n }, (_, i) => 0.5 + Math.cos(0.3 * i) ** 2);
+      const loc = Float64Array.from({ length: n }, (_, i) => Math.sin(0.37 * i));
+      const x = Float64Array.from({ length: n }, (_, i) => Math.cos(0.53 * i));
+      const ref = plainLogProb(loc, covFactor, covDiag, rank, x);
+      for (const dist of [
+        lowRankNormal({ loc, covFactor, covDiag, rank }),
+        lowRankNormal({ loc, covFactor: Array.from(covFactor), covDiag, rank }),
+      ]) {
+        expect(Array.from(dist.covFactor)).toEqual(Array.from(covFactor));
+        // Off-diagonal entries of L are sums with cancellation: absolute error on L's scale.
+        expectClose(dist.capacitanceTril, ref.l, { rtol: 1e-12, atol: 1e-11, label: `N ${n}` });
+        expectClose(logDetCovariance(dist), ref.logDet, { rtol: 1e-12, atol: 1e-12 });
+        expectClose(logProb(dist, x), ref.logProb, { rtol: 1e-12, atol: 1e-12 });
+      }
+      expectClose(capacitanceCholesky(covFactor, covDiag, n, rank), ref.l, {
+        rtol: 1e-12,
+        atol: 1e-11,
+      });
+    }
+  });
+
+  it('log det: blocks whose product of covDiag leaves the normal range fall back to Σ log', () => {
+    const n = 1000; // 31 blocks of 32 and 8 more
+    const cases: [string, (i: number) => number][] = [
+      ['overflow', (i) => (i < 100 ? 1e20 : 1.5)],
+      ['underflow to 0', (i) => (i >= 200 && i < 300 ? 1e-20 : 0.7)],
+      ['huge and tiny mixed', (i) => (i % 7 === 3 ? 1e-300 : i % 11 === 5 ? 1e300 : 1.1)],
+      // A partial product goes subnormal (2 significant bits) and back up: multiplied straight
+      // through, the product of 1e-300, 1e-23, 1e300 comes out as 9.88e-24, its log off by 0.012.
+      ['subnormal partial product', (i) => [1e-300, 1, 1e-23, 1, 1e300][i % 64] ?? 0.9],
+      ['subnormal entries', (i) => (i % 97 === 0 ? 5e-324 : 2)],
+    ];
+    for (const [label, entry] of cases) {
+      const covDiag = Float64Array.from({ length: n }, (_, i) => entry(i));
+      const dist = lowRankNormal({
+        loc: new Float64Array(n),
+        covFactor: new Float64Array(n),
+        covDiag,
+        rank: 1,
+      });
+      // capacitanceTril is [1] for a zero factor, so log det Σ is Σ log d. The reference sums
+      // with Neumaier's compensation: a plain running sum of 1000 logs is off by up to ~1e-13
+      // relative, more than the blocked sum.
+      let sum = 0;
+      let carry = 0;
+      let scale = 0;
+      for (let i = 0; i < n; i++) {
+        const v = Math.log(covDiag[i]);
+        const t = sum + v;
+        carry += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+        sum = t;
+        scale += Math.abs(v);
+      }
+      expectClose(logDetCovariance(dist), sum + carry, { rtol: 0, atol: 1e-14 * scale, label });
+    }
+  });
+
+  it('log det and logProb with over- and underflowing blocks agree with the dense computation', () => {
+    const n = 150;
+    const rank = 2;
+    // The 1e10 block overflows its product (1e320), the 1e-10 ones underflow it; the factor is
+    // small next to every d, so that the dense LU stays accurate (at 1e±12 it is not).
+    const covDiag = Float64Array.from({ length: n }, (_, i) =>
+      i < 40 ? 1e10 : i >= 64 && i < 128 ? 1e-10 : 1 + 0.5 * Math.sin(i),
+    );
+    const covFactor = Float64Array.from({ length: n * rank }, (_, i) => 1e-6 * Math.sin(i + 1));
+    const loc = new Float64Array(n);
+    const x = Float64Array.from({ length: n }, (_, i) => 1e-6 * Math.cos(i));
+    const dist = lowRankNormal({ loc, covFactor, covDiag, rank });
+    const cov = denseCov(covFactor, covDiag, rank);
+    expectClose(logDetCovariance(dist), denseLogDet(cov), { rtol: 1e-12, atol: 1e-12 });
+    expectClose(logProb(dist, x), denseLogProb(x, loc, cov), { rtol: 1e-10, atol: 1e-10 });
+  });
+});
+
 describe('lowRankNormal: bad input names the argument', () => {
   const ok = { loc: [0, 0], covFactor: [1, 1], covDiag: [1, 1], rank: 1 };
   it.each([
@@ -130,6 +216,20 @@ describe('lowRankNormal: bad input names the argument', () => {
     ).toThrow(/^covFactor: entry 5 is x/);
   });
 
+  it('names a NaN in the rows after the last 4-row step; capacitanceCholesky blames K', () => {
+    const n = 701; // the last block holds rows 512 … 700: 47 steps of 4 rows, then row 700
+    const rank = 3;
+    const covFactor = Float64Array.from({ length: n * rank }, (_, i) => Math.cos(i));
+    const covDiag = new Float64Array(n).fill(2);
+    covFactor[700 * rank + 1] = NaN;
+    expect(() => lowRankNormal({ loc: new Float64Array(n), covFactor, covDiag, rank })).toThrow(
+      /^covFactor: entry 2101 is NaN/,
+    );
+    expect(() => capacitanceCholesky(covFactor, covDiag, n, rank)).toThrow(
+      /capacitance .* not positive definite/,
+    );
+  });
+
   it('copies its inputs, so later changes to the caller arrays do not leak in', () => {
     const loc = Float64Array.of(1, 2);
     const dist = lowRankNormal({ ...ok, loc });
@@ -137,6 +237,41 @@ describe('lowRankNormal: bad input names the argument', () => {
     expect(dist.loc[0]).toBe(1);
   });
 });
+
+/**
+ * The log-density, log det Σ and capacitance factor by plain loops: K = I + Σ_n p_n p_nᵀ / d_n
+ * row by row, Woodbury and the determinant lemma term by term.
+ */
+function plainLogProb(
+  loc: Float64Array,
+  covFactor: Float64Array,
+  covDiag: Float64Array,
+  rank: number,
+  x: Float64Array,
+): { l: Float64Array; logDet: number; logProb: number } {
+  const n = covDiag.length;
+  const k = new Float64Array(rank * rank);
+  const a = new Float64Array(rank);
+  let quadD = 0;
+  let logDet = 0;
+  for (let i = 0; i < n; i++) {
+    const z = x[i] - loc[i];
+    quadD += (z * z) / covDiag[i];
+    logDet += Math.log(covDiag[i]);
+    for (let r = 0; r < rank; r++) {
+      a[r] += (covFactor[i * rank + r] * z) / covDiag[i];
+      for (let c = 0; c < rank; c++)
+        k[r * rank + c] += (covFactor[i * rank + r] * covFactor[i * rank + c]) / covDiag[i];
+    }
+  }
+  for (let r = 0; r < rank; r++) k[r * rank + r] += 1;
+  const l = choleskyLower(k, rank)!;
+  for (let r = 0; r < rank; r++) logDet += 2 * Math.log(l[r * rank + r]);
+  const b = solveLower(l, a, rank);
+  let quadK = 0;
+  for (let r = 0; r < rank; r++) quadK += b[r] * b[r];
+  return { l, logDet, logProb: -0.5 * (n * Math.log(2 * Math.PI) + logDet + quadD - quadK) };
+}
 
 /** Q from Gram–Schmidt on a random matrix (columns orthonormal; falls back to I if degenerate). */
 function orthogonalFrom(a: Float64Array, r: number): Float64Array {
