@@ -102,36 +102,11 @@ export function checkNoise(
   }
   const count = epsFactor.length / rank;
   checkLength('epsDiag', epsDiag, count * size, `M x N = ${count} x ${size}`);
-  checkNoiseFinite('epsFactor', epsFactor);
-  checkNoiseFinite('epsDiag', epsDiag);
+  checkFinite('epsFactor', epsFactor);
+  checkFinite('epsDiag', epsDiag);
   return {
     count,
     epsFactor: epsFactor instanceof Float64Array ? epsFactor : Float64Array.from(epsFactor),
     epsDiag: epsDiag instanceof Float64Array ? epsDiag : Float64Array.from(epsDiag),
   };
-}
-
-/**
- * `checkFinite` with a branch-free first pass for Float64Arrays (the common case, M x N entries
- * on every loss evaluation): Σ v·0 is 0 exactly when every v is finite and NaN otherwise; only
- * then does `checkFinite` run to name the first offending index.
- */
-function checkNoiseFinite(name: string, values: ArrayLike<number>): void {
-  if (values instanceof Float64Array) {
-    const n = values.length;
-    const n4 = n - (n % 4);
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let d = 0;
-    for (let i = 0; i < n4; i += 4) {
-      a += values[i] * 0;
-      b += values[i + 1] * 0;
-      c += values[i + 2] * 0;
-      d += values[i + 3] * 0;
-    }
-    for (let i = n4; i < n; i++) a += values[i] * 0;
-    if (a + b + c + d === 0) return;
-  }
-  checkFinite(name, values);
 }
