@@ -86,7 +86,7 @@ export function createToyStepWorkspace(
     sumLoc: each(size),
     sumDiag: each(size),
     sumFactor: each(size * r),
-    factorScratch: [new Float64Array(r), new Float64Array(r)],
+    factorScratch: [new Float64Array(count * r), new Float64Array(count * r)],
     covDiag: new Float64Array(size),
     sqrtD: new Float64Array(size),
     covFactor: new Float64Array(size * rank),
@@ -344,58 +344,64 @@ function backward(
   const wB = resB.weights;
   const aA = ws.slopes[tA];
   const aB = ws.slopes[g1];
-  const glA = ws.sumLoc[tA].fill(0);
-  const gdA = ws.sumDiag[tA].fill(0);
-  const cfA = ws.sumFactor[tA].fill(0);
+  const glA = ws.sumLoc[tA];
+  const gdA = ws.sumDiag[tA];
+  const cfA = ws.sumFactor[tA];
   const glB = ws.sumLoc[g1];
   const gdB = ws.sumDiag[g1];
   const cfB = ws.sumFactor[g1];
-  if (two) {
-    glB.fill(0);
-    gdB.fill(0);
-    cfB.fill(0);
-  }
-  const fA = ws.factorScratch[0];
-  const fB = ws.factorScratch[1];
-  for (let m = 0; m < count; m++) {
-    const eN = m * n;
-    const eR = m * rank;
-    const w0 = wA[m];
-    const w1 = wB[m];
-    for (let r = 0; r < rank; r++) {
-      fA[r] = w0 * eF[eR + r];
-      fB[r] = w1 * eF[eR + r];
-    }
-    // One loop per case, so that neither carries the other's test.
+  // Pixels outside, samples inside: every sum stays in a register (strided reads of M x N rows
+  // that fit in L1 at the toy's sizes). A lone target takes the same loops without B.
+  for (let s = 0; s < n; s++) {
+    let la = 0;
+    let da = 0;
+    let lb = 0;
+    let db = 0;
     if (two) {
-      for (let s = 0; s < n; s++) {
-        const e = eD[eN + s];
-        const xA = aA[eN + s];
-        const xB = aB[eN + s];
-        const b0 = w0 * xA;
-        const b1 = w1 * xB;
-        glA[s] += b0;
-        gdA[s] += b0 * e;
-        glB[s] += b1;
-        gdB[s] += b1 * e;
-        if (!lowRank) continue;
-        const row = s * rank;
-        for (let r = 0; r < rank; r++) {
-          cfA[row + r] += xA * fA[r];
-          cfB[row + r] += xB * fB[r];
-        }
+      for (let m = 0, j = s; m < count; m++, j += n) {
+        const e = eD[j];
+        const b0 = wA[m] * aA[j];
+        const b1 = wB[m] * aB[j];
+        la += b0;
+        da += b0 * e;
+        lb += b1;
+        db += b1 * e;
       }
     } else {
-      for (let s = 0; s < n; s++) {
-        const e = eD[eN + s];
-        const xA = aA[eN + s];
-        const b0 = w0 * xA;
-        glA[s] += b0;
-        gdA[s] += b0 * e;
-        if (!lowRank) continue;
-        const row = s * rank;
-        for (let r = 0; r < rank; r++) cfA[row + r] += xA * fA[r];
+      for (let m = 0, j = s; m < count; m++, j += n) {
+        const b0 = wA[m] * aA[j];
+        la += b0;
+        da += b0 * eD[j];
       }
+    }
+    glA[s] = la;
+    gdA[s] = da;
+    if (two) {
+      glB[s] = lb;
+      gdB[s] = db;
+    }
+  }
+  if (!lowRank) return;
+  const fA = ws.factorScratch[0];
+  const fB = ws.factorScratch[1];
+  for (let m = 0; m < count * rank; m++) {
+    fA[m] = wA[(m / rank) | 0] * eF[m];
+    if (two) fB[m] = wB[(m / rank) | 0] * eF[m];
+  }
+  for (let s = 0; s < n; s++) {
+    for (let r = 0; r < rank; r++) {
+      let ca = 0;
+      let cb = 0;
+      if (two) {
+        for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) {
+          ca += aA[j] * fA[k];
+          cb += aB[j] * fB[k];
+        }
+        cfB[s * rank + r] = cb;
+      } else {
+        for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) ca += aA[j] * fA[k];
+      }
+      cfA[s * rank + r] = ca;
     }
   }
 }
