@@ -46,7 +46,7 @@ interface Series {
   lossExponent: number;
   /** Exponent of totalMs over the top of the range (x ≥ max x / 10): the asymptotic growth. */
   tailExponent: number;
-  /** Least-squares line totalMs ≈ interceptMs + slopeMs·x, and its coefficient of determination. */
+  /** Relative least-squares line totalMs ≈ interceptMs + slopeMs·x, and its weighted R². */
   affine: { interceptMs: number; slopeMs: number; r2: number };
 }
 
@@ -59,30 +59,57 @@ function tailExponent(x: readonly number[], y: readonly number[]): number {
 }
 
 /**
- * Least-squares line y ≈ a + b x and its R² (1 − residual / total sum of squares): a cost
- * linear in x with a fixed part (work that does not grow with x) is a line, whose log–log
- * slope is below 1 where the fixed part dominates.
+ * Least-squares line y ≈ a + b x in relative terms (weights 1/y², so each point's relative
+ * residual counts, as it shows on log axes; the points span decades) and its weighted R²
+ * (1 − residual / total weighted sum of squares): a cost linear in x with a fixed part (work
+ * that does not grow with x) is a line, whose log–log slope is below 1 where the fixed part
+ * dominates.
  */
 function affineFit(
   x: readonly number[],
   y: readonly number[],
 ): { interceptMs: number; slopeMs: number; r2: number } {
   const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
+  const w = y.map((v) => 1 / (v * v));
+  const sw = w.reduce((a, b) => a + b, 0);
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += (w[i] * x[i]) / sw;
+    my += (w[i] * y[i]) / sw;
+  }
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
+    sxy += w[i] * (x[i] - mx) * (y[i] - my);
+    sxx += w[i] * (x[i] - mx) ** 2;
+    syy += w[i] * (y[i] - my) ** 2;
   }
   const slopeMs = sxy / sxx;
   const interceptMs = my - slopeMs * mx;
   let sse = 0;
-  for (let i = 0; i < n; i++) sse += (y[i] - interceptMs - slopeMs * x[i]) ** 2;
+  for (let i = 0; i < n; i++) sse += w[i] * (y[i] - interceptMs - slopeMs * x[i]) ** 2;
   return { interceptMs, slopeMs, r2: syy > 0 ? 1 - sse / syy : 1 };
+}
+
+/**
+ * The line a + b·x at 40 log-spaced x across the measured range, for drawing on log axes (points
+ * where the line is not positive are left out: a log axis cannot show them).
+ */
+function lineOnLogGrid(x: readonly number[], a: number, b: number): { x: number[]; y: number[] } {
+  const lo = Math.log(Math.min(...x));
+  const hi = Math.log(Math.max(...x));
+  const gx: number[] = [];
+  const gy: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const v = Math.exp(lo + ((hi - lo) * i) / 39);
+    if (a + b * v > 0) {
+      gx.push(v);
+      gy.push(a + b * v);
+    }
+  }
+  return { x: gx, y: gy };
 }
 
 /**
@@ -212,17 +239,24 @@ async function main(): Promise<void> {
     ),
   ];
   const spec = logLogSpec({
-    title: 'MC loss with gradients: time as N, R or M grows alone',
+    title: 'MC loss with gradients: time as N, R or M grows alone (dashed: the line a + b·x)',
+    width: 480,
+    height: 300,
     xTitle: 'N (logits), R (rank) or M (samples)',
     yTitle: 'median time (ms)',
-    series: all.map((s) => ({
-      name: `time vs ${s.name}`,
-      x: s.points.map((p) =>
+    series: all.map((s) => {
+      const x = s.points.map((p) =>
         s.variable === 'N' ? p.size : s.variable === 'R' ? p.rank : p.samples,
-      ),
-      y: s.points.map((p) => p.totalMs),
-      fitExponent: s.exponent,
-    })),
+      );
+      const { interceptMs: a, slopeMs: b, r2 } = s.affine;
+      return {
+        name: `time vs ${s.name}: ${a.toFixed(1)} + ${b.toPrecision(3)}·${s.variable} ms, R² ${r2.toFixed(3)}`,
+        x,
+        y: s.points.map((p) => p.totalMs),
+        fitExponent: s.exponent,
+        fitted: lineOnLogGrid(x, a, b),
+      };
+    }),
   });
   mkdirSync(values.out, { recursive: true });
   const report = {

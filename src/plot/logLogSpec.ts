@@ -7,6 +7,11 @@ export interface LogLogSeries {
   y: readonly number[];
   /** A fitted power-law exponent, shown in the legend as "name (slope 1.98)". */
   fitExponent?: number;
+  /**
+   * A fitted curve drawn dashed in the series' colour, without points (e.g. a + b·x evaluated
+   * on a fine grid of x, to show that timings follow a straight line plus a constant).
+   */
+  fitted?: { x: readonly number[]; y: readonly number[] };
 }
 
 /** Options of {@link logLogSpec}. */
@@ -57,7 +62,8 @@ function checkPositiveSeries(name: string, v: readonly number[]): void {
 
 /**
  * Points joined by lines on log–log axes, one colour per series, the legend naming each series
- * with its fitted exponent when given (e.g. timings against problem size).
+ * with its fitted exponent when given (e.g. timings against problem size); a series' `fitted`
+ * curve is drawn dashed in its colour.
  * @throws RangeError when a series has x/y of different lengths, no points, or a value that is
  *   not positive and finite; when two series share a name
  * @example logLogSpec({ series: [{ name: 'rank 10', x: [64, 128], y: [1, 4], fitExponent: 2 }], xTitle: 'N', yTitle: 's', title: 'time' })
@@ -66,7 +72,7 @@ export function logLogSpec(options: LogLogOptions): VegaLiteSpec {
   const { series } = options;
   if (series.length === 0) throw new RangeError('series: must hold at least one series');
   const labels: string[] = [];
-  const data: { series: string; x: number; y: number }[] = [];
+  const data: { series: string; curve: 'measured' | 'fitted'; x: number; y: number }[] = [];
   series.forEach((s, k) => {
     if (s.x.length !== s.y.length) {
       throw new RangeError(`series[${k}].y: length ${s.y.length} differs from x's ${s.x.length}`);
@@ -82,8 +88,24 @@ export function logLogSpec(options: LogLogOptions): VegaLiteSpec {
     if (labels.includes(label))
       throw new RangeError(`series[${k}].name: "${s.name}" is used twice`);
     labels.push(label);
-    for (let i = 0; i < s.x.length; i++) data.push({ series: label, x: s.x[i], y: s.y[i] });
+    for (let i = 0; i < s.x.length; i++) {
+      data.push({ series: label, curve: 'measured', x: s.x[i], y: s.y[i] });
+    }
+    if (s.fitted !== undefined) {
+      if (s.fitted.x.length !== s.fitted.y.length || s.fitted.x.length < 2) {
+        throw new RangeError(
+          `series[${k}].fitted: needs x and y of one length ≥ 2, got ${s.fitted.x.length} and ${s.fitted.y.length}`,
+        );
+      }
+      checkPositiveSeries(`series[${k}].fitted.x`, s.fitted.x);
+      checkPositiveSeries(`series[${k}].fitted.y`, s.fitted.y);
+      // The fitted curve is its own line (detail), in the series' colour.
+      for (let i = 0; i < s.fitted.x.length; i++) {
+        data.push({ series: label, curve: 'fitted', x: s.fitted.x[i], y: s.fitted.y[i] });
+      }
+    }
   });
+  const anyFit = series.some((s) => s.fitted !== undefined);
   const encoding = {
     x: {
       field: 'x',
@@ -111,6 +133,23 @@ export function logLogSpec(options: LogLogOptions): VegaLiteSpec {
     height: options.height ?? 240,
     data: { values: data },
     encoding,
-    layer: [{ mark: { type: 'line' } }, { mark: { type: 'point', filled: true, size: 40 } }],
+    layer: [
+      {
+        transform: [{ filter: "datum.curve === 'measured'" }],
+        mark: { type: 'line' },
+      },
+      {
+        transform: [{ filter: "datum.curve === 'measured'" }],
+        mark: { type: 'point', filled: true, size: 40 },
+      },
+      ...(anyFit
+        ? [
+            {
+              transform: [{ filter: "datum.curve === 'fitted'" }],
+              mark: { type: 'line', strokeDash: [4, 3], strokeWidth: 1.5, opacity: 0.8 },
+            },
+          ]
+        : []),
+    ],
   };
 }

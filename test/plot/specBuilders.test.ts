@@ -191,6 +191,40 @@ describe('logLogSpec', () => {
     expect(countMarkItems(svg, 'symbol')).toBe(8);
   });
 
+  it('draws a fitted curve dashed in its series colour, without points', async () => {
+    const x = [1, 2, 4, 8, 16];
+    const grid = Array.from({ length: 20 }, (_, i) => 2 ** ((4 * i) / 19));
+    const spec = logLogSpec({
+      series: [
+        {
+          name: 'affine',
+          x,
+          y: x.map((v) => 10 + 2 * v),
+          fitExponent: powerLawExponent(
+            x,
+            x.map((v) => 10 + 2 * v),
+          ),
+          fitted: { x: grid, y: grid.map((v) => 10 + 2 * v) },
+        },
+      ],
+      xTitle: 'R',
+      yTitle: 'ms',
+      title: 'fit',
+    });
+    compiles(spec);
+    const svg = await specToSvg(spec);
+    expect(countMarkItems(svg, 'symbol')).toBe(5);
+    expect(svg).toContain('stroke-dasharray="4,3"');
+    expect(() =>
+      logLogSpec({
+        series: [{ name: 'a', x: [1, 2], y: [1, 2], fitted: { x: [1, 2], y: [1] } }],
+        xTitle: '',
+        yTitle: '',
+        title: '',
+      }),
+    ).toThrow(/^series\[0\]\.fitted: /);
+  });
+
   it('rejects non-positive values (a log axis cannot show them)', () => {
     expect(() =>
       logLogSpec({
