@@ -45,12 +45,17 @@ class CaseError(Exception):
 # Reading inputs
 
 
-def _floats(inputs, name, length=None):
+def _array(inputs, name):
     if name not in inputs:
         raise CaseError(f"inputs.{name}: missing")
     value = inputs[name]
     if not isinstance(value, list):
         raise CaseError(f"inputs.{name}: expected an array, got {type(value).__name__}")
+    return value
+
+
+def _floats(inputs, name, length=None):
+    value = _array(inputs, name)
     out = []
     for i, v in enumerate(value):
         if v is None:
@@ -65,11 +70,7 @@ def _floats(inputs, name, length=None):
 
 
 def _ints(inputs, name, length=None, low=None, high=None):
-    if name not in inputs:
-        raise CaseError(f"inputs.{name}: missing")
-    value = inputs[name]
-    if not isinstance(value, list):
-        raise CaseError(f"inputs.{name}: expected an array, got {type(value).__name__}")
+    value = _array(inputs, name)
     out = []
     for i, v in enumerate(value):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v):

@@ -48,12 +48,16 @@ export function drawNoise(rng: Rng, options: DrawNoiseOptions): Noise {
   if (antithetic && count % 2 !== 0) {
     throw new RangeError(`count: antithetic pairs need an even sample count, got ${count}`);
   }
-  const noise = {
+  return drawNoiseInto(rng, emptyNoise(count, rank, size), antithetic);
+}
+
+/** Zero noises for `count` samples of rank R and size N (to be filled by `drawNoiseInto`). */
+export function emptyNoise(count: number, rank: number, size: number): Noise {
+  return {
     count,
     epsFactor: new Float64Array(count * rank),
     epsDiag: new Float64Array(count * size),
   };
-  return drawNoiseInto(rng, noise, antithetic);
 }
 
 /**

@@ -17,7 +17,7 @@
 import { COV_DIAG_EPSILON } from '../distribution/head.js';
 import { lowRankNormal, type LowRankNormal } from '../distribution/lowRankNormal.js';
 import type { Rng } from '../random/rng.js';
-import { checkFinite, checkInteger, checkLength } from '../util/validate.js';
+import { checkBinary, checkFinite, checkInteger, checkLength } from '../util/validate.js';
 
 export type ToyModelKind = 'diagonal' | 'lowrank';
 
@@ -114,6 +114,18 @@ export function checkToyParams(p: ToyParams): number {
   checkLength('logScale', p.logScale, p.rank, `R = ${p.rank}`);
   checkLength('direction', p.direction, n * p.rank, `N x R = ${n} x ${p.rank}`);
   return n;
+}
+
+/**
+ * Checks that there is at least one target and that each is a 0/1 map of N pixels.
+ * @throws RangeError naming the target whose length or a label is wrong
+ */
+export function checkToyTargets(targets: readonly ArrayLike<number>[], n: number): void {
+  if (targets.length === 0) throw new RangeError('targets: need at least one label map');
+  targets.forEach((y, t) => {
+    checkLength(`targets[${t}]`, y, n, `N = ${n}`);
+    checkBinary(`targets[${t}]`, y);
+  });
 }
 
 /** The column norms ‖direction[:, r]‖, with a name-bearing error for a zero column. */

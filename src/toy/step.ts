@@ -18,9 +18,10 @@
  */
 import type { Noise } from '../distribution/noise.js';
 import { expNonPositive, lossAndWeights } from '../loss/mcLoss.js';
-import { checkBinary, checkFinite, checkLength } from '../util/validate.js';
+import { checkFinite, checkLength } from '../util/validate.js';
 import {
   checkToyParams,
+  checkToyTargets,
   toyDistributionVjp,
   toyFactors,
   type ToyGrads,
@@ -49,7 +50,7 @@ export interface ToyStepWorkspace {
   readonly sumLoc: Float64Array[];
   readonly sumDiag: Float64Array[];
   readonly sumFactor: Float64Array[];
-  /** Two rows w_m eps_R^(m) of length R. */
+  /** w_m eps_R^(m) for targets A and B of a pass, M x R each. */
   readonly factorScratch: Float64Array[];
   /** The distribution: exp(logDiag) + ε, its square root, and the factor (N x R). */
   readonly covDiag: Float64Array;
@@ -119,14 +120,10 @@ export function toyLossAndGrads(
 ): { loss: number; grads: ToyGrads } {
   const n = checkToyParams(params);
   const rank = Math.max(params.rank, 1);
-  if (targets.length === 0) throw new RangeError('targets: need at least one label map');
+  checkToyTargets(targets, n);
   if (noises.length !== targets.length) {
     throw new RangeError(`noises: need one per target (${targets.length}), got ${noises.length}`);
   }
-  targets.forEach((y, t) => {
-    checkLength(`targets[${t}]`, y, n, `N = ${n}`);
-    checkBinary(`targets[${t}]`, y);
-  });
   const count = noises[0].count;
   noises.forEach((nz, t) => {
     if (nz.count !== count) {

@@ -7,11 +7,17 @@
  * Phases run one after another, each with a fresh Adam over the parameters it trains (the
  * official script's two optimisers: mean only, then everything).
  */
-import { drawNoiseInto, type Noise } from '../distribution/noise.js';
+import { drawNoiseInto, emptyNoise } from '../distribution/noise.js';
 import { createAdam, type Adam } from '../nn/adam.js';
 import type { Rng } from '../random/rng.js';
-import { checkBinary, checkInteger, checkLength } from '../util/validate.js';
-import { checkToyParams, cloneToyParams, copyToyParamsInto, type ToyParams } from './model.js';
+import { checkInteger } from '../util/validate.js';
+import {
+  checkToyParams,
+  checkToyTargets,
+  cloneToyParams,
+  copyToyParamsInto,
+  type ToyParams,
+} from './model.js';
 import type { ToyPhase, ToyProtocol } from './protocol.js';
 import { createToyStepWorkspace, fusedToyStep } from './step.js';
 
@@ -66,31 +72,16 @@ export function trainToy(
   if (protocol.phases.length === 0) throw new RangeError('protocol: has no phase');
   protocol.phases.forEach((ph, i) => checkInteger(`phases[${i}].steps`, ph.steps, 0));
   checkInteger('checkpointEvery', checkpointEvery, 0);
-  checkToyParams(params);
-  if (targets.length === 0) throw new RangeError('targets: need at least one label map');
-  targets.forEach((y, t) => {
-    checkLength(`targets[${t}]`, y, params.mean.length, `N = ${params.mean.length}`);
-    checkBinary(`targets[${t}]`, y);
-  });
+  checkToyTargets(targets, checkToyParams(params));
   const total = protocolSteps(protocol);
   const losses = new Float64Array(total);
   const n = params.mean.length;
   const rank = Math.max(params.rank, 1);
   // One noise per target, or one for all: the fused step shares a noise's work among the
   // targets given the same Noise object.
-  const shared: Noise = {
-    count: samples,
-    epsFactor: new Float64Array(samples * rank),
-    epsDiag: new Float64Array(samples * n),
-  };
+  const shared = emptyNoise(samples, rank, n);
   const noises = targets.map((_, t) =>
-    sharedNoise || t === 0
-      ? shared
-      : {
-          count: samples,
-          epsFactor: new Float64Array(samples * rank),
-          epsDiag: new Float64Array(samples * n),
-        },
+    sharedNoise || t === 0 ? shared : emptyNoise(samples, rank, n),
   );
   const workspace = createToyStepWorkspace(n, params.rank, samples, targets.length);
   const checkpoint = cloneToyParams(params);
