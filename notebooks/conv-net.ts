@@ -92,7 +92,7 @@ for (const line of formatTable(result)) console.log(line);
 console.log(`trained and evaluated in ${seconds.toFixed(1)} s`);
 
 // %% [markdown]
-// What to look for, and the paper's LIDC numbers for the shape (REFERENCE.md section 7): the
+// What to look for, and the paper's LIDC numbers for the shape (paper Table 1): the
 // low-rank model has the lowest GED² and a sample diversity of the order of the annotators'; the
 // diagonal model's samples hardly differ (paper: diversity 0.007, it collapses to deterministic);
 // the deterministic model's diversity is 0 by construction.

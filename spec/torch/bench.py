@@ -169,7 +169,7 @@ def toy_train(
     antithetic=False,
     shared_noise=False,
 ):
-    """A plain PyTorch loop of the toy problem (REFERENCE.md section 6): Adam on the mean only
+    """A plain PyTorch loop of the toy problem (ssn/toy_problem.py in the official repository; spec/official-code.md#the-toy-problem): Adam on the mean only
     for pretrain_steps, then `steps` steps on all parameters (a fresh Adam per phase); `samples`
     samples per target per step, both targets per step; a checkpoint every 500 steps and a
     return to it on a NaN loss.

@@ -18,7 +18,7 @@ export interface AnnotationStats {
   meanPairwiseIouDistanceAnnotated: number;
   /**
    * Annotator diversity as the paper's E[d(y, y′)]: a mean over all A² pairs including a = b
-   * (the V-statistic, REFERENCE.md §5), averaged over images. Equals (A−1)/A times the
+   * (the V-statistic, spec/official-code.md#metrics), averaged over images. Equals (A−1)/A times the
    * distinct-pair mean.
    */
   annotatorDiversity: number;

@@ -6,7 +6,7 @@
  * row-major: map k occupies indices k·S .. (k+1)·S − 1.
  */
 
-/** The distance conventions of REFERENCE.md §5 / §5b (see `iouDistance`). */
+/** The distance conventions (see `iouDistance` and spec/official-code.md#metrics). */
 export type IouConvention = 'ssn' | 'lidc';
 
 /** Which estimator of a within-set expectation: 'v' includes the i = j pairs, 'u' excludes them. */

@@ -8,7 +8,7 @@
  *
  * The maps come out channel-major, which is the official PyTorch layout that
  * `headToDistribution` reads: mean channel c at c·S (class-major logits n = c·S + s), factor
- * channel k = r·C + c (rank-major) holding P[(c, s), r] (REFERENCE.md section 1).
+ * channel k = r·C + c (rank-major) holding P[(c, s), r] (spec/official-code.md#layouts-and-the-head).
  */
 import type { FeatureMap } from './featureMap.js';
 import { assertFeatureMap } from './featureMap.js';

@@ -1,7 +1,7 @@
 /**
  * The whole small SSN network: the U-Net body (network.ts) followed by one of the three heads
  * (heads.ts), and the distribution over logits its outputs describe (`headToDistribution`,
- * class-major, official channel order; REFERENCE.md section 1).
+ * class-major, official channel order; spec/official-code.md#layouts-and-the-head).
  */
 import { headToDistribution } from '../distribution/head.js';
 import type { LowRankNormal } from '../distribution/lowRankNormal.js';

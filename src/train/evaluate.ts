@@ -1,6 +1,6 @@
 /**
  * Evaluation of a trained network on images with several annotations, as the paper's Table 1:
- *   mean prediction = argmax of softmax(mu) (the distribution's mean, REFERENCE.md section 4)
+ *   mean prediction = argmax of softmax(mu) (the distribution's mean, paper §4)
  *   DSC, DSC_nod   = `meanDice`, `diceNonEmpty` of the mean prediction against all annotations
  *   samples        = argmax of sampled logits (independent draws)
  *   GED², diversity = `generalisedEnergyDistance` of the samples against the annotations

@@ -1,6 +1,6 @@
 /**
  * The training loop of the small SSN network on the synthetic lesion data set: Adam on the batch
- * mean of per-image losses (each summed over its pixels, REFERENCE.md section 3), with a random
+ * mean of per-image losses (each summed over its pixels, spec/official-code.md#the-loss), with a random
  * annotator per image per step, as the paper's LIDC setting trains on all four annotation sets.
  */
 import type { SyntheticDataset } from '../data/syntheticLesions.js';

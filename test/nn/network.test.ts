@@ -165,7 +165,7 @@ describe('heads', () => {
   });
 });
 
-describe('head layout (REFERENCE.md section 1)', () => {
+describe('head layout (spec/official-code.md#layouts-and-the-head)', () => {
   /** A network whose head outputs are constants: mean channel c = 10 + c, logDiag channel c = −c, factor channel k = k. */
   function constantHeads(kind: 'lowrank' | 'diagonal', C: number, R: number): SsnNetwork {
     const net = createSsnNetwork(createRng(0), {
