@@ -1,4 +1,5 @@
 import { createRng, uniformInt } from '../random/rng.js';
+import { checkInteger } from '../util/validate.js';
 import type { SyntheticDataset } from './syntheticLesions.js';
 
 /** Sizes of the three parts of {@link splitDataset} (image counts). */
@@ -23,15 +24,14 @@ export interface DatasetSplit {
  * Deterministic split into train / validation / test by image counts: the first `train` images
  * (in input order, or in a seeded shuffled order when `seed` is given), then `validation`, then
  * `test`; images beyond train + validation + test are left out.
- * @throws RangeError when a size is not a non-negative integer or the sizes sum above the count
+ * @throws TypeError when a size is not an integer
+ * @throws RangeError when a size is negative or the sizes sum above the count
  * @example splitDataset(makeSyntheticDataset({ seed: 1, count: 100 }), { train: 70, validation: 10, test: 20 })
  */
 export function splitDataset(dataset: SyntheticDataset, sizes: SplitSizes): DatasetSplit {
   const n = dataset.images.length;
   for (const key of ['train', 'validation', 'test'] as const) {
-    if (!Number.isInteger(sizes[key]) || sizes[key] < 0) {
-      throw new RangeError(`${key}: must be a non-negative integer image count, got ${sizes[key]}`);
-    }
+    checkInteger(key, sizes[key], 0);
   }
   const total = sizes.train + sizes.validation + sizes.test;
   if (total > n) {

@@ -3,6 +3,7 @@
  * stand-in for LIDC (4 radiologists per nodule). The generative process is written out in
  * spec/synthetic-data.md; the defaults below are the numbers it names.
  */
+import { checkInteger, checkNumber } from '../util/validate.js';
 import { splitRng, standardNormal, type Rng } from '../random/rng.js';
 
 /** How one simulated annotator draws (see spec/synthetic-data.md#annotators). */
@@ -106,7 +107,9 @@ const MAX_FREQUENCY = 1.5;
  * drawn from the process in spec/synthetic-data.md. Image i uses its own stream
  * `splitRng(seed, count)[i]`, so the same seed gives the same bytes and image i does not depend
  * on later images' draws.
- * @throws RangeError when count/size/annotators are not positive integers (size ≥ 16), a
+ * @throws TypeError when count/size/annotators are not integers or seed is neither a number nor a
+ *   string
+ * @throws RangeError when count/size/annotators are below 1 (size below 16), a
  *   probability lies outside [0, 1], a range is not increasing and positive, or habits is empty
  * @example makeSyntheticDataset({ seed: 1, count: 100 }).annotations[0].length // 4
  */
@@ -143,14 +146,8 @@ function resolveOptions(options: SyntheticDatasetOptions): Resolved {
     boundaryJitterStd: options.boundaryJitterStd ?? 0.07,
     centerJitterStd: options.centerJitterStd ?? 0.4,
   };
-  if (typeof options.seed !== 'string' && !Number.isFinite(options.seed)) {
-    throw new RangeError(`seed: must be a finite number or a string, got ${options.seed}`);
-  }
-  for (const key of ['count', 'size', 'annotators'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) {
-      throw new RangeError(`${key}: must be a positive integer, got ${o[key]}`);
-    }
-  }
+  if (typeof options.seed !== 'string') checkNumber('seed', options.seed);
+  for (const key of ['count', 'size', 'annotators'] as const) checkInteger(key, o[key], 1);
   if (o.size < 16) throw new RangeError(`size: must be at least 16, got ${o.size}`);
   if (o.habits.length === 0) throw new RangeError('habits: must hold at least one annotator habit');
   o.habits.forEach((h, i) => {

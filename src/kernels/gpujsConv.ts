@@ -9,9 +9,9 @@
  */
 import { GPU } from 'gpu.js';
 import type { IKernelRunShortcut } from 'gpu.js';
-import { assertConvShapes } from '../nn/conv2d.js';
+import { checkConvShapes } from '../nn/conv2d.js';
 import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
-import { assertFeatureMap } from '../nn/featureMap.js';
+import { checkFeatureMap } from '../nn/featureMap.js';
 import type { FeatureMap } from '../nn/featureMap.js';
 
 /** What gpu.js is asked for: 'gpu' (its best backend: GL, else WebAssembly, else JS) or 'cpu' (its JS backend). */
@@ -195,8 +195,9 @@ export function createGpujsConv(requested: GpujsRequest): GpujsConv {
     };
   }
 
-  function assertAlive(): void {
-    if (disposed) throw new Error('backend: this gpu.js convolution backend was disposed');
+  /** A disposed backend is the wrong kind of object to compute with, hence a TypeError. */
+  function checkAlive(): void {
+    if (disposed) throw new TypeError('backend: this gpu.js convolution backend was disposed');
   }
 
   return {
@@ -214,8 +215,8 @@ export function createGpujsConv(requested: GpujsRequest): GpujsConv {
         : `${baseMode} (fallback: ${[...fallbacks].join('; ')})`;
     },
     conv2d(x, w, b) {
-      assertAlive();
-      assertConvShapes(x, w, b);
+      checkAlive();
+      checkConvShapes(x, w, b);
       const c = constantsOf(x, w);
       const result = kernelFor('forward', c)(
         Float32Array.from(x.data) as never,
@@ -225,9 +226,9 @@ export function createGpujsConv(requested: GpujsRequest): GpujsConv {
       return { data: flatten3d(result, c.O, c.H, c.W), channels: c.O, height: c.H, width: c.W };
     },
     conv2dVjp(x, w, dOut) {
-      assertAlive();
-      assertConvShapes(x, w);
-      assertFeatureMap('dOut', dOut);
+      checkAlive();
+      checkConvShapes(x, w);
+      checkFeatureMap('dOut', dOut);
       const c = constantsOf(x, w);
       if (dOut.channels !== c.O || dOut.height !== c.H || dOut.width !== c.W) {
         throw new RangeError(

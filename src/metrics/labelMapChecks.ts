@@ -4,7 +4,12 @@
  * A label map is an integer map of S pixels (Int32Array, Uint8Array or any ArrayLike<number>)
  * with values in [0, C); 0 is the background. A set of K maps is one flat array of K·S values,
  * row-major: map k occupies indices k·S .. (k+1)·S − 1.
+ *
+ * The generic checks (array-likes, labels) live in util/validate.ts, the library's one
+ * vocabulary; they are re-exported here so the metrics import their checks from one place.
  */
+import { checkArrayLike, checkInteger, checkOneOf } from '../util/validate.js';
+export { checkArrayLike, checkLabels, isLabel, labelError } from '../util/validate.js';
 
 /** The distance conventions (see `iouDistance` and spec/official-code.md#metrics). */
 export type IouConvention = 'ssn' | 'lidc';
@@ -14,54 +19,30 @@ export type PairEstimator = 'v' | 'u';
 
 /**
  * Checks that `classes` is an integer ≥ 2 (background plus at least one foreground class).
- * @throws RangeError otherwise
+ * @throws TypeError when it is not an integer
+ * @throws RangeError when it is below 2
  */
 export function checkClasses(classes: number): void {
-  if (!Number.isInteger(classes) || classes < 2) {
-    throw new RangeError(
-      `classes: must be an integer >= 2 (background plus a foreground class), got ${classes}`,
-    );
-  }
+  checkInteger('classes', classes, 2, 'background plus a foreground class');
 }
 
 /**
  * Checks that `pixels` (S, the size of one map) is a positive integer.
- * @throws RangeError otherwise
+ * @throws TypeError when it is not an integer
+ * @throws RangeError when it is below 1
  */
 export function checkPixels(pixels: number): void {
-  if (!Number.isInteger(pixels) || pixels < 1) {
-    throw new RangeError(`pixels: must be a positive integer, got ${pixels}`);
-  }
+  checkInteger('pixels', pixels, 1);
 }
 
-/** Checks the convention name. @throws RangeError for anything but 'ssn' or 'lidc' */
+/** Checks the convention name. @throws RangeError for a string but 'ssn' or 'lidc' */
 export function checkConvention(convention: string): IouConvention {
-  if (convention !== 'ssn' && convention !== 'lidc') {
-    throw new RangeError(`convention: must be 'ssn' or 'lidc', got ${String(convention)}`);
-  }
-  return convention;
+  return checkOneOf('convention', convention, ['ssn', 'lidc']);
 }
 
-/** Checks the estimator name. @throws RangeError for anything but 'v' or 'u' */
+/** Checks the estimator name. @throws RangeError for a string but 'v' or 'u' */
 export function checkEstimator(estimator: string): PairEstimator {
-  if (estimator !== 'v' && estimator !== 'u') {
-    throw new RangeError(`estimator: must be 'v' or 'u', got ${String(estimator)}`);
-  }
-  return estimator;
-}
-
-/**
- * Checks that `values` is array-like (has an integer length).
- * @throws TypeError otherwise
- */
-export function checkArrayLike(name: string, values: ArrayLike<number>): void {
-  if (
-    values === null ||
-    typeof values !== 'object' ||
-    !Number.isInteger((values as { length?: unknown }).length)
-  ) {
-    throw new TypeError(`${name}: must be an array-like of numbers (Int32Array, Uint8Array, ...)`);
-  }
+  return checkOneOf('estimator', estimator, ['v', 'u']);
 }
 
 /**
@@ -79,35 +60,4 @@ export function mapCount(name: string, maps: ArrayLike<number>, pixels: number):
     );
   }
   return n / pixels;
-}
-
-/**
- * True when v is an integer label in [0, classes). Accepts −0 as 0.
- */
-export function isLabel(v: number, classes: number): boolean {
-  return v >= 0 && v < classes && (v | 0) === v;
-}
-
-/**
- * The error for a value that failed `isLabel`: a TypeError for a non-integer, a RangeError for
- * an integer outside [0, classes).
- */
-export function labelError(name: string, value: number, index: number, classes: number): Error {
-  if (!Number.isInteger(value)) {
-    return new TypeError(`${name}: value ${value} at index ${index} is not an integer label`);
-  }
-  return new RangeError(
-    `${name}: value ${value} at index ${index} is out of range for ${classes} classes`,
-  );
-}
-
-/**
- * Checks every value of a flat label array.
- * @throws TypeError / RangeError from `labelError` at the first bad value
- */
-export function checkLabels(name: string, maps: ArrayLike<number>, classes: number): void {
-  for (let i = 0; i < maps.length; i++) {
-    const v = maps[i];
-    if (!isLabel(v, classes)) throw labelError(name, v, i, classes);
-  }
 }

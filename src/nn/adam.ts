@@ -2,6 +2,7 @@
  * Adam (Kingma & Ba 2015) with PyTorch's `torch.optim.Adam` semantics, as a stateful optimiser
  * that owns and updates its parameter arrays in place.
  */
+import { checkNumber } from '../util/validate.js';
 
 /** Adam hyper-parameters (PyTorch defaults: lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, weightDecay 0). */
 export interface AdamOptions {
@@ -37,14 +38,11 @@ export interface Adam {
  */
 export function createAdam(params: readonly Float64Array[], options: AdamOptions = {}): Adam {
   const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = options;
-  if (!(lr > 0) || !Number.isFinite(lr))
-    throw new RangeError(`lr: must be a positive finite number, got ${lr}`);
+  checkNumber('lr', lr, 0, true);
   if (!(beta1 >= 0 && beta1 < 1)) throw new RangeError(`beta1: must lie in [0, 1), got ${beta1}`);
   if (!(beta2 >= 0 && beta2 < 1)) throw new RangeError(`beta2: must lie in [0, 1), got ${beta2}`);
-  if (!(eps > 0)) throw new RangeError(`eps: must be positive, got ${eps}`);
-  if (!(weightDecay >= 0) || !Number.isFinite(weightDecay)) {
-    throw new RangeError(`weightDecay: must be a non-negative finite number, got ${weightDecay}`);
-  }
+  checkNumber('eps', eps, 0, true);
+  checkNumber('weightDecay', weightDecay, 0);
   params.forEach((p, j) => {
     if (!(p instanceof Float64Array))
       throw new TypeError(`params: entry ${j} is not a Float64Array`);

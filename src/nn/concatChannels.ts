@@ -1,5 +1,6 @@
 /** Channel concatenation (the U-Net skip connection), and its VJP. */
-import { assertFeatureMap } from './featureMap.js';
+import { checkInteger } from '../util/validate.js';
+import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 
 /**
@@ -10,8 +11,8 @@ import type { FeatureMap } from './featureMap.js';
  * @example concatChannels(createFeatureMap(1, 2, 2), createFeatureMap(3, 2, 2)).channels // 4
  */
 export function concatChannels(a: FeatureMap, b: FeatureMap): FeatureMap {
-  assertFeatureMap('a', a);
-  assertFeatureMap('b', b);
+  checkFeatureMap('a', a);
+  checkFeatureMap('b', b);
   if (a.height !== b.height || a.width !== b.width) {
     throw new RangeError(
       `b: spatial size ${b.height}×${b.width} differs from a's ${a.height}×${a.width}`,
@@ -34,9 +35,10 @@ export function concatChannelsVjp(
   aChannels: number,
   dOut: FeatureMap,
 ): { da: FeatureMap; db: FeatureMap } {
-  assertFeatureMap('dOut', dOut);
+  checkFeatureMap('dOut', dOut);
   const { channels: C, height: H, width: W } = dOut;
-  if (!Number.isInteger(aChannels) || aChannels < 1 || aChannels >= C) {
+  checkInteger('aChannels', aChannels, 1);
+  if (aChannels >= C) {
     throw new RangeError(`aChannels: must be an integer in [1, ${C - 1}], got ${aChannels}`);
   }
   const split = aChannels * H * W;

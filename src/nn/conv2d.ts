@@ -2,7 +2,8 @@
  * 2-D convolution (cross-correlation, as in PyTorch's `Conv2d`), stride 1, odd kernel size k,
  * zero "same" padding p = (k − 1)/2, and its vector-Jacobian product. Float64 reference.
  */
-import { assertFeatureMap, createFeatureMap } from './featureMap.js';
+import { checkInteger } from '../util/validate.js';
+import { checkFeatureMap, createFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 
 /**
@@ -31,6 +32,7 @@ export interface Conv2dGrads {
 
 /**
  * A convolution weight wrapping `data` (not copied).
+ * @throws TypeError when `data` is not a Float64Array
  * @throws RangeError when a size is not a positive integer, k is even, or `data` has the wrong length
  */
 export function createConvWeight(
@@ -45,24 +47,26 @@ export function createConvWeight(
     inChannels,
     kernelSize,
   };
-  assertConvWeight('weight', w);
+  checkConvWeight('weight', w);
   return w;
 }
 
 /**
  * Checks a convolution weight.
- * @throws RangeError naming `name` when sizes are invalid or the data length disagrees
+ * @throws TypeError naming `name` when it is not an object with Float64Array data
+ * @throws RangeError naming `name` when a size is not a positive integer, the kernel size is even
+ *   or the data length disagrees
  */
-export function assertConvWeight(name: string, w: ConvWeight): void {
+export function checkConvWeight(name: string, w: ConvWeight): void {
   if (w === null || typeof w !== 'object' || !(w.data instanceof Float64Array)) {
     throw new TypeError(
       `${name}: must be { data: Float64Array, outChannels, inChannels, kernelSize }`,
     );
   }
   const { outChannels: o, inChannels: i, kernelSize: k } = w;
-  if (![o, i, k].every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new RangeError(`${name}: sizes must be positive integers, got ${o}×${i}×${k}×${k}`);
-  }
+  checkInteger(`${name}.outChannels`, o, 1);
+  checkInteger(`${name}.inChannels`, i, 1);
+  checkInteger(`${name}.kernelSize`, k, 1);
   if (k % 2 !== 1)
     throw new RangeError(`${name}: kernelSize must be odd for 'same' padding, got ${k}`);
   if (w.data.length !== o * i * k * k) {
@@ -74,17 +78,21 @@ export function assertConvWeight(name: string, w: ConvWeight): void {
 
 /**
  * Checks that x, w and b fit together for `conv2d`.
- * @throws RangeError naming the offending argument
+ * @throws TypeError naming the argument that is not a feature map, a weight or a Float64Array
+ * @throws RangeError naming the argument whose shape disagrees
  */
-export function assertConvShapes(x: FeatureMap, w: ConvWeight, b?: Float64Array): void {
-  assertFeatureMap('x', x);
-  assertConvWeight('w', w);
+export function checkConvShapes(x: FeatureMap, w: ConvWeight, b?: Float64Array): void {
+  checkFeatureMap('x', x);
+  checkConvWeight('w', w);
   if (x.channels !== w.inChannels) {
     throw new RangeError(
       `x: has ${x.channels} channels but w expects inChannels = ${w.inChannels}`,
     );
   }
-  if (b !== undefined && (!(b instanceof Float64Array) || b.length !== w.outChannels)) {
+  if (b !== undefined && !(b instanceof Float64Array)) {
+    throw new TypeError(`b: must be a Float64Array of length outChannels = ${w.outChannels}`);
+  }
+  if (b !== undefined && b.length !== w.outChannels) {
     throw new RangeError(
       `b: must be a Float64Array of length outChannels = ${w.outChannels}, got length ${b?.length}`,
     );
@@ -103,7 +111,7 @@ export function assertConvShapes(x: FeatureMap, w: ConvWeight, b?: Float64Array)
  * @example conv2d(createFeatureMap(1, 1, 1, Float64Array.of(2)), createConvWeight(1, 1, 1, Float64Array.of(3)), Float64Array.of(1)).data // [7]
  */
 export function conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap {
-  assertConvShapes(x, w, b);
+  checkConvShapes(x, w, b);
   const { height: H, width: W } = x;
   const { outChannels: O, inChannels: I, kernelSize: k } = w;
   const p = (k - 1) >> 1;
@@ -153,8 +161,8 @@ export function conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMa
  * @throws RangeError when the shapes disagree
  */
 export function conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads {
-  assertConvShapes(x, w);
-  assertFeatureMap('dOut', dOut);
+  checkConvShapes(x, w);
+  checkFeatureMap('dOut', dOut);
   const { height: H, width: W } = x;
   const { outChannels: O, inChannels: I, kernelSize: k } = w;
   if (dOut.channels !== O || dOut.height !== H || dOut.width !== W) {

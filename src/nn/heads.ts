@@ -11,12 +11,12 @@
  * channel k = r·C + c (rank-major) holding P[(c, s), r] (spec/official-code.md#layouts-and-the-head).
  */
 import type { FeatureMap } from './featureMap.js';
-import { assertFeatureMap } from './featureMap.js';
+import { checkFeatureMap } from './featureMap.js';
 import { heInitConv } from './init.js';
 import type { ConvLayerParams } from './init.js';
 import type { ConvOps } from './network.js';
 import type { Rng } from '../random/rng.js';
-import { checkInteger } from '../util/validate.js';
+import { checkInteger, checkNumber, checkOneOf } from '../util/validate.js';
 
 /** Which distribution the network predicts. */
 export type HeadKind = 'deterministic' | 'diagonal' | 'lowrank';
@@ -26,14 +26,11 @@ export const HEAD_KINDS: readonly HeadKind[] = ['deterministic', 'diagonal', 'lo
 
 /**
  * Checks a head kind given by a user.
+ * @throws TypeError naming `name` when it is not a string
  * @throws RangeError naming `name` when it is not one of HEAD_KINDS
  */
 export function checkHeadKind(name: string, kind: unknown): asserts kind is HeadKind {
-  if (!HEAD_KINDS.includes(kind as HeadKind)) {
-    throw new RangeError(
-      `${name}: must be 'deterministic', 'diagonal' or 'lowrank', got ${JSON.stringify(kind)}`,
-    );
-  }
+  checkOneOf(name, kind, HEAD_KINDS);
 }
 
 /** Parameters of the heads; `logDiag` is present unless deterministic, `factor` only for lowrank. */
@@ -93,17 +90,13 @@ export function createHeads(
   if (kind === 'deterministic') return { kind, inChannels, classes, rank: 0, mean };
   const logDiag = heInitConv(rng, classes, inChannels, 1, gain);
   const logDiagBias = options.logDiagBias ?? 0;
-  if (!Number.isFinite(logDiagBias)) {
-    throw new RangeError(`logDiagBias: must be a finite number, got ${logDiagBias}`);
-  }
+  checkNumber('logDiagBias', logDiagBias);
   logDiag.bias.fill(logDiagBias);
   if (kind === 'diagonal') return { kind, inChannels, classes, rank: 1, mean, logDiag };
   const rank = options.rank ?? 10;
   checkInteger('rank', rank, 1);
   const factorScale = options.factorScale ?? 0.5;
-  if (!(factorScale > 0) || !Number.isFinite(factorScale)) {
-    throw new RangeError(`factorScale: must be a positive finite number, got ${factorScale}`);
-  }
+  checkNumber('factorScale', factorScale, 0, true);
   const factor = heInitConv(rng, rank * classes, inChannels, 1, gain * factorScale);
   return { kind, inChannels, classes, rank, mean, logDiag, factor };
 }
@@ -123,7 +116,7 @@ export function headParameters(p: HeadParams): Float64Array[] {
  * @throws RangeError when the feature map's channel count differs from the heads' inChannels
  */
 export function headsForward(ops: ConvOps, p: HeadParams, features: FeatureMap): HeadMaps {
-  assertFeatureMap('features', features);
+  checkFeatureMap('features', features);
   if (features.channels !== p.inChannels) {
     throw new RangeError(
       `features: has ${features.channels} channels, the heads expect ${p.inChannels}`,

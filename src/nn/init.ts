@@ -1,4 +1,5 @@
 /** Seeded parameter initialisation for convolution layers. */
+import { checkNumber } from '../util/validate.js';
 import { standardNormalInto } from '../random/rng.js';
 import type { Rng } from '../random/rng.js';
 import { createConvWeight } from './conv2d.js';
@@ -27,8 +28,7 @@ export function heInitConv(
   kernelSize: number,
   gain = 1,
 ): ConvLayerParams {
-  if (!(gain > 0) || !Number.isFinite(gain))
-    throw new RangeError(`gain: must be a positive finite number, got ${gain}`);
+  checkNumber('gain', gain, 0, true);
   const weight = createConvWeight(outChannels, inChannels, kernelSize);
   const data = standardNormalInto(rng, weight.data as Float64Array);
   const std = gain * Math.sqrt(2 / (inChannels * kernelSize * kernelSize));

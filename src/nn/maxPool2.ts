@@ -1,8 +1,8 @@
 /** 2×2 max pooling with stride 2, and its VJP. */
-import { assertFeatureMap } from './featureMap.js';
+import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 
-function assertEvenSize(x: FeatureMap): void {
+function checkEvenSize(x: FeatureMap): void {
   if (x.height % 2 !== 0 || x.width % 2 !== 0) {
     throw new RangeError(
       `x: height and width must be even for 2×2 pooling, got ${x.height}×${x.width}`,
@@ -18,8 +18,8 @@ function assertEvenSize(x: FeatureMap): void {
  * @example maxPool2(createFeatureMap(1, 2, 2, Float64Array.of(1, 4, 3, 2))).data // [4]
  */
 export function maxPool2(x: FeatureMap): FeatureMap {
-  assertFeatureMap('x', x);
-  assertEvenSize(x);
+  checkFeatureMap('x', x);
+  checkEvenSize(x);
   const { channels: C, height: H, width: W } = x;
   const h = H >> 1;
   const w = W >> 1;
@@ -49,9 +49,9 @@ export function maxPool2(x: FeatureMap): FeatureMap {
  * @throws RangeError when the shapes disagree
  */
 export function maxPool2Vjp(x: FeatureMap, dOut: FeatureMap): FeatureMap {
-  assertFeatureMap('x', x);
-  assertFeatureMap('dOut', dOut);
-  assertEvenSize(x);
+  checkFeatureMap('x', x);
+  checkFeatureMap('dOut', dOut);
+  checkEvenSize(x);
   const { channels: C, height: H, width: W } = x;
   const h = H >> 1;
   const w = W >> 1;

@@ -14,7 +14,7 @@ import { concatChannels, concatChannelsVjp } from './concatChannels.js';
 import { conv2d, conv2dVjp } from './conv2d.js';
 import type { Conv2dGrads, ConvWeight } from './conv2d.js';
 import type { FeatureMap } from './featureMap.js';
-import { assertFeatureMap } from './featureMap.js';
+import { checkFeatureMap } from './featureMap.js';
 import { heInitConv } from './init.js';
 import type { ConvLayerParams } from './init.js';
 import { maxPool2, maxPool2Vjp } from './maxPool2.js';
@@ -123,7 +123,7 @@ export function unetForward(
   p: UNetParams,
   x: FeatureMap,
 ): { features: FeatureMap; cache: UNetCache } {
-  assertFeatureMap('x', x);
+  checkFeatureMap('x', x);
   if (x.channels !== p.inChannels) {
     throw new RangeError(`x: has ${x.channels} channels, the network expects ${p.inChannels}`);
   }

@@ -1,5 +1,5 @@
 /** Rectified linear unit, elementwise, and its VJP. */
-import { assertFeatureMap } from './featureMap.js';
+import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 
 /**
@@ -8,7 +8,7 @@ import type { FeatureMap } from './featureMap.js';
  * @example relu(createFeatureMap(1, 1, 2, Float64Array.of(-1, 2))).data // [0, 2]
  */
 export function relu(x: FeatureMap): FeatureMap {
-  assertFeatureMap('x', x);
+  checkFeatureMap('x', x);
   const xd = x.data;
   const out = new Float64Array(xd.length);
   for (let j = 0; j < xd.length; j++) {
@@ -26,8 +26,8 @@ export function relu(x: FeatureMap): FeatureMap {
  * @throws RangeError when the shapes disagree
  */
 export function reluVjp(x: FeatureMap, dOut: FeatureMap): FeatureMap {
-  assertFeatureMap('x', x);
-  assertFeatureMap('dOut', dOut);
+  checkFeatureMap('x', x);
+  checkFeatureMap('dOut', dOut);
   if (dOut.channels !== x.channels || dOut.height !== x.height || dOut.width !== x.width) {
     throw new RangeError(
       `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match x ${x.channels}×${x.height}×${x.width}`,

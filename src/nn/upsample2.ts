@@ -1,5 +1,5 @@
 /** Nearest-neighbour 2× upsampling, and its VJP. */
-import { assertFeatureMap } from './featureMap.js';
+import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 
 /**
@@ -9,7 +9,7 @@ import type { FeatureMap } from './featureMap.js';
  * @example upsample2(createFeatureMap(1, 1, 1, Float64Array.of(5))).data // [5, 5, 5, 5]
  */
 export function upsample2(x: FeatureMap): FeatureMap {
-  assertFeatureMap('x', x);
+  checkFeatureMap('x', x);
   const { channels: C, height: h, width: w } = x;
   const H = 2 * h;
   const W = 2 * w;
@@ -40,7 +40,7 @@ export function upsample2(x: FeatureMap): FeatureMap {
  * @throws RangeError when dOut's height or width is odd
  */
 export function upsample2Vjp(dOut: FeatureMap): FeatureMap {
-  assertFeatureMap('dOut', dOut);
+  checkFeatureMap('dOut', dOut);
   const { channels: C, height: H, width: W } = dOut;
   if (H % 2 !== 0 || W % 2 !== 0) {
     throw new RangeError(`dOut: height and width must be even (an upsampled map), got ${H}×${W}`);

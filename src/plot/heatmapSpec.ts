@@ -1,5 +1,5 @@
+import { checkInteger } from '../util/validate.js';
 import {
-  checkPositiveInt,
   colorScale,
   DEFAULT_CELL_SIZE,
   sparseTicks,
@@ -28,14 +28,15 @@ export interface HeatmapOptions {
  * A vega-lite heatmap: one `rect` per matrix entry, x = column index, y = row index (row 0 on
  * top), colour by value. For a covariance matrix use `scheme: 'diverging-symmetric'`: the scale
  * is centred at 0 with domain [−max|v|, max|v|].
- * @throws RangeError when values.length ≠ rows·cols, a value is not finite, or rows/cols are not
- *   positive integers
+ * @throws TypeError when rows or cols is not an integer
+ * @throws RangeError when values.length ≠ rows·cols, a value is not finite, or rows/cols are
+ *   below 1
  * @example heatmapSpec({ values: cov, rows: 21, cols: 21, title: 'covariance', scheme: 'diverging-symmetric' })
  */
 export function heatmapSpec(options: HeatmapOptions): VegaLiteSpec {
   const { values, rows, cols, title, scheme, domain } = options;
-  checkPositiveInt('rows', rows);
-  checkPositiveInt('cols', cols);
+  checkInteger('rows', rows, 1);
+  checkInteger('cols', cols, 1);
   if (values.length !== rows * cols) {
     throw new RangeError(
       `values: length ${values.length} does not equal rows·cols = ${rows * cols}`,

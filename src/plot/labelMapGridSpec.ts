@@ -1,4 +1,5 @@
-import { checkPositiveInt, finiteExtent, type VegaLiteSpec } from './spec.js';
+import { checkInteger } from '../util/validate.js';
+import { finiteExtent, type VegaLiteSpec } from './spec.js';
 
 /** What one panel of {@link labelMapGridSpec} shows, which decides its colour scale. */
 export type MapKind = 'image' | 'labels' | 'probability';
@@ -57,7 +58,7 @@ export function labelMapGridSpec(options: LabelMapGridOptions): VegaLiteSpec {
   const { maps } = options;
   if (maps.length === 0) throw new RangeError('maps: must hold at least one panel');
   const columns = options.columns ?? maps.length;
-  checkPositiveInt('columns', columns);
+  checkInteger('columns', columns, 1);
   const px = options.pixelSize ?? 4;
   const panels = maps.map((m, i) => panelSpec(m, i, px));
   const spec: VegaLiteSpec = {
@@ -72,8 +73,8 @@ export function labelMapGridSpec(options: LabelMapGridOptions): VegaLiteSpec {
 
 function panelSpec(m: MapPanel, index: number, px: number): VegaLiteSpec {
   const name = `maps[${index}].values`;
-  checkPositiveInt(`maps[${index}].height`, m.height);
-  checkPositiveInt(`maps[${index}].width`, m.width);
+  checkInteger(`maps[${index}].height`, m.height, 1);
+  checkInteger(`maps[${index}].width`, m.width, 1);
   if (m.values.length !== m.height * m.width) {
     throw new RangeError(
       `${name}: length ${m.values.length} does not equal height·width = ${m.height * m.width}`,

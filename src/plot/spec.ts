@@ -97,10 +97,3 @@ export function sparseTicks(n: number): number[] {
   for (let i = 0; i < n; i += step) ticks.push(i);
   return ticks;
 }
-
-/** Throws unless `n` is a positive integer. */
-export function checkPositiveInt(name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`${name}: must be a positive integer, got ${n}`);
-  }
-}

@@ -1,5 +1,5 @@
+import { checkInteger } from '../util/validate.js';
 import {
-  checkPositiveInt,
   colorScale,
   DEFAULT_CELL_SIZE,
   sparseTicks,
@@ -97,7 +97,7 @@ function toRows(
     if (stripLength === undefined) {
       throw new RangeError('stripLength: is required when strips is one flat array');
     }
-    checkPositiveInt('stripLength', stripLength);
+    checkInteger('stripLength', stripLength, 1);
     if (flat.length % stripLength !== 0) {
       throw new RangeError(
         `strips: flat length ${flat.length} is not a multiple of stripLength ${stripLength}`,

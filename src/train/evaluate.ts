@@ -20,7 +20,7 @@ import { ssnDistribution, ssnForward } from '../nn/ssnNetwork.js';
 import type { SsnNetwork } from '../nn/ssnNetwork.js';
 import { createRng } from '../random/rng.js';
 import type { Rng } from '../random/rng.js';
-import { checkInteger } from '../util/validate.js';
+import { checkArrayLike, checkInteger } from '../util/validate.js';
 
 /** Mean ± standard error of a per-image metric. */
 export interface MetricSummary {
@@ -62,6 +62,7 @@ export function meanSe(values: ArrayLike<number>): MetricSummary {
  */
 export function argmaxLabels(logits: ArrayLike<number>, classes: number): Int32Array {
   checkInteger('classes', classes, 2);
+  checkArrayLike('logits', logits);
   const S = logits.length / classes;
   if (!Number.isInteger(S) || S === 0) {
     throw new RangeError(

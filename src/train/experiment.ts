@@ -11,7 +11,7 @@ import type { HeadKind } from '../nn/heads.js';
 import { HEAD_KINDS, checkHeadKind } from '../nn/heads.js';
 import type { ConvOps, UNetWidths } from '../nn/network.js';
 import { ssnParameterCount } from '../nn/ssnNetwork.js';
-import { checkInteger } from '../util/validate.js';
+import { checkInteger, checkNumber } from '../util/validate.js';
 import { annotatorDiversity, evaluateModel } from './evaluate.js';
 import type { Evaluation, MetricSummary } from './evaluate.js';
 import { trainModel } from './trainModel.js';
@@ -69,7 +69,8 @@ export const QUICK_EXPERIMENT: Readonly<ExperimentConfig> = {
 
 /**
  * Checks a configuration.
- * @throws RangeError naming the first bad field
+ * @throws TypeError naming the first field of the wrong kind (a count that is not an integer)
+ * @throws RangeError naming the first field with a bad value
  */
 export function checkExperimentConfig(c: ExperimentConfig): void {
   checkInteger('size', c.size, 24);
@@ -78,9 +79,7 @@ export function checkExperimentConfig(c: ExperimentConfig): void {
   checkInteger('testImages', c.testImages, 1);
   checkInteger('steps', c.steps, 1);
   checkInteger('batchSize', c.batchSize, 1);
-  if (!(c.lr > 0) || !Number.isFinite(c.lr)) {
-    throw new RangeError(`lr: must be a positive finite number, got ${c.lr}`);
-  }
+  checkNumber('lr', c.lr, 0, true);
   checkInteger('lossSamples', c.lossSamples, 2);
   if (c.lossSamples % 2 !== 0) {
     throw new RangeError(`lossSamples: must be even (antithetic pairs), got ${c.lossSamples}`);

@@ -157,7 +157,10 @@ describe('makeSyntheticDataset', () => {
 
   it('rejects bad options by name', () => {
     expect(() => makeSyntheticDataset({ seed: 1, count: 0 })).toThrow(
-      /^count: must be a positive integer/,
+      new RangeError('count: must be at least 1, got 0'),
+    );
+    expect(() => makeSyntheticDataset({ seed: 1, count: 1.5 })).toThrow(
+      new TypeError('count: must be an integer, got 1.5'),
     );
     expect(() => makeSyntheticDataset({ seed: 1, count: 2, size: 8 })).toThrow(
       /^size: must be at least 16/,
