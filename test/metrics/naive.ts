@@ -3,6 +3,7 @@
  * labels, every expectation as a plain mean over all ordered pairs. Written for clarity, not
  * speed, and sharing no code with src/metrics.
  */
+import { isClose as isCloseShared } from '../helpers/close.js';
 
 /** d = 1 − IoU by comparing labels pixel by pixel ('ssn': mean over classes 1..C−1). */
 export function naiveIouDistance(
@@ -98,12 +99,9 @@ export function naiveDice(p: ArrayLike<number>, y: ArrayLike<number>, classes: n
 }
 
 /**
- * |actual − expected| ≤ abs + rel·|expected|; NaN matches only NaN, ±∞ only itself.
+ * The shared `isClose` (test/helpers/close.ts) with `equalNan`: the metrics' naive values state
+ * an undefined result (Dice of two empty maps) as NaN, which only NaN matches.
  */
 export function isClose(actual: number, expected: number, rel = 1e-12, abs = 1e-12): boolean {
-  if (Number.isNaN(expected) || Number.isNaN(actual)) {
-    return Number.isNaN(expected) && Number.isNaN(actual);
-  }
-  if (!Number.isFinite(expected) || !Number.isFinite(actual)) return actual === expected;
-  return Math.abs(actual - expected) <= abs + rel * Math.abs(expected);
+  return isCloseShared(actual, expected, rel, abs, { equalNan: true });
 }

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { conv2d, conv2dVjp, createConvWeight } from '../../src/nn/conv2d.js';
 import { createFeatureMap } from '../../src/nn/featureMap.js';
 import { createRng, standardNormal } from '../../src/random/rng.js';
-import { close, dot, naiveConv, randomMap, randomWeight, shifted } from './helpers.js';
+import { dot, naiveConv, randomMap, randomWeight, shifted } from './helpers.js';
+import { fcParams } from '../helpers/fc.js';
+import { isClose } from '../helpers/close.js';
 
 // Dimensions first, then a seed for the values.
 const convCase = fc.record({
@@ -60,9 +62,9 @@ describe('conv2d', () => {
         const got = conv2d(x, w, b).data;
         const { y, absSum } = naiveConv(x, w, b);
         for (let j = 0; j < y.length; j++)
-          expect(close(got[j], y[j], 0, 1e-13 * absSum[j])).toBe(true);
+          expect(isClose(got[j], y[j], 0, 1e-13 * absSum[j])).toBe(true);
       }),
-      { seed: 42, numRuns: 60 },
+      fcParams(60),
     );
   });
 
@@ -91,14 +93,14 @@ describe('conv2dVjp', () => {
         const { dx, dw, db } = conv2dVjp(x, w, u);
         // conv is bilinear in (x, w), so ⟨conv(x, w), u⟩ equals both pairings.
         const scale = Math.sqrt(dot(yNoBias, yNoBias) * dot(u.data, u.data)) + 1;
-        expect(close(dot(x.data, dx.data), lhs, 1e-12, 1e-12 * scale)).toBe(true);
-        expect(close(dot(w.data, dw), lhs, 1e-12, 1e-12 * scale)).toBe(true);
+        expect(isClose(dot(x.data, dx.data), lhs, 1e-12, 1e-12 * scale)).toBe(true);
+        expect(isClose(dot(w.data, dw), lhs, 1e-12, 1e-12 * scale)).toBe(true);
         let want = 0;
         for (let o = 0; o < cs.O; o++)
           for (let j = 0; j < HW; j++) want += b[o] * u.data[o * HW + j];
-        expect(close(dot(b, db), want, 1e-12, 1e-12 * scale)).toBe(true);
+        expect(isClose(dot(b, db), want, 1e-12, 1e-12 * scale)).toBe(true);
       }),
-      { seed: 42, numRuns: 60 },
+      fcParams(60),
     );
   });
 
@@ -131,11 +133,11 @@ describe('conv2dVjp', () => {
           (2 * eps);
         // FD rounding ≈ 1e-16·|L|/ε ≈ 1e-10·|L|; the absolute term covers it.
         const atol = 1e-8 * (1 + Math.abs(L(x, w, b)));
-        expect(close(dot(dx.data, vx), fdX, 1e-6, atol)).toBe(true);
-        expect(close(dot(dw, vw), fdW, 1e-6, atol)).toBe(true);
-        expect(close(dot(db, vb), fdB, 1e-6, atol)).toBe(true);
+        expect(isClose(dot(dx.data, vx), fdX, 1e-6, atol)).toBe(true);
+        expect(isClose(dot(dw, vw), fdW, 1e-6, atol)).toBe(true);
+        expect(isClose(dot(db, vb), fdB, 1e-6, atol)).toBe(true);
       }),
-      { seed: 42, numRuns: 40 },
+      fcParams(40),
     );
   });
 });

@@ -63,8 +63,3 @@ export function naiveConv(
 export function shifted(x: FeatureMap, v: Float64Array, t: number): FeatureMap {
   return { ...x, data: x.data.map((xi, j) => xi + t * v[j]) };
 }
-
-/** Relative + absolute closeness; NaN is never close. */
-export function close(got: number, want: number, rtol: number, atol: number): boolean {
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
-}

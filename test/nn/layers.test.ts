@@ -7,7 +7,9 @@ import { concatChannels, concatChannelsVjp } from '../../src/nn/concatChannels.j
 import { createFeatureMap } from '../../src/nn/featureMap.js';
 import type { FeatureMap } from '../../src/nn/featureMap.js';
 import { createRng, standardNormal } from '../../src/random/rng.js';
-import { close, dot, randomMap, shifted } from './helpers.js';
+import { dot, randomMap, shifted } from './helpers.js';
+import { fcParams } from '../helpers/fc.js';
+import { isClose } from '../helpers/close.js';
 
 const fm = (c: number, h: number, w: number, ...v: number[]) =>
   createFeatureMap(c, h, w, Float64Array.from(v));
@@ -34,7 +36,7 @@ function checkVjp(
     (dot(f(shifted(x, v, eps)).data, u.data) - dot(f(shifted(x, v, -eps)).data, u.data)) /
     (2 * eps);
   const got = dot(vjp(u).data, v);
-  expect(close(got, fd, 1e-6, 1e-8 * (1 + Math.abs(dot(y.data, u.data))))).toBe(true);
+  expect(isClose(got, fd, 1e-6, 1e-8 * (1 + Math.abs(dot(y.data, u.data))))).toBe(true);
 }
 
 describe('relu', () => {
@@ -54,7 +56,7 @@ describe('relu', () => {
         const xs = { ...x, data };
         checkVjp(relu, (u) => reluVjp(xs, u), xs, String(seed));
       }),
-      { seed: 42, numRuns: 50 },
+      fcParams(50),
     );
   });
 });
@@ -76,7 +78,7 @@ describe('maxPool2', () => {
         const x = randomMap(`${seed}/x`, C, 2 * h, 2 * w);
         checkVjp(maxPool2, (u) => maxPool2Vjp(x, u), x, String(seed));
       }),
-      { seed: 42, numRuns: 50 },
+      fcParams(50),
     );
   });
   it('rejects odd sizes', () => {
@@ -94,11 +96,11 @@ describe('upsample2', () => {
         const x = randomMap(`${seed}/x`, C, h, w);
         const u = randomMap(`${seed}/u2`, C, 2 * h, 2 * w);
         expect(
-          close(dot(x.data, upsample2Vjp(u).data), dot(upsample2(x).data, u.data), 1e-12, 1e-12),
+          isClose(dot(x.data, upsample2Vjp(u).data), dot(upsample2(x).data, u.data), 1e-12, 1e-12),
         ).toBe(true);
         checkVjp(upsample2, upsample2Vjp, x, String(seed));
       }),
-      { seed: 42, numRuns: 50 },
+      fcParams(50),
     );
   });
 });
@@ -117,10 +119,10 @@ describe('concatChannels', () => {
         const u = randomMap(`${seed}/u`, C + Cb, h, w);
         const { da, db } = concatChannelsVjp(C, u);
         const lhs = dot(concatChannels(a, b).data, u.data);
-        expect(close(dot(a.data, da.data) + dot(b.data, db.data), lhs, 1e-12, 1e-12)).toBe(true);
+        expect(isClose(dot(a.data, da.data) + dot(b.data, db.data), lhs, 1e-12, 1e-12)).toBe(true);
         expect([da.channels, db.channels]).toEqual([C, Cb]);
       }),
-      { seed: 42, numRuns: 50 },
+      fcParams(50),
     );
   });
   it('rejects mismatched spatial sizes and a bad split', () => {

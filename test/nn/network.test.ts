@@ -19,7 +19,8 @@ import {
 import type { SsnNetwork } from '../../src/nn/ssnNetwork.js';
 import type { FeatureMap } from '../../src/nn/featureMap.js';
 import { createRng, standardNormal } from '../../src/random/rng.js';
-import { close, dot } from './helpers.js';
+import { dot } from './helpers.js';
+import { isClose } from '../helpers/close.js';
 
 const fm = (c: number, h: number, w: number, seed: string): FeatureMap => ({
   data: standardNormal(createRng(seed), c * h * w),
@@ -67,7 +68,7 @@ function checkParamVjp(
   nudge(arrays, v, eps);
   const fd = (plus - minus) / (2 * eps);
   const got = dot(vjp(u), v);
-  expect(close(got, fd, 1e-6, 1e-8 * (1 + Math.abs(dot(y, u)))), `${got} vs ${fd}`).toBe(true);
+  expect(isClose(got, fd, 1e-6, 1e-8 * (1 + Math.abs(dot(y, u)))), `${got} vs ${fd}`).toBe(true);
 }
 
 describe('U-Net body', () => {
@@ -197,7 +198,7 @@ describe('head layout (spec/official-code.md#layouts-and-the-head)', () => {
       for (let s = 0; s < S; s++) {
         const n = c * S + s;
         expect(dist.loc[n]).toBe(10 + c);
-        expect(close(dist.covDiag[n], Math.exp(-c) + 1e-5, 1e-14, 0)).toBe(true);
+        expect(isClose(dist.covDiag[n], Math.exp(-c) + 1e-5, 1e-14, 0)).toBe(true);
         for (let r = 0; r < R; r++) expect(dist.covFactor[n * R + r]).toBe(r * C + c);
       }
   });
@@ -209,7 +210,7 @@ describe('head layout (spec/official-code.md#layouts-and-the-head)', () => {
     const dist = ssnDistribution(net, maps)!;
     expect(dist.rank).toBe(1);
     expect(Array.from(dist.covFactor)).toEqual(new Array(8).fill(0));
-    expect(close(dist.covDiag[4], Math.exp(-1) + 1e-5, 1e-14, 0)).toBe(true);
+    expect(isClose(dist.covDiag[4], Math.exp(-1) + 1e-5, 1e-14, 0)).toBe(true);
   });
 
   it('has no distribution for the deterministic model', () => {
