@@ -1,3 +1,16 @@
+// ---
+// jupyter:
+//   jupytext:
+//     formats: ts:percent
+//     text_representation:
+//       extension: .ts
+//       format_name: percent
+//   kernelspec:
+//     display_name: Deno
+//     language: typescript
+//     name: deno
+// ---
+
 // %% [markdown]
 // # A tiny SSN conv net on synthetic lesions
 //
@@ -6,6 +19,9 @@
 //
 //     npx tsx notebooks/conv-net.ts              # the full experiment, a few minutes on 2 cores
 //     SSN_QUICK=1 npx tsx notebooks/conv-net.ts  # a quick pass (what the test runs)
+//
+// or open it as a notebook in Jupyter with Deno's TypeScript kernel (README.md, "Notebooks").
+// Everything it uses comes from the package's public entry.
 //
 // Three networks share one body, a two-level U-Net of 3×3 convolutions (about 9k parameters),
 // and differ only in their 1×1 heads: a deterministic network (C logits per pixel), a diagonal
@@ -18,24 +34,30 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { annotationStats } from '../src/data/annotationStats.js';
-import { createConvBackend } from '../src/kernels/convBackend.js';
-import { createSsnNetwork, ssnParameterCount } from '../src/nn/ssnNetwork.js';
-import { renderFigure } from '../src/plot/renderFigure.js';
-import { createRng } from '../src/random/rng.js';
-import { formatTable } from '../src/cli/train.js';
+import { fileURLToPath } from 'node:url';
 import {
   EXPERIMENT_DEFAULTS,
   QUICK_EXPERIMENT,
+  annotationStats,
+  createConvBackend,
+  createRng,
+  createSsnNetwork,
   experimentData,
+  figure3Spec,
+  figure6Spec,
+  formatExperimentTable,
+  pickDisagreeingImages,
+  renderFigure,
   runExperiment,
-} from '../src/train/experiment.js';
-import { figure3Spec, figure6Spec, pickDisagreeingImages } from '../src/train/figures.js';
+  ssnParameterCount,
+  type ExperimentProgress,
+} from '../src/index.js';
 
 const quick = process.env.SSN_QUICK === '1';
 const config = quick ? QUICK_EXPERIMENT : EXPERIMENT_DEFAULTS;
-const outDir = quick ? mkdtempSync(join(tmpdir(), 'ssn-conv-net-notebook-')) : 'out/conv-net';
+const outDir = quick
+  ? mkdtempSync(join(tmpdir(), 'ssn-conv-net-notebook-'))
+  : fileURLToPath(new URL('../out/conv-net', import.meta.url));
 
 // %% [markdown]
 // ## The data
@@ -83,13 +105,32 @@ console.log('backend:', backend.selection);
 // is the argmax of the mean logits (DSC, DSC_nod against the four annotations); GED² and the
 // sample diversity use 100 samples per test image; each column is mean ± standard error over the
 // test images.
+//
+// The full run takes a few minutes; a line every tenth of the training steps (with the mean loss
+// since the previous line) and one when each model's evaluation ends show where it is.
 
 // %%
 const t0 = performance.now();
-const result = runExperiment(backend, config);
-const seconds = (performance.now() - t0) / 1000;
-for (const line of formatTable(result)) console.log(line);
-console.log(`trained and evaluated in ${seconds.toFixed(1)} s`);
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+let lossSum = 0;
+let lossCount = 0;
+function reportProgress(p: ExperimentProgress): void {
+  if (p.phase === 'train') {
+    lossSum += p.loss;
+    lossCount++;
+    if (p.step % Math.max(1, Math.round(p.steps / 10)) === 0 || p.step === p.steps) {
+      const mean = (lossSum / lossCount).toFixed(1);
+      console.log(`  train ${p.model}: step ${p.step}/${p.steps}, loss ${mean} (${elapsed()})`);
+      lossSum = 0;
+      lossCount = 0;
+    }
+  } else if (p.image === p.images) {
+    console.log(`  evaluated ${p.model} on ${p.images} test images (${elapsed()})`);
+  }
+}
+const result = runExperiment(backend, config, reportProgress);
+for (const line of formatExperimentTable(result)) console.log(line);
+console.log(`trained and evaluated in ${elapsed()}`);
 
 // %% [markdown]
 // What to look for, and the paper's LIDC numbers for the shape (paper Table 1): the

@@ -1,3 +1,16 @@
+// ---
+// jupyter:
+//   jupytext:
+//     formats: ts:percent
+//     text_representation:
+//       extension: .ts
+//       format_name: percent
+//   kernelspec:
+//     display_name: Deno
+//     language: typescript
+//     name: deno
+// ---
+
 // %% [markdown]
 // # The toy problem of Stochastic Segmentation Networks
 //
@@ -5,6 +18,10 @@
 //
 //     npx tsx notebooks/toy-problem.ts            # the full thing, a few seconds
 //     SSN_QUICK=1 npx tsx notebooks/toy-problem.ts  # a quick pass (what the test runs)
+//
+// or open it as a notebook in Jupyter with Deno's TypeScript kernel (README.md, "Notebooks").
+// Everything it uses comes from the package's public entry, so the cells can be copied into
+// another project that imports ssn-ts.
 //
 // One image, a line of 21 pixels, and two equally likely label maps. The first third is on in
 // both, the last third off in both; the middle third is off in one and on in the other. The
@@ -14,20 +31,29 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { denseCovariance } from '../src/distribution/marginals.js';
-import { lowRankNormal } from '../src/distribution/lowRankNormal.js';
-import { renderFigure } from '../src/plot/renderFigure.js';
-import { createRng } from '../src/random/rng.js';
-import { evaluateToy } from '../src/toy/evaluate.js';
-import { runToyModel } from '../src/toy/experiment.js';
-import { binarySamples, toyModelFigureSpec, toyTargetsSpec } from '../src/toy/figure.js';
-import { independentPixelOptimum, fullModelOptimum, toyTargets } from '../src/toy/problem.js';
-import { toyProtocol } from '../src/toy/protocol.js';
-import { formatToyTable, toyModelReport } from '../src/toy/report.js';
+import { fileURLToPath } from 'node:url';
+import {
+  binarySamples,
+  createRng,
+  denseCovariance,
+  evaluateToy,
+  formatToyTable,
+  fullModelOptimum,
+  independentPixelOptimum,
+  lowRankNormal,
+  renderFigure,
+  runToyModel,
+  toyModelFigureSpec,
+  toyModelReport,
+  toyProtocol,
+  toyTargets,
+  toyTargetsSpec,
+} from '../src/index.js';
 
 const quick = process.env.SSN_QUICK === '1';
-const outDir = quick ? mkdtempSync(join(tmpdir(), 'ssn-toy-notebook-')) : 'out/toy-notebook';
+const outDir = quick
+  ? mkdtempSync(join(tmpdir(), 'ssn-toy-notebook-'))
+  : fileURLToPath(new URL('../out/toy-notebook', import.meta.url));
 const targets = toyTargets();
 const show = (y: ArrayLike<number>) => Array.from(y, (v) => (v ? '█' : '·')).join('');
 console.log('target 0', show(targets[0]));

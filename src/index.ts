@@ -114,7 +114,10 @@ export type { ToyTrainResult } from './toy/train.js';
 export { evaluateToy } from './toy/evaluate.js';
 export type { ToyEvaluation } from './toy/evaluate.js';
 export { runToyModel } from './toy/experiment.js';
-export { toyModelFigureSpec, toyTargetsSpec } from './toy/figure.js';
+export type { ToyModelRun } from './toy/experiment.js';
+export { binarySamples, toyModelFigureSpec, toyTargetsSpec } from './toy/figure.js';
+export { formatToyTable, toyModelReport } from './toy/report.js';
+export type { ToyModelReport } from './toy/report.js';
 
 export {
   parseConformance,
@@ -166,6 +169,12 @@ export {
   annotatorDiversity,
 } from './train/evaluate.js';
 export type { Evaluation, MetricSummary } from './train/evaluate.js';
-export { runExperiment, EXPERIMENT_DEFAULTS, QUICK_EXPERIMENT } from './train/experiment.js';
-export type { ExperimentConfig, ExperimentResult } from './train/experiment.js';
-export { figure3Spec, figure6Spec } from './train/figures.js';
+export {
+  runExperiment,
+  experimentData,
+  EXPERIMENT_DEFAULTS,
+  QUICK_EXPERIMENT,
+} from './train/experiment.js';
+export type { ExperimentConfig, ExperimentProgress, ExperimentResult } from './train/experiment.js';
+export { formatExperimentTable } from './train/report.js';
+export { figure3Spec, figure6Spec, pickDisagreeingImages } from './train/figures.js';

@@ -13,7 +13,6 @@ import type { ConvBackend, ConvBackendChoice } from '../kernels/convBackend.js';
 import { HEAD_KINDS } from '../nn/heads.js';
 import type { HeadKind } from '../nn/heads.js';
 import { renderFigure } from '../plot/renderFigure.js';
-import type { MetricSummary } from '../train/evaluate.js';
 import {
   EXPERIMENT_DEFAULTS,
   QUICK_EXPERIMENT,
@@ -26,6 +25,7 @@ import type {
   ExperimentResult,
 } from '../train/experiment.js';
 import { figure3Spec, figure6Spec, pickDisagreeingImages } from '../train/figures.js';
+import { formatExperimentTable } from '../train/report.js';
 
 const BACKENDS = ['auto', 'reference', 'gpujs-cpu', 'gpujs'] as const;
 
@@ -128,44 +128,6 @@ export function backendLabel(b: ConvBackend): string {
   return b.gpuMode === null ? b.name : `${b.name} (gpu.js mode ${b.gpuMode})`;
 }
 
-const fmt = (s: MetricSummary, scale = 1, digits = 3) =>
-  `${(s.mean * scale).toFixed(digits)} ± ${(s.se * scale).toFixed(digits)}`;
-
-/** The table printed by both commands (DSC in percent as the paper's Table 1). */
-export function formatTable(result: ExperimentResult): string[] {
-  const pad = (s: string, n: number) => s.padEnd(n);
-  const lines = [
-    [
-      pad('model', 14),
-      pad('params', 7),
-      pad('DSC %', 14),
-      pad('DSC_nod %', 14),
-      pad('GED²', 16),
-      pad('diversity', 16),
-      'loss first→last 10%',
-    ].join(' '),
-  ];
-  for (const m of result.models) {
-    lines.push(
-      [
-        pad(m.name, 14),
-        pad(String(m.parameters), 7),
-        pad(fmt(m.dsc, 100, 1), 14),
-        pad(fmt(m.dscNod, 100, 1), 14),
-        pad(fmt(m.ged), 16),
-        pad(fmt(m.diversity), 16),
-        `${m.lossStart.toFixed(1)} → ${m.lossEnd.toFixed(1)}`,
-      ].join(' '),
-    );
-  }
-  lines.push(
-    [pad('annotators', 14), pad('', 7), pad('', 14), pad('', 14), pad('', 16)].join(' ') +
-      ' ' +
-      fmt(result.annotatorDiversity),
-  );
-  return lines;
-}
-
 /** The JSON document of `--json`. */
 export function resultJson(result: ExperimentResult, backend: ConvBackend, seconds: number) {
   return {
@@ -260,7 +222,7 @@ async function runAndReport(flags: CommonFlags, models: HeadKind[]): Promise<voi
       progress.stop();
     }
     const seconds = (performance.now() - t0) / 1000;
-    for (const line of formatTable(result)) console.log(line);
+    for (const line of formatExperimentTable(result)) console.log(line);
     console.log(
       `backend ${backendLabel(backend)}; ${seconds.toFixed(1)} s (GED², diversity: V-statistic, d = 1 − IoU, d = 0 for two empty maps)`,
     );

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runNotebookQuick } from '../helpers/notebook.js';
 
@@ -7,5 +8,17 @@ describe('notebooks/toy-problem.ts', () => {
     expect(text).toContain('independent-pixel optimum 7 ln ½ = -4.8520');
     expect(text).toMatch(/shared middle\s+LL = -0\.69/);
     expect(text).toMatch(/\nrank 2\s+400\s/);
+  });
+});
+
+describe('the notebooks', () => {
+  it('import the library only through its public entry, and name a Jupyter kernel', () => {
+    for (const name of ['toy-problem.ts', 'conv-net.ts']) {
+      const text = readFileSync(new URL(`../../notebooks/${name}`, import.meta.url), 'utf8');
+      const sources = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      const library = sources.filter((s) => !s.startsWith('node:'));
+      expect(library, name).toEqual(['../src/index.js']);
+      expect(text, name).toMatch(/^\/\/ {3}kernelspec:\n\/\/ {5}display_name: Deno\n/m);
+    }
   });
 });
