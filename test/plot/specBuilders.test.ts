@@ -92,7 +92,7 @@ describe('heatmapSpec', () => {
 
 describe('stripsSpec', () => {
   const samples = Array.from({ length: 14 }, (_, k) =>
-    Float64Array.from({ length: 21 }, (_, i) => (i + k) % 2),
+    Float64Array.from({ length: 21 }, (_unused, i) => (i + k) % 2),
   );
 
   it('draws K·S cells from an array of strips', async () => {
