@@ -1,4 +1,4 @@
-import { checkInteger } from '../util/validate.js';
+import { checkInteger, checkLabels } from '../util/validate.js';
 import { finiteExtent, type VegaLiteSpec } from './spec.js';
 
 /** What one panel of {@link labelMapGridSpec} shows, which decides its colour scale. */
@@ -50,8 +50,9 @@ export const LABEL_PALETTE: readonly string[] = [
  * A grid of small images (a vega-lite `concat` with `columns`): grey scale for images, a
  * categorical palette for label maps, viridis for probabilities, one `rect` per pixel, each panel
  * with its own (independent) colour scale and no axes.
+ * @throws TypeError when a label is not an integer, or height, width or columns is not an integer
  * @throws RangeError when a panel's values.length ≠ height·width, a value is not finite, a label
- *   is not an integer in [0, LABEL_PALETTE.length), or a probability lies outside [0, 1]
+ *   lies outside [0, LABEL_PALETTE.length), or a probability lies outside [0, 1]
  * @example labelMapGridSpec({ maps: [{ title: 'image', values: img, height: 32, width: 32, kind: 'image' }], columns: 5 })
  */
 export function labelMapGridSpec(options: LabelMapGridOptions): VegaLiteSpec {
@@ -95,16 +96,9 @@ function panelSpec(m: MapPanel, index: number, px: number): VegaLiteSpec {
       scale: { range: ['#000000', '#ffffff'], domain: [d[0], d[1]] },
     };
   } else if (m.kind === 'labels') {
+    checkLabels(name, m.values, LABEL_PALETTE.length);
     let maxLabel = 0;
-    for (let i = 0; i < m.values.length; i++) {
-      const v = m.values[i];
-      if (!Number.isInteger(v) || v < 0 || v >= LABEL_PALETTE.length) {
-        throw new RangeError(
-          `${name}: value ${v} at index ${i} is not a label in [0, ${LABEL_PALETTE.length})`,
-        );
-      }
-      if (v > maxLabel) maxLabel = v;
-    }
+    for (let i = 0; i < m.values.length; i++) maxLabel = Math.max(maxLabel, m.values[i]);
     const count = Math.max(2, maxLabel + 1);
     const domain = Array.from({ length: count }, (_, k) => k);
     color = {
