@@ -6,7 +6,7 @@
  * `marginalEntropy`). `marginalEntropyFromLogits` takes one logit map instead (e.g. the mean μ
  * or a deterministic net) and uses log-softmax, which is exact where the probability underflows:
  *   log p_c = l_c − logsumexp(l),  H = −Σ_c exp(log p_c) · log p_c
- * Layout of both inputs: class-major C·S, entry c·S + s (REFERENCE.md §1).
+ * Layout of both inputs: class-major C·S, entry c·S + s (spec/metrics.md#inputs).
  * @see spec/metrics.md#marginal-entropy
  */
 import { checkArrayLike, checkClasses } from './labelMapChecks.js';
