@@ -2,10 +2,10 @@
  * Generalised energy distance between predicted samples and annotations (paper eq. 8):
  *   GED² = 2 E[d(ŷ, y)] − E[d(ŷ, ŷ')] − E[d(y, y')],  d = 1 − IoU
  * Returned **squared**, without a square root: the quantity the paper (D²_GED) and every public
- * implementation report (spec/metrics.md#generalised-energy-distance). The cross term is the plain mean over all Ns·Na
- * pairs; the within-set terms are V-statistics by default (i = j pairs included, as the public
- * code) or U-statistics on request. With the V-statistic and the sets identical, GED² = 0; with
- * the U-statistic GED² is unbiased but can be negative. `maxSamples` keeps only the first K
+ * implementation report. The cross term is the plain mean over all Ns·Na pairs; the within-set
+ * terms are V-statistics by default (i = j pairs included, as the public code) or U-statistics
+ * on request. With the V-statistic and the sets identical, GED² = 0; with the U-statistic GED²
+ * is unbiased but can be negative. `maxSamples` keeps only the first K
  * samples (the official evaluation: 20 of its 100).
  *
  * Which path runs: bitsets and pair loops (kernels/), equal bit for bit to
