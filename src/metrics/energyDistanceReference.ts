@@ -27,17 +27,23 @@ import type { PairEstimator } from './labelMapChecks.js';
 import { iouChannels, iouDistanceOverChannels } from './iouDistanceReference.js';
 import type { GeneralisedEnergyDistance } from './generalisedEnergyDistance.js';
 import type { PairExpectationOptions } from './sampleDiversity.js';
-import { checkOptions, samplesUsed } from './metricChecks.js';
+import { checkMapList, checkOptions, samplesUsed } from './metricChecks.js';
 
 /** A distance between two label maps. */
 export type MapDistance = (a: ArrayLike<number>, b: ArrayLike<number>) => number;
 
-/** E[d(A, B)] = (1 / (Ka Kb)) Σ_i Σ_j d(a_i, b_j), the plain mean over all pairs of two sets. */
+/**
+ * E[d(A, B)] = (1 / (Ka Kb)) Σ_i Σ_j d(a_i, b_j), the plain mean over all pairs of two sets.
+ * @param a - Ka ≥ 1 maps; b - Kb ≥ 1 maps; d - the distance
+ * @example meanCrossDistance([[0], [1]], [[3]], (x, y) => Math.abs(x[0] - y[0])) // (3 + 2)/2
+ */
 export function meanCrossDistance(
   a: readonly ArrayLike<number>[],
   b: readonly ArrayLike<number>[],
   d: MapDistance,
 ): number {
+  checkMapList('a', a, d);
+  checkMapList('b', b, d);
   let sum = 0;
   for (const ai of a) for (const bj of b) sum += d(ai, bj);
   return sum / (a.length * b.length);
@@ -45,8 +51,12 @@ export function meanCrossDistance(
 
 /**
  * E[d(M, M')] within one set of K maps: 2 Σ_{i<j} d(m_i, m_j) divided by K² ('v', the pairs
- * i = j included at distance 0) or by K (K − 1) ('u', the pairs i ≠ j only).
- * @throws RangeError for the U-statistic of fewer than 2 maps
+ * i = j included at distance 0) or by K (K − 1) ('u', the pairs i ≠ j only). `d` must be a
+ * symmetric distance with d(m, m) = 0.
+ * @param name - the set's name in error messages
+ * @throws TypeError when `maps` is not an array or `d` not a function
+ * @throws RangeError when `maps` is empty, or for the U-statistic of fewer than 2 maps
+ * @example meanWithinDistance([[0], [1], [3]], (x, y) => Math.abs(x[0] - y[0])) // 2 (1 + 3 + 2)/9
  */
 export function meanWithinDistance(
   maps: readonly ArrayLike<number>[],
@@ -54,6 +64,7 @@ export function meanWithinDistance(
   estimator: PairEstimator = 'v',
   name = 'maps',
 ): number {
+  checkMapList(name, maps, d);
   const K = maps.length;
   if (checkEstimator(estimator) === 'u' && K < 2) {
     throw new RangeError(`${name}: the U-statistic needs at least 2 maps, got ${K}`);

@@ -27,6 +27,7 @@ export function iouReference(
   b: ArrayLike<number>,
   inChannel: (label: number) => boolean,
 ): number {
+  checkMapPair(a, b);
   let intersection = 0;
   let union = 0;
   for (let s = 0; s < a.length; s++) {

@@ -39,3 +39,14 @@ export function samplesUsed(maxSamples: number | undefined, count: number): numb
   checkInteger('maxSamples', maxSamples, 1);
   return Math.min(maxSamples, count);
 }
+
+/**
+ * Checks the arguments of the reference's pair means: a non-empty array of maps and a distance
+ * function.
+ * @throws TypeError when `maps` is not an array or `d` not a function; RangeError when empty
+ */
+export function checkMapList(name: string, maps: unknown, d: unknown): void {
+  if (!Array.isArray(maps)) throw new TypeError(`${name}: must be an array of label maps`);
+  if (maps.length === 0) throw new RangeError(`${name}: empty set (0 maps)`);
+  if (typeof d !== 'function') throw new TypeError('d: must be a function (a, b) => distance');
+}

@@ -5,11 +5,14 @@ import { generalisedEnergyDistance } from '../../src/metrics/generalisedEnergyDi
 import { dice, diceAgainstAnnotations, diceNonEmpty, meanDice } from '../../src/metrics/dice.js';
 import type { IouConvention, PairEstimator } from '../../src/metrics/labelMapChecks.js';
 import type { DiceAverage } from '../../src/metrics/dice.js';
-import { iouDistanceReference } from '../../src/metrics/iouDistanceReference.js';
 import {
   generalisedEnergyDistanceReference,
+  meanCrossDistance,
+  meanWithinDistance,
   sampleDiversityReference,
 } from '../../src/metrics/energyDistanceReference.js';
+import { iouDistanceReference, iouReference } from '../../src/metrics/iouDistanceReference.js';
+import { marginalEntropy, marginalEntropyFromLogits } from '../../src/metrics/marginalEntropy.js';
 
 const set = { pixels: 3, classes: 2 };
 
@@ -174,6 +177,22 @@ describe('metrics reject bad input with the argument name first', () => {
     const estimator = 'w' as PairEstimator;
     expect(() => sampleDiversityReference([0, 1, 0], { ...set, estimator })).toThrow(
       /^estimator: /,
+    );
+  });
+
+  it('the reference building blocks name their arguments', () => {
+    const d = (a: ArrayLike<number>, b: ArrayLike<number>) => (a[0] === b[0] ? 0 : 1);
+    const notMaps = undefined as unknown as number[][];
+    expect(() => meanWithinDistance(notMaps, d)).toThrow(/^maps: must be an array of label maps/);
+    expect(() => meanWithinDistance([], d, 'v', 'samples')).toThrow(/^samples: empty set/);
+    expect(() => meanCrossDistance([[0]], notMaps, d)).toThrow(/^b: must be an array/);
+    const notD = 3 as unknown as typeof d;
+    expect(() => meanCrossDistance([[0]], [[1]], notD)).toThrow(/^d: must be a function/);
+    expect(() => iouReference([0, 1], [0], (v) => v > 0)).toThrow(/^b: length 1 differs/);
+    const none = undefined as unknown as { classes: number };
+    expect(() => marginalEntropy([0.5, 0.5], none)).toThrow(/^options: must be an object/);
+    expect(() => marginalEntropyFromLogits(notMaps as unknown as number[], { classes: 2 })).toThrow(
+      /^logits: must be an array-like/,
     );
   });
 });
