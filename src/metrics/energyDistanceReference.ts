@@ -34,7 +34,10 @@ export type MapDistance = (a: ArrayLike<number>, b: ArrayLike<number>) => number
 
 /**
  * E[d(A, B)] = (1 / (Ka Kb)) Σ_i Σ_j d(a_i, b_j), the plain mean over all pairs of two sets.
- * @param a - Ka ≥ 1 maps; b - Kb ≥ 1 maps; d - the distance
+ * @param a - Ka ≥ 1 label maps
+ * @param b - Kb ≥ 1 label maps
+ * @param d - the distance between two maps
+ * @throws TypeError when a set is not an array or `d` not a function; RangeError when one is empty
  * @example meanCrossDistance([[0], [1]], [[3]], (x, y) => Math.abs(x[0] - y[0])) // (3 + 2)/2
  */
 export function meanCrossDistance(
