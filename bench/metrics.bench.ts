@@ -1,13 +1,16 @@
 /**
  * GED (with diversity over all sample pairs) for 100 samples against 4 annotators on 128 × 128
- * maps, 2 classes: the library's bitset counting against a direct per-pixel comparison of labels
- * (each unordered pair's intersection once, unions from counts). Run:
+ * maps, 2 classes: the library's bitset kernels against a direct per-pixel comparison of labels
+ * tuned for two classes (each unordered pair's intersection once, unions from counts), and
+ * against the reference formula (`generalisedEnergyDistanceReference`, the same result bit for
+ * bit, written to be read, not to be fast; a few iterations only). Run:
  *   npx vitest bench --run bench/metrics.bench.ts
  */
 import { bench, describe } from 'vitest';
 import { createRng } from '../src/random/rng.js';
 import type { Rng } from '../src/random/rng.js';
 import { generalisedEnergyDistance } from '../src/metrics/generalisedEnergyDistance.js';
+import { generalisedEnergyDistanceReference } from '../src/metrics/energyDistanceReference.js';
 
 const H = 128;
 const S = H * H;
@@ -77,5 +80,12 @@ for (const [name, [samples, annotations]] of Object.entries(cases)) {
     bench('direct per-pixel label comparison', () => {
       gedDirect(samples, annotations);
     });
+    bench(
+      'reference formula (generalisedEnergyDistanceReference)',
+      () => {
+        generalisedEnergyDistanceReference(samples, annotations, opts);
+      },
+      { iterations: 3, time: 0, warmupIterations: 0, warmupTime: 0 },
+    );
   });
 }

@@ -59,8 +59,22 @@ export { sampleDiversity } from './metrics/sampleDiversity.js';
 export type { PairExpectationOptions } from './metrics/sampleDiversity.js';
 export { generalisedEnergyDistance } from './metrics/generalisedEnergyDistance.js';
 export type { GeneralisedEnergyDistance } from './metrics/generalisedEnergyDistance.js';
-export { dice, diceAgainstAnnotations, meanDice, diceNonEmpty } from './metrics/dice.js';
-export type { DiceOptions } from './metrics/dice.js';
+export { iouDistanceReference, iouReference } from './metrics/iouDistanceReference.js';
+export {
+  generalisedEnergyDistanceReference,
+  sampleDiversityReference,
+  meanCrossDistance,
+  meanWithinDistance,
+} from './metrics/energyDistanceReference.js';
+export type { MapDistance } from './metrics/energyDistanceReference.js';
+export {
+  dice,
+  diceAgainstAnnotations,
+  meanDice,
+  diceNonEmpty,
+  diceClassMeans,
+} from './metrics/dice.js';
+export type { DiceAverage, DiceOptions, MeanDiceOptions } from './metrics/dice.js';
 export { logLikelihoodMetric } from './metrics/logLikelihoodMetric.js';
 export { marginalEntropy, marginalEntropyFromLogits } from './metrics/marginalEntropy.js';
 export type { EntropyOptions } from './metrics/marginalEntropy.js';

@@ -1,7 +1,7 @@
 /**
- * The segmentation distance d = 1 − IoU used by GED and sample diversity (paper eq. 8).
+ * The segmentation distance d = 1 − IoU used by GED and sample diversity (paper §5.2, eq. 8).
  *
- * Conventions (REFERENCE.md §5, §5b):
+ * Conventions (spec/metrics.md#distance, spec/official-code.md):
  *   'ssn' (default; the official SSN 3D/BraTS code and PHiSeg): mean IoU over the foreground
  *     classes c = 1..C−1, a class empty in both maps counting IoU 1:
  *       d(a, b) = 1 − (1/(C−1)) Σ_c IoU_c,  IoU_c = |a_c ∩ b_c| / |a_c ∪ b_c|, or 1 if both empty
@@ -10,12 +10,15 @@
  *     (the latter follows from the formula: the intersection is empty, the union is not).
  * With C = 2 the two conventions coincide. Two empty maps are at distance 0 in both; d ∈ [0, 1].
  * Unions come from integer counts: |a ∪ b| = |a| + |b| − |a ∩ b|.
+ *
+ * Which path runs: both functions pack the maps into bitsets and run the kernel
+ * (kernels/labelMapBitsets.ts), equal bit for bit to `iouDistanceReference`, the formula counted
+ * pixel by pixel (iouDistanceReference.ts), which is exported too.
  * @see spec/metrics.md#distance
  */
-import { checkArrayLike } from './labelMapChecks.js';
 import type { IouConvention } from './labelMapChecks.js';
-import { intersectionCount, labelMapBitsets } from './labelMapBitsets.js';
-import type { LabelMapBitsets } from './labelMapBitsets.js';
+import { bitsetIouDistance, labelMapBitsets } from './kernels/labelMapBitsets.js';
+import { checkMapPair, checkOptions } from './metricChecks.js';
 
 /** Options of the IoU distance. */
 export interface IouDistanceOptions {
@@ -26,36 +29,13 @@ export interface IouDistanceOptions {
 }
 
 /**
- * d(a_i, b_j) for map i of `a` and map j of `b`, packed by `labelMapBitsets` with the same S,
- * C and convention: 1 − mean over channels of IoU (IoU = 1 for a channel empty in both).
- */
-export function bitsetIouDistance(
-  a: LabelMapBitsets,
-  i: number,
-  b: LabelMapBitsets,
-  j: number,
-): number {
-  const Q = a.channels;
-  let sumIou = 0;
-  for (let q = 0; q < Q; q++) {
-    const na = a.sizes[i * Q + q];
-    const nb = b.sizes[j * Q + q];
-    if (na === 0 && nb === 0) {
-      sumIou += 1;
-    } else if (na !== 0 && nb !== 0) {
-      const inter = intersectionCount(a, i, b, j, q);
-      sumIou += inter / (na + nb - inter);
-    }
-  }
-  return 1 - sumIou / Q;
-}
-
-/**
- * d = 1 − IoU between two label maps of S pixels (convention 'ssn' by default, or 'lidc').
+ * d = 1 − IoU between two label maps of S pixels (convention 'ssn' by default, or 'lidc'), by
+ * the bitset kernel; equals `iouDistanceReference(a, b, options)` bit for bit.
  * @param a - S integer labels in [0, C)
  * @param b - S integer labels in [0, C)
  * @returns d ∈ [0, 1]; 0 for identical maps and for two empty maps
- * @throws TypeError when a map is not array-like or holds a non-integer
+ * @throws TypeError when a map is not array-like or holds a non-integer, or options is not an
+ *   object
  * @throws RangeError when the lengths differ or are 0, classes < 2, or a label is outside [0, C)
  * @example iouDistance([1, 1, 1, 0, 0, 0], [0, 1, 1, 1, 1, 0], { classes: 2 }) // = 1 − 2/5 = 0.6
  * @example iouDistance([0, 1, 1, 2, 2, 0], [0, 1, 2, 2, 0, 0], { classes: 3 }) // = 1 − (1/2 + 1/3)/2
@@ -65,12 +45,8 @@ export function iouDistance(
   b: ArrayLike<number>,
   options: IouDistanceOptions,
 ): number {
-  checkArrayLike('a', a);
-  checkArrayLike('b', b);
-  if (a.length !== b.length) {
-    throw new RangeError(`b: length ${b.length} differs from the length of a (${a.length})`);
-  }
-  if (a.length === 0) throw new RangeError('a: empty map (0 pixels)');
+  checkMapPair(a, b);
+  checkOptions(options);
   const opts = { pixels: a.length, classes: options.classes, convention: options.convention };
   const ba = labelMapBitsets('a', a, opts);
   const bb = labelMapBitsets('b', b, opts);
@@ -84,7 +60,8 @@ export interface IouSetOptions extends IouDistanceOptions {
 }
 
 /**
- * The Ka × Kb matrix of distances d(a_i, b_j) between two sets of maps.
+ * The Ka × Kb matrix of distances d(a_i, b_j) between two sets of maps, by the bitset kernel
+ * (each entry equals `iouDistanceReference(a_i, b_j, options)` bit for bit).
  * @param a - Ka·S labels, map i at i·S
  * @param b - Kb·S labels, map j at j·S
  * @returns Float64Array of length Ka·Kb, row-major: entry i·Kb + j = d(a_i, b_j)
@@ -96,6 +73,7 @@ export function pairwiseIouDistances(
   b: ArrayLike<number>,
   options: IouSetOptions,
 ): Float64Array {
+  checkOptions(options);
   const ba = labelMapBitsets('a', a, options);
   const bb = labelMapBitsets('b', b, options);
   const Ka = ba.count;

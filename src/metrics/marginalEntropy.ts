@@ -6,10 +6,11 @@
  * `marginalEntropy`). `marginalEntropyFromLogits` takes one logit map instead (e.g. the mean μ
  * or a deterministic net) and uses log-softmax, which is exact where the probability underflows:
  *   log p_c = l_c − logsumexp(l),  H = −Σ_c exp(log p_c) · log p_c
- * Layout of both inputs: class-major C·S, entry c·S + s (REFERENCE.md §1).
+ * Layout of both inputs: class-major C·S, entry c·S + s (spec/metrics.md#inputs).
  * @see spec/metrics.md#marginal-entropy
  */
 import { checkArrayLike, checkClasses } from './labelMapChecks.js';
+import { checkOptions } from './metricChecks.js';
 
 /** Options of the entropy functions. */
 export interface EntropyOptions {
@@ -17,10 +18,12 @@ export interface EntropyOptions {
   classes: number;
 }
 
-/** Checks a class-major C·S array; returns S. */
-function pixelCount(name: string, values: ArrayLike<number>, C: number): number {
-  checkClasses(C);
+/** Checks a class-major C·S array and the options, in argument order; returns S. */
+function pixelCount(name: string, values: ArrayLike<number>, options: EntropyOptions): number {
   checkArrayLike(name, values);
+  checkOptions(options);
+  const C = options.classes;
+  checkClasses(C);
   const n = values.length;
   if (n === 0 || n % C !== 0) {
     throw new RangeError(
@@ -35,7 +38,7 @@ function pixelCount(name: string, values: ArrayLike<number>, C: number): number 
  * @param probabilities - C·S class-major probabilities; each pixel's column must lie in [0, 1]
  *   and sum to 1 within 1e-6 (a sum far from 1 usually means a pixel-major layout)
  * @returns Float64Array of length S, H_s ∈ [0, log C]
- * @throws TypeError when not array-like
+ * @throws TypeError when not array-like, or options is not an object
  * @throws RangeError when the length is not a positive multiple of C, classes < 2, a value is
  *   outside [0, 1] (or NaN), or a column does not sum to 1
  * @example marginalEntropy([0.5, 1, 0.5, 0], { classes: 2 }) // [log 2, 0] ≈ [0.6931, 0]
@@ -44,8 +47,8 @@ export function marginalEntropy(
   probabilities: ArrayLike<number>,
   options: EntropyOptions,
 ): Float64Array {
+  const S = pixelCount('probabilities', probabilities, options);
   const C = options.classes;
-  const S = pixelCount('probabilities', probabilities, C);
   const out = new Float64Array(S);
   for (let s = 0; s < S; s++) {
     let h = 0;
@@ -74,7 +77,7 @@ export function marginalEntropy(
  * Entropy of softmax(logits) at each pixel, through log-softmax.
  * @param logits - C·S class-major finite logits
  * @returns Float64Array of length S, H_s ∈ [0, log C]
- * @throws TypeError when not array-like
+ * @throws TypeError when not array-like, or options is not an object
  * @throws RangeError when the length is not a positive multiple of C, classes < 2, or a logit is
  *   not finite
  * @example marginalEntropyFromLogits([0, 0], { classes: 2 }) // [log 2] ≈ [0.6931]
@@ -83,8 +86,8 @@ export function marginalEntropyFromLogits(
   logits: ArrayLike<number>,
   options: EntropyOptions,
 ): Float64Array {
+  const S = pixelCount('logits', logits, options);
   const C = options.classes;
-  const S = pixelCount('logits', logits, C);
   const out = new Float64Array(S);
   for (let s = 0; s < S; s++) {
     let max = -Infinity;

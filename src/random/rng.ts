@@ -72,25 +72,54 @@ class AleaRng implements Rng {
 
 /**
  * A generator from a seed.
- * @param seed - any integer or string; equal seeds give equal streams
+ *
+ * Accepted seeds: a non-negative safe integer (0 ≤ seed ≤ 2⁵³ − 1) or a string, and nothing
+ * else. An integer seeds the generator through its decimal digits, so `createRng(7)` and
+ * `createRng('7')` give the same stream; every other string gives its own. Equal seeds give
+ * bit-identical streams on every machine.
+ * @param seed - a non-negative safe integer or a string
+ * @throws TypeError when `seed` is neither a number nor a string (undefined, null, an object, an
+ *   array, a bigint, a boolean)
+ * @throws RangeError when `seed` is a number but not a non-negative safe integer (NaN, ±∞, 1.5,
+ *   −1, 2⁵³)
  * @example createRng(1).uniform() // ≈ 0.526 (the same on every machine)
  */
 export function createRng(seed: number | string): Rng {
-  if (typeof seed === 'number' && !Number.isFinite(seed)) {
-    throw new RangeError(`seed: must be a finite number or a string, got ${seed}`);
+  return new AleaRng(seedKey('seed', seed));
+}
+
+/**
+ * The string a seed stands for: the string itself, or an integer's decimal digits.
+ * @throws TypeError / RangeError as `createRng`, the message starting with `name`
+ */
+function seedKey(name: string, seed: unknown): string {
+  if (typeof seed === 'string') return seed;
+  if (typeof seed !== 'number') {
+    const kind = seed === null ? 'null' : Array.isArray(seed) ? 'an array' : typeof seed;
+    throw new TypeError(`${name}: must be a non-negative safe integer or a string, got ${kind}`);
   }
-  return new AleaRng(String(seed));
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new RangeError(`${name}: must be a non-negative safe integer or a string, got ${seed}`);
+  }
+  return String(seed);
 }
 
 /**
  * `count` independent generators derived from one seed: stream i is seeded with
  * `${seed}/${i}`, so streams neither overlap by construction nor depend on the order of use.
- * @param seed - the parent seed, or a parent generator (only its seed is used)
+ * @param seed - the parent seed (as `createRng` accepts), or a parent generator (only its seed
+ *   is used)
+ * @throws TypeError / RangeError for a seed `createRng` refuses; RangeError when count < 1
  */
 export function splitRng(seed: number | string | Rng, count: number): Rng[] {
+  const key = isRng(seed) ? seed.seed : seedKey('seed', seed);
   checkInteger('count', count, 1);
-  const key = typeof seed === 'object' ? seed.seed : String(seed);
   return Array.from({ length: count }, (_, i) => createRng(`${key}/${i}`));
+}
+
+/** True for an object with a string `seed` (an `Rng`). */
+function isRng(value: unknown): value is Rng {
+  return typeof value === 'object' && value !== null && typeof (value as Rng).seed === 'string';
 }
 
 /**

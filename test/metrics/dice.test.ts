@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { dice, diceAgainstAnnotations, diceNonEmpty, meanDice } from '../../src/metrics/dice.js';
+import {
+  dice,
+  diceAgainstAnnotations,
+  diceClassMeans,
+  diceNonEmpty,
+  meanDice,
+} from '../../src/metrics/dice.js';
 import { isClose, mapAt, naiveDice } from './naive.js';
 import { twoSets } from './arbitraries.js';
 
@@ -55,6 +61,37 @@ describe('dice: hand-worked (spec/metrics.md#dice)', () => {
   });
 });
 
+describe('the official report’s averages (spec/metrics.md#dice)', () => {
+  // prediction [1,1,0] (the ground truth of the official setting) against two maps:
+  // m1 = [1,0,0]: class 1 TP 1, FP 1 -> 2/3; class 2 empty in both -> NaN
+  // m2 = [1,2,2]: class 1 TP 1, FP 1 -> 2/3; class 2 FN 2 -> 0
+  const prediction = [1, 1, 0];
+  const maps = [1, 0, 0, 1, 2, 2];
+  const opts = { classes: 3 };
+
+  it("average 'class-mean': plain mean over classes per map, NaN maps dropped, then the mean", () => {
+    expect(meanDice(prediction, maps, { ...opts, average: 'class-mean' })).toBeCloseTo(
+      (2 / 3 + 0) / 2,
+      15,
+    );
+    // today's default, the nanmean over every entry: (2/3 + 2/3 + 0)/3
+    expect(meanDice(prediction, maps, opts)).toBeCloseTo(4 / 9, 15);
+    expect(meanDice(prediction, maps, { ...opts, average: 'nanmean' })).toBeCloseTo(4 / 9, 15);
+  });
+
+  it("'class-mean' is NaN when every map has a class empty in both", () => {
+    expect(meanDice(prediction, [1, 0, 0, 1, 1, 0], { ...opts, average: 'class-mean' })).toBeNaN();
+  });
+
+  it('diceClassMeans: per class, the nanmean over the maps', () => {
+    const m = diceClassMeans(prediction, maps, opts);
+    expect(m.length).toBe(2);
+    expect(m[0]).toBeCloseTo((2 / 3 + 2 / 3) / 2, 15);
+    expect(m[1]).toBe(0);
+    expect(diceClassMeans([0, 0], [0, 0, 0, 0], { classes: 2 })[0]).toBeNaN();
+  });
+});
+
 describe('dice: properties', () => {
   it('matches direct counting, lies in [0, 1] or is NaN exactly when both are empty', () => {
     fc.assert(
@@ -90,6 +127,25 @@ describe('dice: properties', () => {
         expect(
           isClose(diceNonEmpty(p, annotations, { classes: C }), nNod ? sumNod / nNod : NaN),
         ).toBe(true);
+        // 'class-mean': rows with a NaN dropped, the rest averaged over classes, then over rows
+        let rows = 0;
+        let sumRows = 0;
+        const perClass = Array.from({ length: C - 1 }, () => [0, 0]);
+        for (let a = 0; a < Na; a++) {
+          const row = naiveDice(p, mapAt(annotations, a, S), C);
+          row.forEach((v, q) => {
+            if (!Number.isNaN(v)) perClass[q] = [perClass[q][0] + v, perClass[q][1] + 1];
+          });
+          if (row.some(Number.isNaN)) continue;
+          sumRows += row.reduce((x, y) => x + y, 0) / (C - 1);
+          rows++;
+        }
+        const classMean = meanDice(p, annotations, { classes: C, average: 'class-mean' });
+        expect(isClose(classMean, rows ? sumRows / rows : NaN)).toBe(true);
+        const means = diceClassMeans(p, annotations, { classes: C });
+        perClass.forEach(([sumC, nC], q) => {
+          expect(isClose(means[q], nC ? sumC / nC : NaN)).toBe(true);
+        });
       }),
       { seed: 42, numRuns: 200 },
     );

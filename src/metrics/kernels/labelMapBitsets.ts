@@ -1,14 +1,19 @@
 /**
- * Label maps packed as foreground bitsets, the integer counting engine behind the IoU metrics.
+ * Kernel: the IoU distance on label maps packed as foreground bitsets.
+ *
+ * Equals `iouDistanceReference` (../iouDistanceReference.ts) **bit for bit**:
+ *   bitsetIouDistance(labelMapBitsets(a), i, labelMapBitsets(b), j) === iouDistanceReference(a_i, b_j)
+ * because every count is an exact integer (|A ∩ B| by popcount, |A ∪ B| = |A| + |B| − |A ∩ B|)
+ * and the floating-point steps are the reference's, in its order: per channel q = 0..Q−1 add
+ * 1 (both empty), nothing (one empty: the reference adds 0/|A ∪ B| = 0) or |A ∩ B| / |A ∪ B|,
+ * then 1 − sum / Q. Tied by test/metrics/kernels.test.ts.
  *
  * Each map k and channel q gets a bitset of W = ⌈S/32⌉ Uint32 words, bit s set when pixel s
- * belongs to the channel. Channels follow the distance convention (REFERENCE.md §5):
+ * belongs to the channel. Channels follow the distance convention (spec/metrics.md#distance):
  *   'ssn'  — one channel per foreground class, q = c − 1 for c = 1..C−1 (pixel s in q iff label = c)
  *   'lidc' — one channel, the binary foreground (pixel s in it iff label > 0)
  * Alongside: the popcount |A_kq| and the range [first, end) of non-zero words, so that an
  * intersection only visits the words where both maps have foreground (lesions are small).
- *
- * Then |A ∩ B| = Σ_w popcount(A_w & B_w) and |A ∪ B| = |A| + |B| − |A ∩ B|, all in integers.
  */
 import {
   checkClasses,
@@ -16,8 +21,8 @@ import {
   checkPixels,
   labelError,
   mapCount,
-} from './labelMapChecks.js';
-import type { IouConvention } from './labelMapChecks.js';
+} from '../labelMapChecks.js';
+import type { IouConvention } from '../labelMapChecks.js';
 
 /** K label maps as K·Q bitsets (layout: bitset (k, q) at words (k·Q + q)·W .. +W). */
 export interface LabelMapBitsets {
@@ -112,6 +117,31 @@ export function labelMapBitsets(
     }
   }
   return { count: K, channels: Q, words: W, bits, sizes, first, end };
+}
+
+/**
+ * d(a_i, b_j) = 1 − mean over channels of IoU (IoU = 1 for a channel empty in both), for map i of
+ * `a` and map j of `b` packed by `labelMapBitsets` with the same S, C and convention.
+ */
+export function bitsetIouDistance(
+  a: LabelMapBitsets,
+  i: number,
+  b: LabelMapBitsets,
+  j: number,
+): number {
+  const Q = a.channels;
+  let sumIou = 0;
+  for (let q = 0; q < Q; q++) {
+    const na = a.sizes[i * Q + q];
+    const nb = b.sizes[j * Q + q];
+    if (na === 0 && nb === 0) {
+      sumIou += 1;
+    } else if (na !== 0 && nb !== 0) {
+      const inter = intersectionCount(a, i, b, j, q);
+      sumIou += inter / (na + nb - inter);
+    }
+  }
+  return 1 - sumIou / Q;
 }
 
 /**
