@@ -19,7 +19,7 @@ import {
   type ToyParams,
 } from './model.js';
 import type { ToyPhase, ToyProtocol } from './protocol.js';
-import { createToyStepWorkspace, fusedToyStep } from './step.js';
+import { createToyStepWorkspace, fusedToyStep } from './kernels/fusedStep.js';
 
 /** Progress callback: called after every step with the step index (1-based) and its loss. */
 export type ToyStepCallback = (step: number, totalSteps: number, loss: number) => void;

@@ -1,12 +1,14 @@
 /**
- * rsample (which mcLoss's tests use as their reference) evaluates its samples in tiles of logits
- * and groups of four samples; the result must be the formula evaluated in the order it is
- * written, bit for bit, whatever M, N, R and the options.
+ * rsample evaluates its samples in tiles of logits and groups of four samples (the kernel
+ * src/distribution/kernels/rsampleTiles.ts); the result must be the formula evaluated in the
+ * order it is written, bit for bit, whatever M, N, R and the options, and so must
+ * rsampleReference (which mcLossReference uses).
  */
 import { describe, expect, it } from 'vitest';
 import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import { drawNoise } from '../../src/distribution/noise.js';
 import { rsample } from '../../src/distribution/rsample.js';
+import { rsampleReference } from '../../src/distribution/rsampleReference.js';
 import { createRng } from '../../src/random/rng.js';
 
 describe('rsample in tiles and groups of four samples', () => {
@@ -32,6 +34,7 @@ describe('rsample in tiles and groups of four samples', () => {
         const options = weighted ? { temperature: 0.7, rowWeights } : {};
         const got = rsample(dist, noise, options);
         const t = weighted ? 0.7 : 1;
+        expect(rsampleReference(dist, noise, t, weighted ? rowWeights : undefined)).toEqual(got);
         for (let m = 0; m < count; m++) {
           for (let i = 0; i < size; i++) {
             let v = Math.sqrt(covDiag[i]) * noise.epsDiag[m * size + i];

@@ -1,42 +1,17 @@
 /**
- * The fused toy step against the general pieces it replaces in `trainToy`: mcLoss (bernoulli)
- * on `toyDistribution` per target, the per-target results averaged, and `toyDistributionVjp`.
+ * The fused toy step against toyLossAndGradsReference, the general pieces it replaces in
+ * `trainToy`: mcLoss (bernoulli) on `toyDistribution` per target, the per-target results
+ * averaged, and `toyDistributionVjp`.
  * The step promises the same floating-point operations in the same order, so the comparison is
  * bit for bit (toEqual on the arrays), not within a tolerance.
  */
 import { describe, expect, it } from 'vitest';
 import { drawNoise, drawNoiseInto, type Noise } from '../../src/distribution/noise.js';
-import { mcLoss } from '../../src/loss/mcLoss.js';
 import { createRng, type Rng } from '../../src/random/rng.js';
-import {
-  initToyParams,
-  toyDistribution,
-  toyDistributionVjp,
-  type ToyParams,
-} from '../../src/toy/model.js';
+import { initToyParams, type ToyParams } from '../../src/toy/model.js';
 import { toyTargets } from '../../src/toy/problem.js';
 import { createToyStepWorkspace, toyLossAndGrads } from '../../src/toy/step.js';
-
-/** What trainToy computed before the fused step, written with the general functions. */
-function reference(p: ToyParams, targets: readonly ArrayLike<number>[], noises: Noise[]) {
-  const dist = toyDistribution(p);
-  const n = dist.size;
-  const half = 1 / targets.length;
-  const gradLoc = new Float64Array(n);
-  const gradCovDiag = new Float64Array(n);
-  const gradCovFactor = new Float64Array(n * dist.rank);
-  let loss = 0;
-  targets.forEach((y, t) => {
-    const res = mcLoss(dist, y, noises[t], { likelihood: 'bernoulli' });
-    loss += half * res.loss;
-    for (let j = 0; j < n; j++) {
-      gradLoc[j] += half * res.gradLoc[j];
-      gradCovDiag[j] += half * res.gradCovDiag[j];
-    }
-    for (let j = 0; j < gradCovFactor.length; j++) gradCovFactor[j] += half * res.gradCovFactor[j];
-  });
-  return { loss, grads: toyDistributionVjp(p, { gradLoc, gradCovFactor, gradCovDiag }) };
-}
+import { toyLossAndGradsReference } from '../../src/toy/stepReference.js';
 
 /** Parameters away from the initialisation, so that every term is exercised. */
 function randomParams(size: number, rank: number, rng: Rng): ToyParams {
@@ -108,7 +83,7 @@ describe('fused toy step', () => {
     },
   ];
   for (const c of cases) {
-    it(`equals mcLoss + toyDistributionVjp bit for bit: ${c.name}`, () => {
+    it(`equals toyLossAndGradsReference bit for bit: ${c.name}`, () => {
       const rng = createRng(`step/${c.name}`);
       const p = randomParams(c.size, c.rank, rng);
       const targets =
@@ -117,7 +92,7 @@ describe('fused toy step', () => {
         drawNoise(rng, { count: c.samples, rank: Math.max(c.rank, 1), size: c.size });
       const first = draw();
       const noises = targets.map((_, t) => (c.shared || t === 0 ? first : draw()));
-      const want = reference(p, targets, noises);
+      const want = toyLossAndGradsReference(p, targets, noises);
       const got = toyLossAndGrads(p, targets, noises);
       expect(got.loss).toBe(want.loss);
       expect(got.grads).toEqual(want.grads);
