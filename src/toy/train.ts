@@ -83,7 +83,13 @@ export function trainToy(
   const noises = targets.map((_, t) =>
     sharedNoise || t === 0 ? shared : emptyNoise(samples, rank, n),
   );
-  const workspace = createToyStepWorkspace(n, params.rank, samples, targets.length);
+  const workspace = createToyStepWorkspace(
+    n,
+    params.rank,
+    samples,
+    targets.length,
+    params.parameterisation,
+  );
   const checkpoint = cloneToyParams(params);
   let checkpointStep = 0;
   let step = 0;

@@ -8,19 +8,24 @@
 import { describe, expect, it } from 'vitest';
 import { drawNoise, drawNoiseInto, type Noise } from '../../src/distribution/noise.js';
 import { createRng, type Rng } from '../../src/random/rng.js';
-import { initToyParams, type ToyParams } from '../../src/toy/model.js';
+import { initToyParams, type ToyParameterisation, type ToyParams } from '../../src/toy/model.js';
 import { toyTargets } from '../../src/toy/problem.js';
 import { createToyStepWorkspace, toyLossAndGrads } from '../../src/toy/step.js';
 import { toyLossAndGradsReference } from '../../src/toy/stepReference.js';
 
 /** Parameters away from the initialisation, so that every term is exercised. */
-function randomParams(size: number, rank: number, rng: Rng): ToyParams {
-  const p = initToyParams(size, rank, rng);
+function randomParams(
+  size: number,
+  rank: number,
+  rng: Rng,
+  parameterisation: ToyParameterisation = 'column',
+): ToyParams {
+  const p = initToyParams(size, rank, rng, {}, parameterisation);
   for (let i = 0; i < size; i++) {
     p.mean[i] = 6 * (rng.uniform() - 0.5);
     p.logDiag[i] = 4 * (rng.uniform() - 0.5);
   }
-  for (let k = 0; k < rank; k++) p.logScale[k] = 2 * (rng.uniform() - 0.5);
+  for (let k = 0; k < p.logScale.length; k++) p.logScale[k] = 2 * (rng.uniform() - 0.5);
   return p;
 }
 
@@ -58,6 +63,15 @@ describe('fused toy step', () => {
     },
     { name: 'rank 1, one target', size: 9, rank: 1, targets: 1, samples: 7, shared: true },
     {
+      name: "rank 2, independent noises, 'official' parameterisation",
+      size: 21,
+      rank: 2,
+      targets: 2,
+      samples: 20,
+      shared: false,
+      parameterisation: 'official' as const,
+    },
+    {
       name: 'rank 3, three targets shared',
       size: 13,
       rank: 3,
@@ -85,7 +99,12 @@ describe('fused toy step', () => {
   for (const c of cases) {
     it(`equals toyLossAndGradsReference bit for bit: ${c.name}`, () => {
       const rng = createRng(`step/${c.name}`);
-      const p = randomParams(c.size, c.rank, rng);
+      const p = randomParams(
+        c.size,
+        c.rank,
+        rng,
+        'parameterisation' in c ? c.parameterisation : undefined,
+      );
       const targets =
         c.size === 21 && c.targets === 2 ? toyTargets() : randomTargets(c.targets, c.size, rng);
       const draw = () =>
@@ -97,7 +116,7 @@ describe('fused toy step', () => {
       expect(got.loss).toBe(want.loss);
       expect(got.grads).toEqual(want.grads);
       // A reused workspace gives the same again.
-      const ws = createToyStepWorkspace(c.size, c.rank, c.samples, c.targets);
+      const ws = createToyStepWorkspace(c.size, c.rank, c.samples, c.targets, p.parameterisation);
       toyLossAndGrads(p, targets, noises, ws);
       expect(toyLossAndGrads(p, targets, noises, ws)).toEqual(got);
     });

@@ -18,7 +18,13 @@ import { expNonPositive } from '../../loss/kernels/expNonPositive.js';
 import { lossAndWeights } from '../../loss/mcLossReference.js';
 import type { Noise } from '../../distribution/noise.js';
 import { checkFinite } from '../../util/validate.js';
-import { toyDistributionVjp, toyFactors, type ToyGrads, type ToyParams } from '../model.js';
+import {
+  toyDistributionVjp,
+  toyFactors,
+  type ToyGrads,
+  type ToyParameterisation,
+  type ToyParams,
+} from '../model.js';
 
 /**
  * Scratch and result arrays of a step, reused from step to step (see `createToyStepWorkspace`).
@@ -57,13 +63,14 @@ export interface ToyStepWorkspace {
 
 /**
  * Scratch for steps of `targets` label maps of `size` pixels, `count` samples and rank `rank`
- * (0 for the diagonal model).
+ * (0 for the diagonal model), under the model's `parameterisation` (it sizes ∂/∂logScale).
  */
 export function createToyStepWorkspace(
   size: number,
   rank: number,
   count: number,
   targets: number,
+  parameterisation: ToyParameterisation = 'column',
 ): ToyStepWorkspace {
   const r = Math.max(rank, 1);
   const each = (len: number) => Array.from({ length: targets }, () => new Float64Array(len));
@@ -89,7 +96,7 @@ export function createToyStepWorkspace(
     grads: {
       dMean: new Float64Array(size),
       dLogDiag: new Float64Array(size),
-      dLogScale: new Float64Array(rank),
+      dLogScale: new Float64Array(parameterisation === 'official' ? size * rank : rank),
       dDirection: new Float64Array(size * rank),
     },
   };
