@@ -57,7 +57,7 @@ function checkRsampleOptions(options: RsampleOptions, n: number): number {
 }
 
 export interface SampleOptions extends RsampleOptions {
-  /** Number of samples M. */
+  /** Number of samples M (`samples` in `mcLossSampled`'s options; here it names the result). */
   count: number;
   /** Antithetic pairs (M even): sample m + M/2 mirrors sample m about loc. */
   antithetic?: boolean;
@@ -65,8 +65,9 @@ export interface SampleOptions extends RsampleOptions {
 
 /**
  * Draws M samples with noises from `rng` and returns them with the noises used, so a caller can
- * replay, manipulate or differentiate the same draws. Every option is checked before the first
- * draw, so a call that throws leaves `rng` where it was.
+ * replay, manipulate or differentiate the same draws. Runs `rsample`'s tiled kernel (bit for bit
+ * `rsampleReference`). Every option is checked before the first draw, so a call that throws
+ * leaves `rng` where it was.
  * @throws RangeError naming count, temperature or rowWeights (count x N too large to allocate
  *   included)
  * @returns `{ samples }` M x N row-major and `{ noise }`

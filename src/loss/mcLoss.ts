@@ -76,14 +76,19 @@ function checkedMcLoss(
 }
 
 export interface McLossSampledOptions extends PixelLikelihoodOptions {
-  /** Number of MC samples M (20 in the paper). */
+  /**
+   * Number of MC samples M (20 in the paper). Named `samples` at this level, as in the toy's
+   * protocols and `ssn toy --samples`; the noise layer (`drawNoise`, `sample`, `Noise.count`)
+   * names it `count`, because `samples` there is the array of draws.
+   */
   samples: number;
   /** Antithetic pairs (M even), as the official 3D code. */
   antithetic?: boolean;
 }
 
 /**
- * `mcLoss` with fresh noises drawn from `rng` (see `drawNoise` for the order of draws). Every
+ * `mcLoss` (and its kernels) with fresh noises drawn from `rng` (see `drawNoise` for the order
+ * of draws). Every
  * argument is checked before the first draw, so a call that throws leaves `rng` where it was.
  * @returns the loss and gradients, and the noises used
  * @throws RangeError naming samples, labels or an option, as `mcLoss`
