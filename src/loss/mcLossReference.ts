@@ -67,29 +67,30 @@ export function sampleLogLikelihoods(
   eta: Float64Array,
   count: number,
   labels: ArrayLike<number>,
-  g: PixelGeometry,
+  geometry: PixelGeometry,
 ): { logLikelihoods: Float64Array; slopes: Float64Array } {
+  const { likelihood, classes, pixels, pixelStride, classStride, mask } = geometry;
   const n = eta.length / count;
   const logLikelihoods = new Float64Array(count);
   const slopes = new Float64Array(count * n);
   for (let m = 0; m < count; m++) {
-    for (let s = 0; s < g.pixels; s++) {
-      if (g.mask !== undefined && g.mask[s] === 0) continue;
+    for (let s = 0; s < pixels; s++) {
+      if (mask !== undefined && mask[s] === 0) continue;
       const y = labels[s];
-      const at = m * n + s * g.pixelStride; // class c's logit at at + c · classStride
-      if (g.likelihood === 'bernoulli') {
-        logLikelihoods[m] += logSigmoid(y === 1 ? eta[at] : -eta[at]);
-        slopes[at] = y - sigmoid(eta[at]);
+      const at = (c: number) => m * n + s * pixelStride + c * classStride; // logit (c, s)
+      if (likelihood === 'bernoulli') {
+        const t = eta[at(0)];
+        logLikelihoods[m] += logSigmoid(y === 1 ? t : -t);
+        slopes[at(0)] = y - sigmoid(t);
         continue;
       }
       let max = -Infinity;
-      for (let c = 0; c < g.classes; c++) max = Math.max(max, eta[at + c * g.classStride]);
+      for (let c = 0; c < classes; c++) max = Math.max(max, eta[at(c)]);
       let z = 0;
-      for (let c = 0; c < g.classes; c++) z += Math.exp(eta[at + c * g.classStride] - max);
-      logLikelihoods[m] += eta[at + y * g.classStride] - max - Math.log(z);
-      for (let c = 0; c < g.classes; c++) {
-        const softmax = Math.exp(eta[at + c * g.classStride] - max) / z;
-        slopes[at + c * g.classStride] = (c === y ? 1 : 0) - softmax;
+      for (let c = 0; c < classes; c++) z += Math.exp(eta[at(c)] - max);
+      logLikelihoods[m] += eta[at(y)] - max - Math.log(z);
+      for (let c = 0; c < classes; c++) {
+        slopes[at(c)] = (c === y ? 1 : 0) - Math.exp(eta[at(c)] - max) / z;
       }
     }
   }
@@ -144,8 +145,8 @@ export function mcLossGradCovFactor(
   const grad = new Float64Array(n * rank);
   for (let m = 0; m < weights.length; m++) {
     for (let i = 0; i < n; i++) {
-      const g = -weights[m] * slopes[m * n + i];
-      for (let r = 0; r < rank; r++) grad[i * rank + r] += g * epsFactor[m * rank + r];
+      const gm = -weights[m] * slopes[m * n + i]; // g_m[i] = ∂loss/∂eta^(m)_i
+      for (let r = 0; r < rank; r++) grad[i * rank + r] += gm * epsFactor[m * rank + r];
     }
   }
   return grad;
