@@ -1,6 +1,6 @@
 /**
  * The SSN training loss, the paper's eq. 7, and its three gradients, written as the formulas
- * (derivation: spec/mc-loss.md). With M reparameterised samples (paper section 3.2)
+ * (derivation: spec/mc-loss.md). With M reparameterised samples of eq. 5 (paper section 4)
  *
  *   eta^(m) = loc + P eps_R^(m) + √d ⊙ eps_N^(m)
  *   ℓ_m     = Σ_s mask_s log p(y_s | eta^(m)_s)        log softmax (categorical), log sigmoid (bernoulli)
