@@ -23,8 +23,8 @@ const BLOCK = 256;
  * t = eta_1 − eta_0 matters (log p(y) = log sigmoid(±t)), or bernoulli (t = eta).
  * With dP = P[i1] − P[i0] and dloc = loc[i1] − loc[i0] (the i0 terms absent for bernoulli):
  *   t_m(s) = dloc + √d[i1] eps_N^(m)[i1] − √d[i0] eps_N^(m)[i0] + dP · eps_R^(m)
- * and z = ±t (+ for y = 1), ℓ_m = Σ_s log sigmoid(z), ∂ℓ_m/∂eta[i1] = a = ±(1 − sigmoid(z)) (the slope) and
- * ∂ℓ_m/∂eta[i0] = −a. So the forward pass does R + 2 multiply-adds per pixel and sample (half of
+ * and z = ±t (+ for y = 1), ℓ_m = Σ_s log sigmoid(z), and the slopes are
+ * ∂ℓ_m/∂eta[i1] = a = ±(1 − sigmoid(z)) and ∂ℓ_m/∂eta[i0] = −a. So the forward pass does R + 2 multiply-adds per pixel and sample (half of
  * the general path's for C = 2), one exp and one division, and the log1p terms are summed as the
  * log of their product over blocks of BLOCK pixels (one log per block and sample; each product
  * factor 1 + e ∈ (1, 2], so the absolute error stays a few ulp per pixel, as for the sum).
@@ -48,8 +48,8 @@ export function binaryMcLoss(
 }
 
 /**
- * ℓ_m for every sample, and the slopes a (S x M) = ∂ℓ_m/∂eta[i1(s)]. Per block of pixels: first the
- * low-rank term dP · eps_R^(m) of every pixel and sample (into slopes), then sample by sample the
+ * ℓ_m for every sample, and the slopes a (S x M) = ∂ℓ_m/∂eta[i1(s)]. Per block of pixels:
+ * first the low-rank term dP · eps_R^(m) of every pixel and sample (into slopes), then sample by sample the
  * diagonal term and the likelihood, so each row of eps_N (M x N) is read in a sequential run.
  */
 function binaryForward(
@@ -159,8 +159,8 @@ function binaryForward(
 }
 
 /**
- * The three parameter gradients from w and the slopes a, block by block: sample by sample the loc and
- * diagonal sums (sequential runs of eps_N), then pixel by pixel Σ_m B_m eps_R^(m).
+ * The three parameter gradients from w and the slopes a, block by block: sample by sample the
+ * loc and diagonal sums (sequential runs of eps_N), then pixel by pixel Σ_m B_m eps_R^(m).
  */
 function binaryBackward(
   dist: LowRankNormal,

@@ -39,8 +39,8 @@ export function categoricalMcLoss(
 }
 
 /**
- * Computes every ℓ_m and the slopes ∂ℓ_m/∂eta (into `slopes`, M x N) for C > 2 classes (two classes and
- * bernoulli take binaryMcLoss): a max-shifted log-softmax per pixel and sample.
+ * Computes every ℓ_m and the slopes ∂ℓ_m/∂eta (into `slopes`, M x N) for C > 2 classes (two
+ * classes and bernoulli take binaryMcLoss): a max-shifted log-softmax per pixel and sample.
  */
 function forwardPass(
   dist: LowRankNormal,

@@ -44,7 +44,10 @@ export interface ToyStepWorkspace {
   readonly losses: Float64Array;
   /** Per target: its label signs ±1, length N. */
   readonly signs: Float64Array[];
-  /** Per target: Σ_m w_m a_m(s), Σ_m w_m a_m(s) eps_N^(m)_s (N each) and Σ_m a_m(s) w_m eps_R^(m) (N x R). */
+  /**
+   * Per target: Σ_m w_m a_m(s), Σ_m w_m a_m(s) eps_N^(m)_s (N each) and Σ_m a_m(s) w_m eps_R^(m)
+   * (N x R), with a the slopes.
+   */
   readonly sumLoc: Float64Array[];
   readonly sumDiag: Float64Array[];
   readonly sumFactor: Float64Array[];
