@@ -4,6 +4,7 @@
  * order it is written, bit for bit, whatever M, N, R and the options, and so must
  * rsampleReference (which mcLossReference uses).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import { drawNoise } from '../../src/distribution/noise.js';
@@ -47,4 +48,38 @@ describe('rsample in tiles and groups of four samples', () => {
       }
     });
   }
+});
+
+describe('rsample at temperatures up to 1e308', () => {
+  it('equals rsampleReference bit for bit and is never NaN (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.double({ min: 0, max: 1e308, noNaN: true }),
+        fc.boolean(),
+        fc.nat(),
+        (count, size, temperature, weighted, seed) => {
+          const rng = createRng(seed);
+          const u = () => 2 * rng.uniform() - 1;
+          const rank = 2;
+          const dist = lowRankNormal({
+            loc: Float64Array.from({ length: size }, () => 1e3 * u()),
+            covFactor: Float64Array.from({ length: size * rank }, u),
+            covDiag: Float64Array.from({ length: size }, () => 0.1 + rng.uniform()),
+            rank,
+          });
+          const noise = drawNoise(rng, { count, rank, size });
+          // Zero some noises, so that T w · 0 is exercised where T w overflows.
+          for (let i = 0; i < noise.epsDiag.length; i += 3) noise.epsDiag[i] = 0;
+          if (rng.uniform() < 0.5) noise.epsFactor.fill(0);
+          const w = weighted ? Float64Array.from({ length: size }, () => 4 * u()) : undefined;
+          const got = rsample(dist, noise, { temperature, rowWeights: w });
+          expect(got).toEqual(rsampleReference(dist, noise, temperature, w));
+          expect(got.some(Number.isNaN)).toBe(false);
+        },
+      ),
+      { seed: 308, numRuns: 200 },
+    );
+  });
 });
