@@ -1,9 +1,9 @@
 /**
- * Training a toy model: the MC loss (paper eq. 7, bernoulli likelihood) of both targets,
- * averaged (batch items are averaged), its gradient with respect to the free parameters (the
- * fused `fusedToyStep`, bit for bit mcLoss and `toyDistributionVjp`), and Adam.
- * One step:
- *   loss = ½ Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
+ * Training a toy model: the MC loss (paper eq. 7, bernoulli likelihood) of the T targets,
+ * averaged (batch items are averaged), its gradient with respect to the free parameters, and
+ * Adam. Each step runs the fused kernel `fusedToyStep` (src/toy/kernels/fusedStep.ts), which
+ * equals `toyLossAndGradsReference` (src/toy/stepReference.ts) bit for bit:
+ *   loss = (1/T) Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
  * Phases run one after another, each with a fresh Adam over the parameters it trains (the
  * official script's two optimisers: mean only, then everything).
  */
