@@ -24,8 +24,8 @@ const BLOCK = 256;
  * With dP = P[i1] − P[i0] and dloc = loc[i1] − loc[i0] (the i0 terms absent for bernoulli):
  *   t_m(s) = dloc + √d[i1] eps_N^(m)[i1] − √d[i0] eps_N^(m)[i0] + dP · eps_R^(m)
  * and z = ±t (+ for y = 1), ℓ_m = Σ_s log sigmoid(z), and the slopes are
- * ∂ℓ_m/∂eta[i1] = a = ±(1 − sigmoid(z)) and ∂ℓ_m/∂eta[i0] = −a. So the forward pass does R + 2 multiply-adds per pixel and sample (half of
- * the general path's for C = 2), one exp and one division, and the log1p terms are summed as the
+ * ∂ℓ_m/∂eta[i1] = a = ±(1 − sigmoid(z)) and ∂ℓ_m/∂eta[i0] = −a. So the forward pass does R + 2
+ * multiply-adds per pixel and sample (half of the general path's for C = 2), one exp and one division, and the log1p terms are summed as the
  * log of their product over blocks of BLOCK pixels (one log per block and sample; each product
  * factor 1 + e ∈ (1, 2], so the absolute error stays a few ulp per pixel, as for the sum).
  * The backward pass needs, per pixel, B_m = w_m a_m(s) and Σ_m B_m eps_R^(m) (R sums).
