@@ -19,7 +19,8 @@ describe('toy: 100 training steps of the rank-2 model', () => {
     const protocol = toyProtocol(name, { pretrainSteps: 0, steps: 100 });
     bench(`protocol ${name} (${protocol.samples} samples/target)`, () => {
       const rng = createRng(0);
-      trainToy(initToyParams(21, 2, rng, protocol.init), targets, protocol, rng);
+      const params = initToyParams(21, 2, rng, protocol.init, protocol.parameterisation);
+      trainToy(params, targets, protocol, rng);
     });
   }
 });

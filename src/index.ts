@@ -28,6 +28,7 @@ export {
 export { drawNoise, checkNoise } from './distribution/noise.js';
 export type { Noise, NoiseInput, DrawNoiseOptions } from './distribution/noise.js';
 export { rsample, sample } from './distribution/rsample.js';
+export { rsampleReference } from './distribution/rsampleReference.js';
 export type { RsampleOptions, SampleOptions } from './distribution/rsample.js';
 export {
   convertLayout,
@@ -45,6 +46,12 @@ export {
 export type { HeadOutputs } from './distribution/head.js';
 
 export { mcLoss, mcLossSampled } from './loss/mcLoss.js';
+export {
+  mcLossReference,
+  mcLossGradLoc,
+  mcLossGradCovFactor,
+  mcLossGradCovDiag,
+} from './loss/mcLossReference.js';
 export type { McLossResult, McLossSampledOptions } from './loss/mcLoss.js';
 export { crossEntropyLoss } from './loss/crossEntropy.js';
 export { logSigmoid, sigmoid } from './loss/pixelLikelihood.js';
@@ -124,6 +131,8 @@ export type { ToyModelKind, ToyParams, ToyGrads } from './toy/model.js';
 export { toyProtocol, PAPER_PROTOCOL, BEST_PROTOCOL } from './toy/protocol.js';
 export type { ToyProtocol, ToyProtocolName } from './toy/protocol.js';
 export { trainToy } from './toy/train.js';
+export { toyLossAndGrads } from './toy/step.js';
+export { toyLossAndGradsReference } from './toy/stepReference.js';
 export type { ToyTrainResult } from './toy/train.js';
 export { evaluateToy } from './toy/evaluate.js';
 export type { ToyEvaluation } from './toy/evaluate.js';

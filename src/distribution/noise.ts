@@ -37,8 +37,8 @@ export interface DrawNoiseOptions {
 /**
  * Draws the noises for `count` samples from `rng`: first every eps_R (M x R, or M/2 x R), then
  * every eps_N, each in row-major order. Same generator state, same noises.
- * @throws RangeError when count, rank or size is not a positive integer, or count is odd with
- *   antithetic pairs
+ * @throws RangeError when count, rank or size is not a positive integer, count is odd with
+ *   antithetic pairs, or the noises are too large to allocate (all before the first draw)
  */
 export function drawNoise(rng: Rng, options: DrawNoiseOptions): Noise {
   const { count, rank, size, antithetic = false } = options;
@@ -48,7 +48,17 @@ export function drawNoise(rng: Rng, options: DrawNoiseOptions): Noise {
   if (antithetic && count % 2 !== 0) {
     throw new RangeError(`count: antithetic pairs need an even sample count, got ${count}`);
   }
-  return drawNoiseInto(rng, emptyNoise(count, rank, size), antithetic);
+  let noise: Noise;
+  try {
+    noise = emptyNoise(count, rank, size);
+  } catch (err) {
+    // The engine's own message ("Invalid typed array length") names no argument.
+    if (!(err instanceof RangeError)) throw err;
+    throw new RangeError(
+      `count: ${count} samples of M x (R + N) = ${count} x (${rank} + ${size}) noises are too many to allocate`,
+    );
+  }
+  return drawNoiseInto(rng, noise, antithetic);
 }
 
 /** Zero noises for `count` samples of rank R and size N (to be filled by `drawNoiseInto`). */

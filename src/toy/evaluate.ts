@@ -1,5 +1,5 @@
 /**
- * The toy problem's log-likelihood, estimated two ways (REFERENCE.md §5, §6):
+ * The toy problem's log-likelihood, estimated two ways (paper section 5.1; spec/toy-problem.md):
  * - the paper's: the loss formula on 1000 samples, LL_t = logsumexp_m ℓ_t,m − log M, averaged
  *   over the two targets (what the paper reports: −0.93 low-rank, −4.87 diagonal);
  * - a precise one: the same estimator on many samples (100,000 by default, in chunks), with a

@@ -56,7 +56,13 @@ export function runToyModel(options: RunToyModelOptions): ToyModelRun {
   if (kind === 'lowrank') checkInteger('rank', rank, 1);
   const [trainRng, evalRng, figureRng] = splitRng(`${seed}/${kind}`, 3);
   const targets = toyTargets();
-  const params = initToyParams(TOY_PIXELS, rank, trainRng, protocol.init);
+  const params = initToyParams(
+    TOY_PIXELS,
+    rank,
+    trainRng,
+    protocol.init,
+    protocol.parameterisation,
+  );
   const t0 = now?.() ?? NaN;
   const training = trainToy(params, targets, protocol, trainRng, onStep);
   const seconds = ((now?.() ?? NaN) - t0) / 1000;

@@ -3,7 +3,7 @@
  * the mean (one strip of 21 logits), the 21 x 21 covariance P Pᵀ + D on a symmetric diverging
  * scale (white = 0), and 14 samples, each a distinct draw binarised at logit 0 (on = black, off
  * = light grey):
- * a sample's label map is argmax, i.e. eta > 0 for one logit per pixel (REFERENCE.md §4).
+ * a sample's label map is argmax, i.e. eta > 0 for one logit per pixel (spec/official-code.md).
  * The official plotting repeats some samples through an indexing slip; these are 14 draws.
  */
 import type { LowRankNormal } from '../distribution/lowRankNormal.js';

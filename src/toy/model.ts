@@ -1,14 +1,17 @@
 /**
  * The toy problem's two models as free parameters, the distribution they describe, and the
- * VJP from the distribution's gradients back onto the parameters (REFERENCE.md §6).
+ * VJP from the distribution's gradients back onto the parameters (paper section 5.1; the
+ * official script is ssn/toy_problem.py in biomedia-mira/stochastic_segmentation_networks, see
+ * spec/toy-problem.md and spec/official-code.md). Two parameterisations:
  *
- *   loc            = mean                                       (N = 21)
- *   covDiag        = exp(logDiag) + 1e-5                        (N)
- *   covFactor[:, r] = exp(logScale_r) · direction[:, r] / ‖direction[:, r]‖   (low-rank only)
+ *   'official' (the official script's, `--protocol paper`):
+ *     loc = mean,  covDiag = exp(logDiag),
+ *     covFactor[i, r] = exp(logScale[i, r]) · direction[i, r] / ‖direction[:, r]‖   (logScale N x R)
+ *   'column' (ssn-ts's earlier reading, kept for the `best` protocol, whose results it fixes):
+ *     loc = mean,  covDiag = exp(logDiag) + 1e-5,
+ *     covFactor[:, r] = exp(logScale_r) · direction[:, r] / ‖direction[:, r]‖           (logScale R)
  *
- * The official script's initialisation: mean = 0, logDiag = −1, logScale = −1, direction ~
- * U(−½, ½). REFERENCE.md does not say whether its diagonal adds an ε; we add the head's 1e-5
- * (COV_DIAG_EPSILON), which changes nothing visible at these scales.
+ * Both initialise mean = 0, logDiag = −1, logScale = −1 (every entry), direction ~ U(−½, ½).
  *
  * The diagonal model has no factor. It is built as a rank-1 distribution whose factor column is
  * zero and never trained (so the same MC loss serves both models; the extra eps_R draw per
@@ -21,6 +24,26 @@ import { checkBinary, checkFinite, checkInteger, checkLength } from '../util/val
 
 export type ToyModelKind = 'diagonal' | 'lowrank';
 
+/**
+ * How the factor's scale and the diagonal are parameterised: 'official' (a log scale per factor
+ * entry, N x R, and no ε on the diagonal) or 'column' (a log scale per column, R, and ε = 1e-5).
+ */
+export type ToyParameterisation = 'official' | 'column';
+
+/** The diagonal's ε under each parameterisation. */
+function diagEpsilon(p: { parameterisation?: ToyParameterisation }): number {
+  return p.parameterisation === 'official' ? 0 : COV_DIAG_EPSILON;
+}
+
+/** Length of logScale: N x R per entry ('official'), R per column ('column'). */
+function logScaleLength(
+  parameterisation: ToyParameterisation | undefined,
+  size: number,
+  rank: number,
+): number {
+  return parameterisation === 'official' ? size * rank : rank;
+}
+
 /** Free parameters of a toy model. Arrays are owned by the model and updated in place by Adam. */
 export interface ToyParams {
   readonly kind: ToyModelKind;
@@ -28,9 +51,14 @@ export interface ToyParams {
   readonly rank: number;
   /** N logits' means. */
   readonly mean: Float64Array;
-  /** N log-variances (before the ε). */
+  /** 'official' or 'column' (undefined: 'column'); see ToyParameterisation. */
+  readonly parameterisation?: ToyParameterisation;
+  /** N log-variances (before the ε of 'column'). */
   readonly logDiag: Float64Array;
-  /** R log column norms (empty for the diagonal model). */
+  /**
+   * Log scales of the factor: N x R row-major, one per entry ('official'), or R, one per column
+   * ('column'); empty for the diagonal model.
+   */
   readonly logScale: Float64Array;
   /** N x R row-major unnormalised column directions (empty for the diagonal model). */
   readonly direction: Float64Array;
@@ -55,14 +83,23 @@ export interface ToyGrads {
 
 /**
  * Fresh parameters for a model of `size` logits: `rank` = 0 gives the diagonal model. Draws
- * N·R uniforms from `rng` (row-major, entry (n, r) at n·R + r), none for the diagonal model.
- * @throws RangeError when size < 1, rank < 0, rank is not an integer, or an init value is not
- *   finite (directionHalfWidth must be > 0)
+ * N·R uniforms from `rng` (row-major, entry (n, r) at n·R + r), none for the diagonal model;
+ * both parameterisations draw the same.
+ * @throws RangeError when size < 1, rank < 0, rank is not an integer, an init value is not
+ *   finite (directionHalfWidth must be > 0), or the parameterisation is unknown
  * @example initToyParams(21, 2, createRng(0)).logScale // Float64Array [-1, -1]
+ * @example initToyParams(21, 2, createRng(0), {}, 'official').logScale.length // 42
  */
-export function initToyParams(size: number, rank: number, rng: Rng, init: ToyInit = {}): ToyParams {
+export function initToyParams(
+  size: number,
+  rank: number,
+  rng: Rng,
+  init: ToyInit = {},
+  parameterisation: ToyParameterisation = 'column',
+): ToyParams {
   checkInteger('size', size, 1);
   checkInteger('rank', rank, 0);
+  checkParameterisation(parameterisation);
   const { mean = 0, logDiag = -1, logScale = -1, directionHalfWidth = 0.5 } = init;
   checkFinite('init', [mean, logDiag, logScale, directionHalfWidth]);
   if (!(directionHalfWidth > 0)) {
@@ -75,11 +112,20 @@ export function initToyParams(size: number, rank: number, rng: Rng, init: ToyIni
   return {
     kind: rank === 0 ? 'diagonal' : 'lowrank',
     rank,
+    parameterisation,
     mean: new Float64Array(size).fill(mean),
     logDiag: new Float64Array(size).fill(logDiag),
-    logScale: new Float64Array(rank).fill(logScale),
+    logScale: new Float64Array(logScaleLength(parameterisation, size, rank)).fill(logScale),
     direction,
   };
+}
+
+function checkParameterisation(p: unknown): asserts p is ToyParameterisation | undefined {
+  if (p !== undefined && p !== 'official' && p !== 'column') {
+    throw new RangeError(
+      `parameterisation: unknown parameterisation ${JSON.stringify(p)} (expected official or column)`,
+    );
+  }
 }
 
 /** A deep copy (for checkpoints). */
@@ -87,6 +133,7 @@ export function cloneToyParams(p: ToyParams): ToyParams {
   return {
     kind: p.kind,
     rank: p.rank,
+    parameterisation: p.parameterisation,
     mean: p.mean.slice(),
     logDiag: p.logDiag.slice(),
     logScale: p.logScale.slice(),
@@ -111,7 +158,12 @@ export function checkToyParams(p: ToyParams): number {
   checkInteger('rank', p.rank, 0);
   if (n < 1) throw new RangeError('mean: must hold at least one logit');
   checkLength('logDiag', p.logDiag, n, `N = ${n}`);
-  checkLength('logScale', p.logScale, p.rank, `R = ${p.rank}`);
+  checkParameterisation(p.parameterisation);
+  if (p.parameterisation === 'official') {
+    checkLength('logScale', p.logScale, n * p.rank, `N x R = ${n} x ${p.rank}`);
+  } else {
+    checkLength('logScale', p.logScale, p.rank, `R = ${p.rank}`);
+  }
   checkLength('direction', p.direction, n * p.rank, `N x R = ${n} x ${p.rank}`);
   return n;
 }
@@ -145,10 +197,11 @@ function columnNorms(p: ToyParams, n: number): Float64Array {
 }
 
 /**
- * The diagonal and factor the parameters describe: covDiag = exp(logDiag) + 1e-5 and, for the
- * low-rank model, P[:, r] = exp(logScale_r) direction[:, r] / ‖direction[:, r]‖ (N x R
- * row-major; empty for the diagonal model), written into `into`'s arrays when given (lengths N
- * and N x R). Not validated beyond the column norms: see `toyDistribution`.
+ * The diagonal and factor the parameters describe (N x R row-major; empty for the diagonal
+ * model), written into `into`'s arrays when given (lengths N and N x R):
+ *   'official': covDiag = exp(logDiag),        P[i, r] = exp(logScale[i, r]) (direction[i, r] / ‖direction[:, r]‖)
+ *   'column':   covDiag = exp(logDiag) + 1e-5, P[i, r] = (exp(logScale_r) / ‖direction[:, r]‖) direction[i, r]
+ * Not validated beyond the column norms: see `toyDistribution`.
  * @throws RangeError when a direction column is zero or not finite
  */
 export function toyFactors(
@@ -158,9 +211,18 @@ export function toyFactors(
   const n = p.mean.length;
   const r = p.rank;
   const covDiag = into?.covDiag ?? new Float64Array(n);
-  for (let i = 0; i < n; i++) covDiag[i] = Math.exp(p.logDiag[i]) + COV_DIAG_EPSILON;
+  const eps = diagEpsilon(p);
+  for (let i = 0; i < n; i++) covDiag[i] = Math.exp(p.logDiag[i]) + eps;
   const covFactor = into?.covFactor ?? new Float64Array(n * r);
-  if (r > 0) {
+  if (r > 0 && p.parameterisation === 'official') {
+    const norms = columnNorms(p, n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < r; k++) {
+        covFactor[i * r + k] =
+          Math.exp(p.logScale[i * r + k]) * (p.direction[i * r + k] / norms[k]);
+      }
+    }
+  } else if (r > 0) {
     const norms = columnNorms(p, n);
     for (let k = 0; k < r; k++) {
       const c = Math.exp(p.logScale[k]) / norms[k];
@@ -171,9 +233,8 @@ export function toyFactors(
 }
 
 /**
- * The model's distribution N(mean, P Pᵀ + diag(exp(logDiag) + 1e-5)), with
- * P[:, r] = exp(logScale_r) direction[:, r] / ‖direction[:, r]‖. The diagonal model gives a
- * rank-1 distribution with a zero factor.
+ * The model's distribution N(mean, P Pᵀ + diag(covDiag)), with P and covDiag from `toyFactors`
+ * (per the parameterisation). The diagonal model gives a rank-1 distribution with a zero factor.
  * @throws RangeError naming the parameter when shapes disagree, a value is not finite, a
  *   direction column is zero, or exp(logDiag)/exp(logScale) overflows
  */
@@ -188,11 +249,12 @@ export function toyDistribution(p: ToyParams): LowRankNormal {
 
 /**
  * VJP of `toyDistribution`: from ∂L/∂(loc, covFactor, covDiag) to ∂L/∂(mean, logDiag,
- * logScale, direction). With u = d/‖d‖ a column's unit direction, c = exp(logScale) and g the
- * column's gradient ∂L/∂P[:, r]:
+ * logScale, direction). With u = d/‖d‖ a column's unit direction, c its scales exp(logScale)
+ * (one per entry, or one per column) and g the column's gradient ∂L/∂P[:, r]:
  *   ∂L/∂mean = ∂L/∂loc,   ∂L/∂logDiag = ∂L/∂covDiag ⊙ exp(logDiag)
- *   ∂L/∂logScale_r = c gᵀu = gᵀ P[:, r]
- *   ∂L/∂direction[:, r] = (c / ‖d‖) (g − (gᵀu) u)     (the normalisation removes the radial part)
+ *   'column':   ∂L/∂logScale_r = c gᵀu = gᵀ P[:, r],   ∂L/∂direction[:, r] = (c / ‖d‖) (g − (gᵀu) u)
+ *   'official': ∂L/∂logScale[i, r] = g_i P[i, r],       ∂L/∂direction[:, r] = (h − (hᵀu) u) / ‖d‖
+ *               with h = c ⊙ g  (the normalisation removes the radial part in both)
  * For the diagonal model gradCovFactor (N x 1) is ignored: the zero factor is not a parameter.
  * With `into` (arrays of the parameters' shapes) the gradients are written there.
  * @throws RangeError naming the gradient whose length disagrees
@@ -215,9 +277,27 @@ export function toyDistributionVjp(
   for (let i = 0; i < n; i++) dMean[i] = grads.gradLoc[i];
   const dLogDiag = into?.dLogDiag ?? new Float64Array(n);
   for (let i = 0; i < n; i++) dLogDiag[i] = grads.gradCovDiag[i] * Math.exp(p.logDiag[i]);
-  const dLogScale = into?.dLogScale ?? new Float64Array(r);
+  const dLogScale = into?.dLogScale ?? new Float64Array(p.logScale.length);
   const dDirection = into?.dDirection ?? new Float64Array(n * r);
-  if (r > 0) {
+  if (r > 0 && p.parameterisation === 'official') {
+    const norms = columnNorms(p, n);
+    const g = grads.gradCovFactor;
+    for (let k = 0; k < r; k++) {
+      let hu = 0;
+      for (let i = 0; i < n; i++) {
+        const j = i * r + k;
+        const u = p.direction[j] / norms[k];
+        const c = Math.exp(p.logScale[j]);
+        dLogScale[j] = g[j] * c * u;
+        hu += c * g[j] * u;
+      }
+      for (let i = 0; i < n; i++) {
+        const j = i * r + k;
+        const u = p.direction[j] / norms[k];
+        dDirection[j] = (Math.exp(p.logScale[j]) * g[j] - hu * u) / norms[k];
+      }
+    }
+  } else if (r > 0) {
     const norms = columnNorms(p, n);
     const g = grads.gradCovFactor;
     for (let k = 0; k < r; k++) {

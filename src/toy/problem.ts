@@ -1,5 +1,5 @@
 /**
- * The toy problem of the paper's section 5.1 (REFERENCE.md §6): one constant input, a line of
+ * The toy problem of the paper's section 5.1 (spec/toy-problem.md): one constant input, a line of
  * S = 21 pixels, and two equiprobable binary label maps
  *   target 0: pixels 0..6 on, 7..13 off, 14..20 off
  *   target 1: pixels 0..6 on, 7..13 on,  14..20 off

@@ -1,9 +1,9 @@
 /**
- * Training a toy model: the MC loss (paper eq. 7, bernoulli likelihood) of both targets,
- * averaged (batch items are averaged), its gradient with respect to the free parameters (the
- * fused `fusedToyStep`, bit for bit mcLoss and `toyDistributionVjp`), and Adam.
- * One step:
- *   loss = ½ Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
+ * Training a toy model: the MC loss (paper eq. 7, bernoulli likelihood) of the T targets,
+ * averaged (batch items are averaged), its gradient with respect to the free parameters, and
+ * Adam. Each step runs the fused kernel `fusedToyStep` (src/toy/kernels/fusedStep.ts), which
+ * equals `toyLossAndGradsReference` (src/toy/stepReference.ts) bit for bit:
+ *   loss = (1/T) Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
  * Phases run one after another, each with a fresh Adam over the parameters it trains (the
  * official script's two optimisers: mean only, then everything).
  */
@@ -19,7 +19,7 @@ import {
   type ToyParams,
 } from './model.js';
 import type { ToyPhase, ToyProtocol } from './protocol.js';
-import { createToyStepWorkspace, fusedToyStep } from './step.js';
+import { createToyStepWorkspace, fusedToyStep } from './kernels/fusedStep.js';
 
 /** Progress callback: called after every step with the step index (1-based) and its loss. */
 export type ToyStepCallback = (step: number, totalSteps: number, loss: number) => void;
@@ -83,7 +83,13 @@ export function trainToy(
   const noises = targets.map((_, t) =>
     sharedNoise || t === 0 ? shared : emptyNoise(samples, rank, n),
   );
-  const workspace = createToyStepWorkspace(n, params.rank, samples, targets.length);
+  const workspace = createToyStepWorkspace(
+    n,
+    params.rank,
+    samples,
+    targets.length,
+    params.parameterisation,
+  );
   const checkpoint = cloneToyParams(params);
   let checkpointStep = 0;
   let step = 0;

@@ -134,3 +134,38 @@ describe('rsample: the formula and its options', () => {
     expect(() => sample(dist, createRng(1), { count: 0 })).toThrow(/^count: must be at least 1/);
   });
 });
+
+describe('rsample and sample at the edges', () => {
+  const dist = lowRankNormal({ loc: [0, 1], covFactor: [1, 2], covDiag: [1, 1], rank: 1 });
+
+  it('temperature 1e308: ±∞ where the exact value overflows, never NaN', () => {
+    // Noise terms v = (1·1 + 1·0.5, 2·1 − 3) = (1.5, −1): T v = (1.5e308, −1e308), both finite.
+    const noise = { epsFactor: [1, 0, 2], epsDiag: [0.5, -3, 0, 0, 0, 0] };
+    const out = rsample(dist, noise, { temperature: 1e308 });
+    expect(out[0]).toBe(1.5e308);
+    expect(out[1]).toBe(1 + -1e308);
+    expect(out[2]).toBe(0); // zero noise: loc exactly
+    expect(out[3]).toBe(1);
+    expect(out[4]).toBe(Infinity); // T · 2 overflows
+    expect(out[5]).toBe(Infinity);
+    // T w overflows (w = 4): zero noise still gives loc, nonzero noise ±∞.
+    const w = rsample(dist, noise, { temperature: 1e308, rowWeights: [4, -4] });
+    expect(Array.from(w)).toEqual([Infinity, Infinity, 0, 1, Infinity, -Infinity]);
+    const { samples } = sample(dist, createRng(3), { count: 50, temperature: 1e308 });
+    expect(Array.from(samples).some(Number.isNaN)).toBe(false);
+    expect(Array.from(samples).some((v) => !Number.isFinite(v))).toBe(true);
+  });
+
+  it('a rejected call leaves the generator untouched, and names the argument', () => {
+    const untouched = (f: (rng: ReturnType<typeof createRng>) => unknown, message: RegExp) => {
+      const rng = createRng(7);
+      expect(() => f(rng)).toThrow(message);
+      expect(rng.uniform()).toBe(createRng(7).uniform());
+    };
+    untouched((r) => sample(dist, r, { count: 4, temperature: -1 }), /^temperature: /);
+    untouched((r) => sample(dist, r, { count: 4, rowWeights: [1] }), /^rowWeights: /);
+    untouched((r) => sample(dist, r, { count: 3, antithetic: true }), /^count: /);
+    untouched((r) => sample(dist, r, { count: 0 }), /^count: /);
+    untouched((r) => sample(dist, r, { count: 1e10 }), /^count: .*too many to allocate/);
+  });
+});

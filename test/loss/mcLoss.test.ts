@@ -5,11 +5,11 @@ import {
   convertLayout,
   type Layout,
 } from '../../src/distribution/layout.js';
-import { lowRankNormal, type LowRankNormal } from '../../src/distribution/lowRankNormal.js';
-import { drawNoise, type Noise } from '../../src/distribution/noise.js';
-import { rsample } from '../../src/distribution/rsample.js';
+import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
+import { drawNoise } from '../../src/distribution/noise.js';
 import { crossEntropyLoss } from '../../src/loss/crossEntropy.js';
 import { mcLoss, mcLossSampled } from '../../src/loss/mcLoss.js';
+import { mcLossReference } from '../../src/loss/mcLossReference.js';
 import type { Likelihood } from '../../src/loss/pixelLikelihood.js';
 import { createRng } from '../../src/random/rng.js';
 import { floats } from '../helpers/arbitraries.js';
@@ -50,38 +50,6 @@ function makeProblem(c: Case) {
   return { loc, covFactor, covDiag, labels, noise, options, n };
 }
 
-/** Eq. 7 evaluated the naive way: materialise each sample, then sum log-probabilities. */
-function naiveLoss(
-  dist: LowRankNormal,
-  labels: ArrayLike<number>,
-  noise: Noise,
-  o: { likelihood: Likelihood; classes: number; layout: Layout; mask?: ArrayLike<number> },
-): number {
-  const etas = rsample(dist, noise);
-  const S = labels.length;
-  const N = dist.size;
-  const ll: number[] = [];
-  for (let m = 0; m < noise.count; m++) {
-    let sum = 0;
-    for (let s = 0; s < S; s++) {
-      if (o.mask && o.mask[s] === 0) continue;
-      if (o.likelihood === 'bernoulli') {
-        const p1 = 1 / (1 + Math.exp(-etas[m * N + s]));
-        sum += Math.log(labels[s] === 1 ? p1 : 1 - p1);
-      } else {
-        const at = (c: number) =>
-          etas[m * N + (o.layout === 'class-major' ? c * S + s : s * o.classes + c)];
-        let z = 0;
-        for (let c = 0; c < o.classes; c++) z += Math.exp(at(c));
-        sum += at(labels[s]) - Math.log(z);
-      }
-    }
-    ll.push(sum);
-  }
-  const max = Math.max(...ll);
-  return -(max + Math.log(ll.reduce((a, v) => a + Math.exp(v - max), 0))) + Math.log(noise.count);
-}
-
 const cases = fc
   .record({
     likelihood: fc.constantFrom<Likelihood>('categorical', 'bernoulli'),
@@ -97,16 +65,17 @@ const cases = fc
   .map((c) => (c.likelihood === 'bernoulli' ? { ...c, classes: 2 } : c));
 
 describe('mcLoss: value', () => {
-  it('equals eq. 7 evaluated naively from materialised samples', () => {
+  it('equals eq. 7 evaluated by mcLossReference from materialised samples', () => {
     fc.assert(
       fc.property(cases, (c) => {
         const p = makeProblem(c);
         const dist = lowRankNormal({ ...p, rank: c.rank });
         const res = mcLoss(dist, p.labels, p.noise, p.options);
-        expectClose(res.loss, naiveLoss(dist, p.labels, p.noise, p.options), {
-          rtol: 1e-11,
-          atol: 1e-11,
-        });
+        const ref = mcLossReference(dist, p.labels, p.noise, p.options);
+        expectClose(res.loss, ref.loss, { rtol: 1e-11, atol: 1e-11 });
+        for (const k of ['gradLoc', 'gradCovFactor', 'gradCovDiag'] as const) {
+          expectClose(res[k], ref[k], { rtol: 1e-9, atol: 1e-12, label: k });
+        }
         expectClose(
           res.weights.reduce((a, b) => a + b, 0),
           1,
@@ -339,7 +308,25 @@ describe('mcLoss: bad input names the argument', () => {
     ).toThrow(/^epsDiag: entry 3 is Infinity/);
     expect(() =>
       mcLossSampled(dist, [0, 1], createRng(1), { ...cat, samples: 3, antithetic: true }),
-    ).toThrow(/^count: antithetic pairs need an even sample count, got 3/);
+    ).toThrow(/^samples: antithetic pairs need an even sample count, got 3/);
+  });
+});
+
+describe('mcLossSampled: checks before drawing', () => {
+  const dist = lowRankNormal({ loc: [0, 0], covFactor: [1, 1], covDiag: [1, 1], rank: 1 });
+  const bern = { likelihood: 'bernoulli' as const };
+  it.each([
+    [[5, 0], { ...bern, samples: 2 }, /^labels: value 5/],
+    [[1], { ...bern, samples: 2 }, /^labels: length 1/],
+    [[1, 0], { ...bern, samples: 0 }, /^samples: must be at least 1, got 0/],
+    [[1, 0], { ...bern, samples: 2.5 }, /^samples: /],
+    [[1, 0], { ...bern, samples: 3, antithetic: true }, /^samples: antithetic pairs/],
+    [[1, 0], { ...bern, samples: 1e10 }, /^samples: .*too many to allocate/],
+    [[1, 0], { ...bern, samples: 2, mask: [1] }, /^mask: /],
+  ])('labels %j with %j: leaves the generator untouched', (labels, options, message) => {
+    const rng = createRng(9);
+    expect(() => mcLossSampled(dist, labels, rng, options)).toThrow(message);
+    expect(rng.uniform()).toBe(createRng(9).uniform());
   });
 });
 

@@ -6,6 +6,7 @@ import {
   initToyParams,
   toyDistribution,
   toyDistributionVjp,
+  type ToyParameterisation,
   type ToyParams,
 } from '../../src/toy/model.js';
 import { expectClose, isClose } from '../helpers/close.js';
@@ -41,6 +42,28 @@ describe('toy model parameterisation', () => {
     }
   });
 
+  it("'official': a log scale per factor entry and no ε, as ssn/toy_problem.py", () => {
+    const p = initToyParams(21, 2, createRng(3), {}, 'official');
+    const q = initToyParams(21, 2, createRng(3)); // 'column': the same draws
+    expect(Array.from(p.direction)).toEqual(Array.from(q.direction));
+    expect(Array.from(p.logScale)).toEqual(new Array(42).fill(-1));
+    const d = toyDistribution(p);
+    expect(Array.from(d.covDiag)).toEqual(new Array(21).fill(Math.exp(-1)));
+    // At the initialisation every entry's scale is e^-1, so the factor is the column one's.
+    expectClose(d.covFactor, toyDistribution(q).covFactor, { rtol: 1e-15, atol: 0 });
+    // Entry scales act on one entry each.
+    p.logScale[2 * 5 + 1] = 0;
+    const e = toyDistribution(p);
+    expectClose(e.covFactor[11], Math.E * d.covFactor[11], { rtol: 1e-15, atol: 0 });
+    expect(e.covFactor[10]).toBe(d.covFactor[10]);
+    expect(() => initToyParams(21, 2, createRng(3), {}, 'row' as ToyParameterisation)).toThrow(
+      /^parameterisation: unknown parameterisation "row"/,
+    );
+    expect(() => toyDistribution({ ...p, logScale: new Float64Array(2) })).toThrow(
+      /^logScale: length 2 does not match N x R = 21 x 2/,
+    );
+  });
+
   it('builds the diagonal model as a rank-1 distribution with a zero factor', () => {
     const p = initToyParams(21, 0, createRng(3));
     expect(p.kind).toBe('diagonal');
@@ -63,12 +86,13 @@ describe('toy model parameterisation', () => {
         fc.integer({ min: 1, max: 9 }),
         fc.integer({ min: 0, max: 3 }),
         fc.nat(),
-        (n, rank, seed) => {
+        fc.constantFrom<ToyParameterisation>('official', 'column'),
+        (n, rank, seed, parameterisation) => {
           const rng = createRng(seed);
-          const p0 = initToyParams(n, rank, rng);
+          const p0 = initToyParams(n, rank, rng, {}, parameterisation);
           p0.mean.set(randomArray(rng, n, 2));
           p0.logDiag.set(randomArray(rng, n, 1));
-          p0.logScale.set(randomArray(rng, rank, 1));
+          p0.logScale.set(randomArray(rng, p0.logScale.length, 1));
           const r = Math.max(rank, 1);
           const a = randomArray(rng, n);
           const b = randomArray(rng, n * r);
@@ -79,7 +103,7 @@ describe('toy model parameterisation', () => {
           const v = {
             mean: randomArray(rng, n),
             logDiag: randomArray(rng, n),
-            logScale: randomArray(rng, rank),
+            logScale: randomArray(rng, p0.logScale.length),
             direction: randomArray(rng, n * rank),
           };
           const shifted = (t: number) => {
@@ -102,7 +126,7 @@ describe('toy model parameterisation', () => {
           return isClose(an, fd, 1e-6, 1e-8);
         },
       ),
-      { seed: 42, numRuns: 60 },
+      { seed: 42, numRuns: 100 },
     );
   });
 

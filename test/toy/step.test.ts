@@ -1,51 +1,31 @@
 /**
- * The fused toy step against the general pieces it replaces in `trainToy`: mcLoss (bernoulli)
- * on `toyDistribution` per target, the per-target results averaged, and `toyDistributionVjp`.
+ * The fused toy step against toyLossAndGradsReference, the general pieces it replaces in
+ * `trainToy`: mcLoss (bernoulli) on `toyDistribution` per target, the per-target results
+ * averaged, and `toyDistributionVjp`.
  * The step promises the same floating-point operations in the same order, so the comparison is
  * bit for bit (toEqual on the arrays), not within a tolerance.
  */
 import { describe, expect, it } from 'vitest';
 import { drawNoise, drawNoiseInto, type Noise } from '../../src/distribution/noise.js';
-import { mcLoss } from '../../src/loss/mcLoss.js';
 import { createRng, type Rng } from '../../src/random/rng.js';
-import {
-  initToyParams,
-  toyDistribution,
-  toyDistributionVjp,
-  type ToyParams,
-} from '../../src/toy/model.js';
+import { initToyParams, type ToyParameterisation, type ToyParams } from '../../src/toy/model.js';
 import { toyTargets } from '../../src/toy/problem.js';
 import { createToyStepWorkspace, toyLossAndGrads } from '../../src/toy/step.js';
-
-/** What trainToy computed before the fused step, written with the general functions. */
-function reference(p: ToyParams, targets: readonly ArrayLike<number>[], noises: Noise[]) {
-  const dist = toyDistribution(p);
-  const n = dist.size;
-  const half = 1 / targets.length;
-  const gradLoc = new Float64Array(n);
-  const gradCovDiag = new Float64Array(n);
-  const gradCovFactor = new Float64Array(n * dist.rank);
-  let loss = 0;
-  targets.forEach((y, t) => {
-    const res = mcLoss(dist, y, noises[t], { likelihood: 'bernoulli' });
-    loss += half * res.loss;
-    for (let j = 0; j < n; j++) {
-      gradLoc[j] += half * res.gradLoc[j];
-      gradCovDiag[j] += half * res.gradCovDiag[j];
-    }
-    for (let j = 0; j < gradCovFactor.length; j++) gradCovFactor[j] += half * res.gradCovFactor[j];
-  });
-  return { loss, grads: toyDistributionVjp(p, { gradLoc, gradCovFactor, gradCovDiag }) };
-}
+import { toyLossAndGradsReference } from '../../src/toy/stepReference.js';
 
 /** Parameters away from the initialisation, so that every term is exercised. */
-function randomParams(size: number, rank: number, rng: Rng): ToyParams {
-  const p = initToyParams(size, rank, rng);
+function randomParams(
+  size: number,
+  rank: number,
+  rng: Rng,
+  parameterisation: ToyParameterisation = 'column',
+): ToyParams {
+  const p = initToyParams(size, rank, rng, {}, parameterisation);
   for (let i = 0; i < size; i++) {
     p.mean[i] = 6 * (rng.uniform() - 0.5);
     p.logDiag[i] = 4 * (rng.uniform() - 0.5);
   }
-  for (let k = 0; k < rank; k++) p.logScale[k] = 2 * (rng.uniform() - 0.5);
+  for (let k = 0; k < p.logScale.length; k++) p.logScale[k] = 2 * (rng.uniform() - 0.5);
   return p;
 }
 
@@ -83,6 +63,15 @@ describe('fused toy step', () => {
     },
     { name: 'rank 1, one target', size: 9, rank: 1, targets: 1, samples: 7, shared: true },
     {
+      name: "rank 2, independent noises, 'official' parameterisation",
+      size: 21,
+      rank: 2,
+      targets: 2,
+      samples: 20,
+      shared: false,
+      parameterisation: 'official' as const,
+    },
+    {
       name: 'rank 3, three targets shared',
       size: 13,
       rank: 3,
@@ -108,21 +97,26 @@ describe('fused toy step', () => {
     },
   ];
   for (const c of cases) {
-    it(`equals mcLoss + toyDistributionVjp bit for bit: ${c.name}`, () => {
+    it(`equals toyLossAndGradsReference bit for bit: ${c.name}`, () => {
       const rng = createRng(`step/${c.name}`);
-      const p = randomParams(c.size, c.rank, rng);
+      const p = randomParams(
+        c.size,
+        c.rank,
+        rng,
+        'parameterisation' in c ? c.parameterisation : undefined,
+      );
       const targets =
         c.size === 21 && c.targets === 2 ? toyTargets() : randomTargets(c.targets, c.size, rng);
       const draw = () =>
         drawNoise(rng, { count: c.samples, rank: Math.max(c.rank, 1), size: c.size });
       const first = draw();
       const noises = targets.map((_, t) => (c.shared || t === 0 ? first : draw()));
-      const want = reference(p, targets, noises);
+      const want = toyLossAndGradsReference(p, targets, noises);
       const got = toyLossAndGrads(p, targets, noises);
       expect(got.loss).toBe(want.loss);
       expect(got.grads).toEqual(want.grads);
       // A reused workspace gives the same again.
-      const ws = createToyStepWorkspace(c.size, c.rank, c.samples, c.targets);
+      const ws = createToyStepWorkspace(c.size, c.rank, c.samples, c.targets, p.parameterisation);
       toyLossAndGrads(p, targets, noises, ws);
       expect(toyLossAndGrads(p, targets, noises, ws)).toEqual(got);
     });

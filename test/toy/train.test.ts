@@ -91,6 +91,18 @@ describe('toy training', () => {
     expect([0, 1, 2].map((i) => phaseLearningRate(ph, i))).toEqual([1, 0.5, 0.25]);
   });
 
+  it("paper runs the official parameterisation, best the 'column' one, either overridable", () => {
+    expect(toyProtocol('paper').parameterisation).toBe('official');
+    expect(toyProtocol('best').parameterisation).toBe('column');
+    expect(toyProtocol('best', { parameterisation: 'official' }).parameterisation).toBe('official');
+    const short = toyProtocol('paper', { pretrainSteps: 0, steps: 3, samples: 4 });
+    const run = runToyModel({ kind: 'lowrank', protocol: short, seed: 0, evalSamples: 100 });
+    expect(run.params.parameterisation).toBe('official');
+    expect(run.params.logScale.length).toBe(42);
+    // covDiag = exp(logDiag) exactly, no ε.
+    expect(Array.from(run.dist.covDiag)).toEqual(Array.from(run.params.logDiag, Math.exp));
+  });
+
   it('rejects bad protocols by name', () => {
     expect(() => toyProtocol('fast' as 'best')).toThrow(/^protocol:/);
     expect(() => toyProtocol('best', { steps: -1 })).toThrow(/^steps:/);
@@ -98,6 +110,9 @@ describe('toy training', () => {
     expect(() => toyProtocol('best', { samples: 0 })).toThrow(/^samples:/);
     expect(() => toyProtocol('best', { samples: 3 })).toThrow(/^samples: antithetic/);
     expect(() => toyProtocol('best', { lr: 0 })).toThrow(/^lr:/);
+    expect(() => toyProtocol('best', { parameterisation: 'row' as 'official' })).toThrow(
+      /^parameterisation: unknown parameterisation "row"/,
+    );
     expect(() => runToyModel({ kind: 'full' as 'lowrank', protocol: quick, seed: 0 })).toThrow(
       /^model:/,
     );

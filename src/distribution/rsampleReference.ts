@@ -1,0 +1,53 @@
+/**
+ * Reparameterised samples of N(loc, P Pᵀ + diag(d)), the formula as written (paper section 4, eq. 5;
+ * spec/lowrank-normal.md#sampling):
+ *
+ *   eta_m = loc + T w ⊙ (√d ⊙ eps_N^(m) + P eps_R^(m)),   eps_R^(m) ~ N(0, I_R), eps_N^(m) ~ N(0, I_N)
+ *
+ * T is the temperature of the paper's Figure 6 and w the per-logit weights (1 by default).
+ * `rsample` computes the same in tiles (src/distribution/kernels/rsampleTiles.ts), bit for bit.
+ */
+import type { LowRankNormal } from './lowRankNormal.js';
+import type { Noise } from './noise.js';
+
+/**
+ * The samples eta_m, M x N row-major, summed in the order the formula is written: √d eps_N first,
+ * then P's row times eps_R term by term, then loc + (T w) · that. Arguments are not checked (see
+ * `rsample`); a product T w that overflows is handled as in `locPlusScaled`.
+ * @example rsampleReference(dist, { count: 1, epsFactor: [1], epsDiag: [0, 0] }) // loc + P[:, 0]
+ */
+export function rsampleReference(
+  dist: LowRankNormal,
+  noise: Noise,
+  temperature = 1,
+  rowWeights?: ArrayLike<number>,
+): Float64Array {
+  const { size: n, rank, loc, covFactor: P, covDiag: d } = dist;
+  const { count, epsFactor, epsDiag } = noise;
+  const eta = new Float64Array(count * n);
+  for (let m = 0; m < count; m++) {
+    for (let i = 0; i < n; i++) {
+      let v = Math.sqrt(d[i]) * epsDiag[m * n + i];
+      for (let r = 0; r < rank; r++) v += P[i * rank + r] * epsFactor[m * rank + r];
+      eta[m * n + i] = locPlusScaled(loc[i], temperature, rowWeights?.[i], v);
+    }
+  }
+  return eta;
+}
+
+/**
+ * loc_i + (T w_i) v, the last step of a sample (w_i = 1 when `weight` is undefined). Where T w_i
+ * overflows to ∞ (T near 1e308) the product is formed as T (w_i v) instead, so that v = 0 gives
+ * loc_i rather than ∞ · 0 = NaN, and the result is ±∞ only where the exact value overflows.
+ * A finite T w_i takes the formula's order.
+ */
+export function locPlusScaled(
+  locI: number,
+  temperature: number,
+  weight: number | undefined,
+  v: number,
+): number {
+  const scale = weight === undefined ? temperature : temperature * weight;
+  if (Number.isFinite(scale)) return locI + scale * v;
+  return locI + temperature * ((weight as number) * v);
+}

@@ -1,0 +1,362 @@
+/**
+ * The fused toy step. Equals `toyLossAndGradsReference` (src/toy/stepReference.ts) bit for bit:
+ * the same floating-point operations in the same order as `mcLoss` (its binary kernel, bernoulli)
+ * per target, the mean over targets, and `toyDistributionVjp` (test/toy/step.test.ts, "equals
+ * toyLossAndGradsReference bit for bit").
+ *
+ * What it leaves out is the cost of generality at N = 21, where a step is a few microseconds of
+ * arithmetic: the capacitance Cholesky (the loss does not use it), the copies and checks of the
+ * distribution and the noises, the per-call allocation, and, when targets share one noise (the
+ * `best` protocol's common random numbers), the second exp, division and log of every sampled
+ * logit, since exp(−|z|) depends on the logit t only (z = ±t):
+ *   t_m(s) = loc_s + √d_s eps_N^(m)_s + P_s · eps_R^(m),   e = exp(−|t|)
+ *   ℓ_t,m = Σ_s min(z, 0) − log Π_s (1 + e),   ∂ℓ_t,m/∂t = ±(1 − sigmoid(z))
+ * Naming: targets are `target0`/`target1` (indices into `targets`, −1 for none) and their
+ * arrays carry the suffixes 0 and 1; the two samples of a forward pass are A and B.
+ */
+import { expNonPositive } from '../../loss/kernels/expNonPositive.js';
+import { lossAndWeights } from '../../loss/mcLossReference.js';
+import type { Noise } from '../../distribution/noise.js';
+import { checkFinite } from '../../util/validate.js';
+import {
+  toyDistributionVjp,
+  toyFactors,
+  type ToyGrads,
+  type ToyParameterisation,
+  type ToyParams,
+} from '../model.js';
+
+/**
+ * Scratch and result arrays of a step, reused from step to step (see `createToyStepWorkspace`).
+ * The gradients a step returns live here until the next step with the same workspace.
+ */
+export interface ToyStepWorkspace {
+  readonly size: number;
+  readonly rank: number;
+  readonly count: number;
+  /** Per target: ∂ℓ_t,m/∂t_m(s), M x N sample-major. */
+  readonly slopes: Float64Array[];
+  /** Per target: ℓ_t,m, length M. */
+  readonly logLikelihoods: Float64Array[];
+  /** Per target: the sample weights softmax(ℓ_t), length M. */
+  readonly weights: Float64Array[];
+  /** Per target: its loss −logsumexp(ℓ_t) + log M. */
+  readonly losses: Float64Array;
+  /** Per target: its label signs ±1, length N. */
+  readonly signs: Float64Array[];
+  /**
+   * Per target: Σ_m w_m a_m(s), Σ_m w_m a_m(s) eps_N^(m)_s (N each) and Σ_m a_m(s) w_m eps_R^(m)
+   * (N x R), with a the slopes.
+   */
+  readonly sumLoc: Float64Array[];
+  readonly sumDiag: Float64Array[];
+  readonly sumFactor: Float64Array[];
+  /** w_m eps_R^(m) for the two targets of a pass, M x R each. */
+  readonly factorScratch: Float64Array[];
+  /** The distribution: exp(logDiag) + ε, its square root, and the factor (N x R). */
+  readonly covDiag: Float64Array;
+  readonly sqrtD: Float64Array;
+  readonly covFactor: Float64Array;
+  /** ∂loss/∂(loc, covDiag, covFactor) and the gradients of the free parameters. */
+  readonly gradLoc: Float64Array;
+  readonly gradCovDiag: Float64Array;
+  readonly gradCovFactor: Float64Array;
+  readonly grads: ToyGrads;
+}
+
+/**
+ * Scratch for steps of `targets` label maps of `size` pixels, `count` samples and rank `rank`
+ * (0 for the diagonal model), under the model's `parameterisation` (it sizes ∂/∂logScale).
+ */
+export function createToyStepWorkspace(
+  size: number,
+  rank: number,
+  count: number,
+  targets: number,
+  parameterisation: ToyParameterisation = 'column',
+): ToyStepWorkspace {
+  const r = Math.max(rank, 1);
+  const each = (len: number) => Array.from({ length: targets }, () => new Float64Array(len));
+  return {
+    size,
+    rank,
+    count,
+    slopes: each(count * size),
+    logLikelihoods: each(count),
+    weights: each(count),
+    losses: new Float64Array(targets),
+    signs: each(size),
+    sumLoc: each(size),
+    sumDiag: each(size),
+    sumFactor: each(size * r),
+    factorScratch: [new Float64Array(count * r), new Float64Array(count * r)],
+    covDiag: new Float64Array(size),
+    sqrtD: new Float64Array(size),
+    covFactor: new Float64Array(size * rank),
+    gradLoc: new Float64Array(size),
+    gradCovDiag: new Float64Array(size),
+    gradCovFactor: new Float64Array(size * r),
+    grads: {
+      dMean: new Float64Array(size),
+      dLogDiag: new Float64Array(size),
+      dLogScale: new Float64Array(parameterisation === 'official' ? size * rank : rank),
+      dDirection: new Float64Array(size * rank),
+    },
+  };
+}
+
+/**
+ * `toyLossAndGrads` after validation (for `trainToy`, whose noises are drawn to size and whose
+ * targets are checked once). The gradients returned live in `ws`.
+ */
+export function fusedToyStep(
+  params: ToyParams,
+  targets: readonly ArrayLike<number>[],
+  noises: readonly Noise[],
+  ws: ToyStepWorkspace,
+): { loss: number; grads: ToyGrads } {
+  const n = params.mean.length;
+  const lowRank = params.rank > 0;
+  const rank = Math.max(params.rank, 1);
+  const { covDiag, covFactor, sqrtD, gradLoc, gradCovDiag, gradCovFactor } = ws;
+  toyFactors(params, ws);
+  checkFinite('mean', params.mean);
+  checkFinite('exp(logDiag)', covDiag);
+  checkFinite('covFactor (exp(logScale))', covFactor);
+  for (let i = 0; i < n; i++) sqrtD[i] = Math.sqrt(covDiag[i]);
+  const p = lowRank ? covFactor : null;
+  // Targets given one Noise object are computed together, two per pass.
+  const done = new Uint8Array(targets.length);
+  for (let t = 0; t < targets.length; t++) {
+    if (done[t] === 1) continue;
+    let pending = -1;
+    for (let u = t; u < targets.length; u++) {
+      if (noises[u] !== noises[t]) continue;
+      done[u] = 1;
+      if (pending < 0) {
+        pending = u;
+        continue;
+      }
+      forward(params.mean, sqrtD, p, rank, targets, pending, u, noises[t], ws);
+      backward(rank, lowRank, noises[t], ws, pending, u);
+      pending = -1;
+    }
+    if (pending >= 0) {
+      forward(params.mean, sqrtD, p, rank, targets, pending, -1, noises[t], ws);
+      backward(rank, lowRank, noises[t], ws, pending, -1);
+    }
+  }
+  // The mean over the T targets, each result weighted by 1/T and summed in target order (as the
+  // reference sums mcLoss's results).
+  const perTarget = 1 / targets.length;
+  gradLoc.fill(0);
+  gradCovDiag.fill(0);
+  gradCovFactor.fill(0);
+  let loss = 0;
+  for (let t = 0; t < targets.length; t++) {
+    loss += perTarget * ws.losses[t];
+    const gl = ws.sumLoc[t];
+    const gd = ws.sumDiag[t];
+    for (let s = 0; s < n; s++) {
+      gradLoc[s] += perTarget * -gl[s];
+      gradCovDiag[s] += perTarget * (-gd[s] / (2 * sqrtD[s]));
+    }
+    if (lowRank) {
+      const cf = ws.sumFactor[t];
+      for (let j = 0; j < n * rank; j++) gradCovFactor[j] += perTarget * -cf[j];
+    }
+  }
+  const grads = toyDistributionVjp(params, { gradLoc, gradCovFactor, gradCovDiag }, ws.grads);
+  return { loss, grads };
+}
+
+/**
+ * ℓ_t,m and the slopes ∂ℓ_t,m/∂t of targets target0 and target1 (−1: none), both driven by
+ * `noise`, two samples (A and B) per pass: their exps, divisions and running sums are independent chains the
+ * processor overlaps (each sample's arithmetic is unchanged).
+ */
+function forward(
+  loc: Float64Array,
+  sqrtD: Float64Array,
+  p: Float64Array | null,
+  rank: number,
+  targets: readonly ArrayLike<number>[],
+  target0: number,
+  target1: number,
+  noise: Noise,
+  ws: ToyStepWorkspace,
+): void {
+  const n = loc.length;
+  const { count, epsFactor: eF, epsDiag: eD } = noise;
+  const two = target1 >= 0;
+  const t1 = two ? target1 : target0; // a lone target fills the second slot's names too
+  for (const t of two ? [target0, target1] : [target0]) {
+    const y = targets[t];
+    const sg = ws.signs[t];
+    for (let s = 0; s < n; s++) sg[s] = y[s] === 1 ? 1 : -1;
+  }
+  const sg0 = ws.signs[target0];
+  const sg1 = ws.signs[t1];
+  const a0 = ws.slopes[target0];
+  const a1 = ws.slopes[t1];
+  const ll0 = ws.logLikelihoods[target0];
+  const ll1 = ws.logLikelihoods[t1];
+  const m2 = count - (count % 2);
+  for (let m = 0; m < count; m += 2) {
+    const single = m === m2; // the last sample of an odd count: B repeats A, and is dropped
+    const mB = single ? m : m + 1;
+    const offRA = m * rank;
+    const offRB = mB * rank;
+    const offNA = m * n;
+    const offNB = mB * n;
+    let sumA0 = 0;
+    let sumA1 = 0;
+    let prodA = 1;
+    let sumB0 = 0;
+    let sumB1 = 0;
+    let prodB = 1;
+    for (let s = 0; s < n; s++) {
+      let afA = 0;
+      let afB = 0;
+      if (p !== null) {
+        for (let r = 0; r < rank; r++) {
+          const pr = p[s * rank + r];
+          afA += pr * eF[offRA + r];
+          afB += pr * eF[offRB + r];
+        }
+      }
+      const logitA = loc[s] + sqrtD[s] * eD[offNA + s] + afA;
+      const logitB = loc[s] + sqrtD[s] * eD[offNB + s] + afB;
+      // e = exp(−|t|) = exp(−|z|) for both signs; 1 − sigmoid(z) is e/(1 + e) for z ≥ 0 and
+      // 1/(1 + e) for z < 0 (as in binaryMcLoss, branch-free).
+      const eA = expNonPositive(-Math.abs(logitA));
+      const eB = expNonPositive(-Math.abs(logitB));
+      const invA = 1 / (1 + eA);
+      const invB = 1 / (1 + eB);
+      const hA = eA * invA;
+      const hB = eB * invB;
+      prodA *= 1 + eA;
+      prodB *= 1 + eB;
+      const s0 = sg0[s];
+      const zA0 = s0 * logitA;
+      const zB0 = s0 * logitB;
+      const nA0 = +(zA0 < 0);
+      const nB0 = +(zB0 < 0);
+      sumA0 += Math.min(zA0, 0); // as binaryMcLoss: z = +∞ adds 0, not 0 · ∞
+      sumB0 += Math.min(zB0, 0);
+      a0[offNA + s] = s0 * (hA + nA0 * (invA - hA));
+      a0[offNB + s] = s0 * (hB + nB0 * (invB - hB));
+      if (two) {
+        const s1 = sg1[s];
+        const zA1 = s1 * logitA;
+        const zB1 = s1 * logitB;
+        const nA1 = +(zA1 < 0);
+        const nB1 = +(zB1 < 0);
+        sumA1 += Math.min(zA1, 0);
+        sumB1 += Math.min(zB1, 0);
+        a1[offNA + s] = s1 * (hA + nA1 * (invA - hA));
+        a1[offNB + s] = s1 * (hB + nB1 * (invB - hB));
+      }
+    }
+    const logA = Math.log(prodA);
+    ll0[m] = sumA0 - logA;
+    if (two) ll1[m] = sumA1 - logA;
+    if (!single) {
+      const logB = Math.log(prodB);
+      ll0[mB] = sumB0 - logB;
+      if (two) ll1[mB] = sumB1 - logB;
+    }
+  }
+}
+
+/**
+ * For targets target0 and target1 (−1: none) from their slopes and weights, the sums over
+ * samples m (in order, as binaryMcLoss's backward pass sums) behind the gradients of target t's
+ * loss:
+ *   sumLoc_s = Σ_m w_m a_m(s),   sumDiag_s = Σ_m w_m a_m(s) eps_N^(m)_s,
+ *   sumFactor_s = Σ_m a_m(s) (w_m eps_R^(m))
+ * so ∂/∂loc_s = −sumLoc_s, ∂/∂d_s = −sumDiag_s / (2√d_s), ∂/∂P_s = −sumFactor_s. Samples in the
+ * outer loop: every row of the slopes and of eps_N is read in order. Suffixes 0 and 1 name the
+ * two targets.
+ */
+function backward(
+  rank: number,
+  lowRank: boolean,
+  noise: Noise,
+  ws: ToyStepWorkspace,
+  target0: number,
+  target1: number,
+): void {
+  const n = ws.size;
+  const { count, epsFactor: eF, epsDiag: eD } = noise;
+  const two = target1 >= 0;
+  const t1 = two ? target1 : target0;
+  const res0 = lossAndWeights(ws.logLikelihoods[target0], ws.weights[target0]);
+  const res1 = two ? lossAndWeights(ws.logLikelihoods[t1], ws.weights[t1]) : res0;
+  ws.losses[target0] = res0.loss;
+  ws.losses[t1] = res1.loss;
+  const w0 = res0.weights;
+  const w1 = res1.weights;
+  const a0 = ws.slopes[target0];
+  const a1 = ws.slopes[t1];
+  const gl0 = ws.sumLoc[target0];
+  const gd0 = ws.sumDiag[target0];
+  const cf0 = ws.sumFactor[target0];
+  const gl1 = ws.sumLoc[t1];
+  const gd1 = ws.sumDiag[t1];
+  const cf1 = ws.sumFactor[t1];
+  // Pixels outside, samples inside: every sum stays in a register (strided reads of M x N rows
+  // that fit in L1 at the toy's sizes). A lone target takes the same loops without target 1.
+  for (let s = 0; s < n; s++) {
+    let l0 = 0;
+    let d0 = 0;
+    let l1 = 0;
+    let d1 = 0;
+    if (two) {
+      for (let m = 0, j = s; m < count; m++, j += n) {
+        const e = eD[j];
+        const b0 = w0[m] * a0[j];
+        const b1 = w1[m] * a1[j];
+        l0 += b0;
+        d0 += b0 * e;
+        l1 += b1;
+        d1 += b1 * e;
+      }
+    } else {
+      for (let m = 0, j = s; m < count; m++, j += n) {
+        const b0 = w0[m] * a0[j];
+        l0 += b0;
+        d0 += b0 * eD[j];
+      }
+    }
+    gl0[s] = l0;
+    gd0[s] = d0;
+    if (two) {
+      gl1[s] = l1;
+      gd1[s] = d1;
+    }
+  }
+  if (!lowRank) return;
+  const f0 = ws.factorScratch[0];
+  const f1 = ws.factorScratch[1];
+  for (let m = 0; m < count * rank; m++) {
+    f0[m] = w0[(m / rank) | 0] * eF[m];
+    if (two) f1[m] = w1[(m / rank) | 0] * eF[m];
+  }
+  for (let s = 0; s < n; s++) {
+    for (let r = 0; r < rank; r++) {
+      let c0 = 0;
+      let c1 = 0;
+      if (two) {
+        for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) {
+          c0 += a0[j] * f0[k];
+          c1 += a1[j] * f1[k];
+        }
+        cf1[s * rank + r] = c1;
+      } else {
+        for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) c0 += a0[j] * f0[k];
+      }
+      cf0[s * rank + r] = c0;
+    }
+  }
+}
