@@ -92,7 +92,9 @@ const logProbWorkload: Workload = {
 
 /**
  * A protocol as the numeric parameters both sides read: the phases' step counts, the samples,
- * lr, and for `best` its lrFinal and the antithetic and sharedNoise flags (1; absent for paper).
+ * lr, for `best` its lrFinal and the antithetic and sharedNoise flags (1; absent for paper), and
+ * officialParams (1) when the model has the official parameterisation (a log scale per factor
+ * entry, no ε on the diagonal; the `paper` protocol's).
  */
 export function toyParams(protocol: ToyProtocol): Params {
   const pre = protocol.phases.find((ph) => ph.train === 'mean');
@@ -105,6 +107,7 @@ export function toyParams(protocol: ToyProtocol): Params {
     ...(main.lrFinal === undefined ? {} : { lrFinal: main.lrFinal }),
     ...(protocol.antithetic ? { antithetic: 1 } : {}),
     ...(protocol.sharedNoise ? { sharedNoise: 1 } : {}),
+    ...(protocol.parameterisation === 'official' ? { officialParams: 1 } : {}),
   };
 }
 

@@ -168,6 +168,7 @@ def toy_train(
     lr_final=None,
     antithetic=False,
     shared_noise=False,
+    official=False,
 ):
     """A plain PyTorch loop of the toy problem (ssn/toy_problem.py in the official repository; spec/official-code.md#the-toy-problem): Adam on the mean only
     for pretrain_steps, then `steps` steps on all parameters (a fresh Adam per phase); `samples`
@@ -179,7 +180,11 @@ def toy_train(
     geometrically from lr to lr_final over each phase, antithetic pairs (M/2 noises, then the
     same negated) and one set of samples shared by both targets. rsample cannot take given
     noises, so that branch reparameterises by hand, as rsample does inside:
-    eta = mean + eps_R P^T + sqrt(d) eps_N."""
+    eta = mean + eps_R P^T + sqrt(d) eps_N.
+
+    `official` picks the official script's parameterisation (the `paper` protocol's): a log scale
+    per factor entry (pixels x rank) and no epsilon on the diagonal; otherwise a log scale per
+    column and exp(log_diag) + 1e-5 (src/toy/model.ts, 'column')."""
     torch.manual_seed(seed)
     y = torch.zeros(2, TOY_PIXELS, dtype=dtype)
     y[:, :TOY_BLOCK] = 1
@@ -188,7 +193,8 @@ def toy_train(
     log_diag = torch.full((TOY_PIXELS,), -1.0, dtype=dtype, requires_grad=True)
     params = [mean, log_diag]
     if model == "lowrank":
-        log_scale = torch.full((2,), -1.0, dtype=dtype, requires_grad=True)
+        scale_shape = (TOY_PIXELS, 2) if official else (2,)
+        log_scale = torch.full(scale_shape, -1.0, dtype=dtype, requires_grad=True)
         direction = (torch.rand(TOY_PIXELS, 2, dtype=dtype) - 0.5).requires_grad_()
         params += [log_scale, direction]
     opt_mean = torch.optim.Adam([mean], lr=lr)
@@ -208,7 +214,7 @@ def toy_train(
             for group in opt.param_groups:
                 group["lr"] = step_lr
         opt.zero_grad()
-        diag = torch.exp(log_diag) + 1e-5
+        diag = torch.exp(log_diag) if official else torch.exp(log_diag) + 1e-5
         if model == "lowrank":
             factor = torch.exp(log_scale) * direction / direction.norm(dim=0, keepdim=True)
         if by_hand:
@@ -264,6 +270,7 @@ def toy_workload(params, dtype):
     lr_final = _num_param(params, "lrFinal") if "lrFinal" in params else None
     antithetic = _flag_param(params, "antithetic")
     shared_noise = _flag_param(params, "sharedNoise")
+    official = _flag_param(params, "officialParams")
     if antithetic and samples % 2:
         raise RequestError(f"params.samples: antithetic pairs need an even count, got {samples}")
 
@@ -280,6 +287,7 @@ def toy_workload(params, dtype):
                 lr_final=lr_final,
                 antithetic=antithetic,
                 shared_noise=shared_noise,
+                official=official,
             )
         return total
 

@@ -37,6 +37,9 @@ describe('bench:compare --quick', () => {
     // The toy rows: the default protocol (best) first, then the official one.
     const toys = report.workloads.filter((r) => r.name === 'toy');
     expect(toys.map((r) => r.params.sharedNoise)).toEqual([1, undefined]);
+    // Both sides train the official parameterisation under the paper protocol, the column one
+    // under best.
+    expect(toys.map((r) => r.params.officialParams)).toEqual([undefined, 1]);
     for (const row of report.workloads) {
       checkRowShape(row as unknown as Record<string, unknown>);
       if (row.status === 'ok') expect(row.ssnTimesMs).toHaveLength(1);
@@ -121,7 +124,13 @@ describe('the toy workload', () => {
       antithetic: 1,
       sharedNoise: 1,
     });
-    expect(cases[1]).toEqual({ pretrainSteps: 5000, steps: 5000, samples: 200, lr: 1e-3 });
+    expect(cases[1]).toEqual({
+      officialParams: 1,
+      pretrainSteps: 5000,
+      steps: 5000,
+      samples: 200,
+      lr: 1e-3,
+    });
   });
 
   it('refuses parameters that describe neither protocol', () => {
