@@ -17,6 +17,26 @@ export interface RsampleOptions {
 }
 
 /**
+ * The temperature (default 1) and row weights of `options`, checked for a distribution of size n.
+ * @throws RangeError when T < 0 or is not finite, or rowWeights is not of length n and finite
+ */
+export function checkRsampleOptions(
+  options: RsampleOptions,
+  n: number,
+): { temperature: number; rowWeights: ArrayLike<number> | undefined } {
+  const t = options.temperature ?? 1;
+  if (!Number.isFinite(t) || t < 0) {
+    throw new RangeError(`temperature: must be a finite number ≥ 0, got ${t}`);
+  }
+  const w = options.rowWeights;
+  if (w !== undefined) {
+    checkLength('rowWeights', w, n, `the distribution's size N = ${n}`);
+    checkFinite('rowWeights', w);
+  }
+  return { temperature: t, rowWeights: w };
+}
+
+/**
  * Reparameterised samples from given noises, O(N R) each:
  *   eta_m = loc + T w ⊙ (P eps_R^(m) + √d ⊙ eps_N^(m))
  * Differentiable in (loc, P, d) for fixed noises, which is what the MC loss uses.
@@ -33,15 +53,7 @@ export function rsample(
 ): Float64Array {
   const { size: n, rank, loc, covFactor: p, covDiag: d } = dist;
   const { count, epsFactor, epsDiag } = checkNoise(noise.epsFactor, noise.epsDiag, rank, n);
-  const t = options.temperature ?? 1;
-  if (!Number.isFinite(t) || t < 0) {
-    throw new RangeError(`temperature: must be a finite number ≥ 0, got ${t}`);
-  }
-  const w = options.rowWeights;
-  if (w !== undefined) {
-    checkLength('rowWeights', w, n, `the distribution's size N = ${n}`);
-    checkFinite('rowWeights', w);
-  }
+  const { temperature: t, rowWeights: w } = checkRsampleOptions(options, n);
   const sqrtD = d.map(Math.sqrt);
   const out = new Float64Array(count * n);
   // Logits in tiles, samples inside each tile in groups of four: the tile's rows of P stay in
