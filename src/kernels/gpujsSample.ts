@@ -14,6 +14,7 @@ import type { NoiseInput } from '../distribution/noise.js';
 import { checkRsampleOptions } from '../distribution/rsample.js';
 import type { RsampleOptions } from '../distribution/rsample.js';
 import type { GpujsRequest } from './gpujsConv.js';
+import { gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
 
 interface SampleConstants {
   [key: string]: number;
@@ -70,7 +71,7 @@ export interface GpujsSampler {
 export function createGpujsSampler(requested: GpujsRequest): GpujsSampler {
   const gpu = new GPU({ mode: requested });
   const cache = new Map<string, IKernelRunShortcut>();
-  let lastMode = gpu.Kernel.mode as string;
+  let lastMode = gpujsKernelMode(gpu.Kernel);
   let disposed = false;
 
   function kernelFor(N: number, R: number, M: number): IKernelRunShortcut {
@@ -111,8 +112,7 @@ export function createGpujsSampler(requested: GpujsRequest): GpujsSampler {
         Float32Array.from(epsFactor) as never,
         Float32Array.from(epsDiag) as never,
       ) as unknown as Float32Array[];
-      const inner = (kernel as unknown as { kernel?: { constructor: { mode?: string } } }).kernel;
-      lastMode = inner?.constructor?.mode ?? lastMode;
+      lastMode = gpujsCompiledMode(kernel) ?? lastMode;
       const out = new Float64Array(count * n);
       for (let m = 0; m < count; m++) out.set(result[m], m * n);
       return out;

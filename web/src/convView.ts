@@ -107,7 +107,7 @@ export async function setupConvView(): Promise<void> {
   const canvases: HTMLCanvasElement[] = [];
   for (let m = 0; m < SAMPLES; m++) {
     const c = document.createElement('canvas');
-    c.width = c.height = 72;
+    c.width = c.height = 68;
     c.setAttribute('aria-label', `sample ${m + 1}`);
     c.setAttribute('role', 'img');
     grid.append(c);
