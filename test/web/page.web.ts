@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { parseToyOptions } from '../../src/cli/toy.js';
 import { runToyModel } from '../../src/toy/experiment.js';
+import { toyProtocol } from '../../src/toy/protocol.js';
 import { parseWeights } from '../../src/nn/serialize.js';
 import { createSsnNetwork, ssnForward } from '../../src/nn/ssnNetwork.js';
 import type { SsnNetwork } from '../../src/nn/ssnNetwork.js';
@@ -76,6 +77,11 @@ afterAll(async () => {
 });
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
+/** Every sample canvas's pixels, as one string. */
+const pixels = () =>
+  page.evaluate(
+    `Array.from(document.querySelectorAll('[data-testid="convnet-samples"] canvas'), (c) => c.toDataURL()).join()`,
+  ) as Promise<string>;
 
 describe('the toy problem in the page', () => {
   it('refuses a learning rate of 0 or a non-number with a visible message, and does not train', async () => {
@@ -94,6 +100,16 @@ describe('the toy problem in the page', () => {
       .toMatch(/^samples per step: antithetic sampling needs an even count/);
     expect(await text('toy-loglik')).toBe('—');
     await page.getByTestId('toy-samples').fill('32');
+  });
+
+  it("the paper preset sets the controls to the library's paper protocol", async () => {
+    const paper = toyProtocol('paper');
+    await page.locator('#toy-protocol').selectOption('paper');
+    expect(await page.getByTestId('toy-lr').inputValue()).toBe(String(paper.phases.at(-1)!.lr));
+    expect(await page.getByTestId('toy-samples').inputValue()).toBe(String(paper.samples));
+    await page.locator('#toy-protocol').selectOption('best');
+    expect(await page.getByTestId('toy-lr').inputValue()).toBe('0.05');
+    expect(await page.getByTestId('toy-samples').inputValue()).toBe('32');
   });
 
   it('trains from the keyboard; the rank-2 log-likelihood reaches ≥ −0.75 within 20 s', async () => {
@@ -231,16 +247,24 @@ describe('the conv net in the page', () => {
   });
 
   it('moving the temperature slider (from the keyboard) changes the samples', async () => {
-    const pixels = () =>
-      page.evaluate(
-        `Array.from(document.querySelectorAll('[data-testid="convnet-samples"] canvas'), (c) => c.toDataURL()).join()`,
-      ) as Promise<string>;
     const before = await pixels();
     await page.getByTestId('temperature').focus();
     for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
     expect(await page.getByTestId('temperature').inputValue()).toBe('2');
     expect(await pixels()).not.toBe(before);
     await page.locator('#convnet').screenshot({ path: join(docs, 'convnet.png') });
+  });
+
+  it("the lesion class's noise weight and the resample button change the samples too", async () => {
+    const atT2 = await pixels();
+    await page.locator('#conv-class-weight').focus();
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('#conv-class-weight').inputValue()).toBe('-1');
+    const weighted = await pixels();
+    expect(weighted).not.toBe(atT2);
+    await page.locator('#conv-resample').focus();
+    await page.keyboard.press('Enter');
+    expect(await pixels()).not.toBe(weighted);
   });
 
   it('measures the conv forward and the sampling, WebGL kernels against the float64 CPU path', async () => {

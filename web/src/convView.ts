@@ -36,27 +36,11 @@ interface Gpu {
   sampler: GpujsSampler;
 }
 
-/** gpu.js's conv and sampling kernels, or null with the reason when WebGL is not offered. */
+/** gpu.js's conv and sampling kernels, or null with the reason when gpu.js cannot start. */
 function startGpu(): { gpu: Gpu | null; why: string } {
-  let conv: GpujsConv | null = null;
   try {
-    conv = createGpujsConv('gpu');
-    const sampler = createGpujsSampler('gpu');
-    // Compile and run one tiny kernel so the mode comes from a kernel's class.
-    conv.conv2d(
-      { data: new Float64Array(4), channels: 1, height: 2, width: 2 },
-      { data: new Float64Array(1), outChannels: 1, inChannels: 1, kernelSize: 1 },
-      new Float64Array(1),
-    );
-    if (!WEBGL_MODES.has(conv.mode)) {
-      sampler.dispose();
-      const why = `gpu.js would run on '${conv.mode}'`;
-      conv.dispose();
-      return { gpu: null, why };
-    }
-    return { gpu: { conv, sampler }, why: '' };
+    return { gpu: { conv: createGpujsConv('gpu'), sampler: createGpujsSampler('gpu') }, why: '' };
   } catch (e) {
-    conv?.dispose();
     return { gpu: null, why: (e as Error).message };
   }
 }
@@ -95,13 +79,18 @@ export async function setupConvView(): Promise<void> {
   const side = Number((meta.config as { size?: number } | undefined)?.size ?? 24);
   $('conv-weights-command').textContent = String(meta.command ?? '(unknown)');
 
-  const { gpu, why } = startGpu();
-  if (gpu === null) {
+  const started = startGpu();
+  let gpu = started.gpu;
+  function useCpu(reason: string): void {
+    gpu?.conv.dispose();
+    gpu?.sampler.dispose();
+    gpu = null;
     pathSelect.value = 'cpu';
     pathSelect.querySelector<HTMLOptionElement>('option[value="webgl"]')!.disabled = true;
     $('conv-path-note').textContent =
-      `WebGL not available (${why}); computing on the float64 CPU path.`;
+      `WebGL not available (${reason}); computing on the float64 CPU path.`;
   }
+  if (gpu === null) useCpu(started.why);
 
   // Sample canvases, made once.
   const canvases: HTMLCanvasElement[] = [];
@@ -168,7 +157,12 @@ export async function setupConvView(): Promise<void> {
     image = data.images[0];
     drawGrey($('conv-image'), image, side, side);
     data.annotations[0].forEach((a, k) => drawLabels($(`conv-annotation-${k}`), a, side, side));
-    const maps = forward(path(), gpu, net, image, side);
+    let maps = forward(path(), gpu, net, image, side);
+    if (path() === 'webgl' && !WEBGL_MODES.has(gpu!.conv.mode)) {
+      // gpu.js compiled its kernels for something other than WebGL: use the float64 path.
+      useCpu(`gpu.js ran its kernels on '${gpu!.conv.mode}'`);
+      maps = forward('cpu', gpu, net, image, side);
+    }
     const S = side * side;
     const mean = new Int32Array(S);
     const p = new Float64Array(S);
@@ -225,10 +219,11 @@ export async function setupConvView(): Promise<void> {
         const out: Record<string, number | string> = { reps, side, samples: SAMPLES, rank: d.rank };
         out.forwardCpuMs = time(() => forward('cpu', gpu, net, image, side));
         out.samplingCpuMs = time(() => rsample(d, n, { temperature: 1 }));
-        if (gpu) {
-          out.mode = gpu.conv.mode;
-          out.forwardWebglMs = time(() => forward('webgl', gpu, net, image, side));
-          out.samplingWebglMs = time(() => gpu.sampler.rsample(d, n, { temperature: 1 }));
+        const g = gpu;
+        if (g) {
+          out.mode = g.conv.mode;
+          out.forwardWebglMs = time(() => forward('webgl', g, net, image, side));
+          out.samplingWebglMs = time(() => g.sampler.rsample(d, n, { temperature: 1 }));
         }
         return out;
       },

@@ -3,7 +3,15 @@
  * worker, with the log-likelihood curves, the covariance P Pᵀ + D, the mean strip and 14 samples
  * (the paper's Figure 2) redrawn as they train.
  */
-import { TOY_PIXELS, denseCovariance, drawNoise, rsample, splitRng, toyDistribution } from 'ssn-ts';
+import {
+  TOY_PIXELS,
+  denseCovariance,
+  drawNoise,
+  rsample,
+  splitRng,
+  toyDistribution,
+  toyProtocol,
+} from 'ssn-ts';
 import type { Noise } from 'ssn-ts';
 import { drawBinary, drawCurves, drawHeatmap } from './draw.js';
 import { parseInteger, parsePositive } from './parse.js';
@@ -14,7 +22,13 @@ const FIGURE_SAMPLES = 14;
 /** Steps averaged into one point of the curves (the per-step estimate is noisy). */
 const SMOOTH = 20;
 const OPTIMUM = { diagonal: 7 * Math.log(0.5), lowrank: Math.log(0.5) };
-const PRESETS = { best: { lr: '0.05', samples: '32' }, paper: { lr: '0.001', samples: '200' } };
+/** Each protocol's own learning rate (its last phase's) and samples, as the controls show them. */
+const PRESETS = Object.fromEntries(
+  (['best', 'paper'] as const).map((name) => {
+    const p = toyProtocol(name);
+    return [name, { lr: String(p.phases[p.phases.length - 1].lr), samples: String(p.samples) }];
+  }),
+) as Record<'best' | 'paper', { lr: string; samples: string }>;
 
 type Kind = 'diagonal' | 'lowrank';
 
@@ -58,6 +72,8 @@ export function setupToyView(): void {
   };
   let settings: ToyRunSettings | null = null;
 
+  lr.value = PRESETS.best.lr;
+  samples.value = PRESETS.best.samples;
   protocol.addEventListener('change', () => {
     const p = PRESETS[protocol.value as keyof typeof PRESETS];
     lr.value = p.lr;
