@@ -7,3 +7,4 @@ export { createGpujsConv } from './kernels/gpujsConv.js';
 export type { GpujsConv, GpujsRequest } from './kernels/gpujsConv.js';
 export { createGpujsSampler } from './kernels/gpujsSample.js';
 export type { GpujsSampler } from './kernels/gpujsSample.js';
+export { gpujsKernelMode, gpujsCompiledMode } from './kernels/gpujsMode.js';

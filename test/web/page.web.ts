@@ -279,6 +279,8 @@ describe('the conv net in the page', () => {
     const jsBytes = readdirSync(assets)
       .filter((f) => f.endsWith('.js'))
       .reduce((s, f) => s + statSync(join(assets, f)).size, 0);
+    // The page's size target: its JavaScript, gpu.js included, within 1 MB.
+    expect(jsBytes).toBeLessThanOrEqual(1_000_000);
     Object.assign(measurements, m, { chromium: browser.version(), renderer, jsBytes });
   });
 
