@@ -182,6 +182,8 @@ export {
   ssnParameterCount,
 } from './nn/ssnNetwork.js';
 export type { SsnNetwork, SsnNetworkOptions } from './nn/ssnNetwork.js';
+export { serializeWeights, parseWeights, WEIGHTS_FORMAT, WEIGHTS_VERSION } from './nn/serialize.js';
+export type { LoadedWeights } from './nn/serialize.js';
 export { imageLoss } from './train/imageLoss.js';
 export { trainModel } from './train/trainModel.js';
 export type { TrainOptions, TrainedModel } from './train/trainModel.js';

@@ -13,6 +13,8 @@ import type { ConvBackend, ConvBackendChoice } from '../kernels/convBackend.js';
 import { HEAD_KINDS } from '../nn/heads.js';
 import type { HeadKind } from '../nn/heads.js';
 import { renderFigure } from '../plot/renderFigure.js';
+import { serializeWeights } from '../nn/serialize.js';
+import { FileError } from './errors.js';
 import {
   EXPERIMENT_DEFAULTS,
   QUICK_EXPERIMENT,
@@ -203,7 +205,10 @@ function progressReporter(): { update: (p: ExperimentProgress) => void; stop: ()
   };
 }
 
-async function runAndReport(flags: CommonFlags, models: HeadKind[]): Promise<void> {
+async function runAndReport(
+  flags: CommonFlags & { save?: string },
+  models: HeadKind[],
+): Promise<void> {
   const config = configFromFlags(flags, models);
   const backend = createConvBackend(flags.backend);
   try {
@@ -230,6 +235,19 @@ async function runAndReport(flags: CommonFlags, models: HeadKind[]): Promise<voi
       mkdirSync(dirname(flags.json), { recursive: true });
       writeFileSync(flags.json, JSON.stringify(resultJson(result, backend, seconds), null, 2));
       console.log(`wrote ${flags.json}`);
+    }
+    if (flags.save !== undefined) {
+      // The weights, with the command that made them (src/nn/serialize.ts reads them back).
+      const m = result.models[0];
+      const command = ['ssn', ...process.argv.slice(2)].join(' ');
+      const meta = { command, config: result.config, lossEnd: m.lossEnd, dsc: m.dsc.mean };
+      try {
+        mkdirSync(dirname(flags.save), { recursive: true });
+        writeFileSync(flags.save, serializeWeights(m.trained.network, meta));
+      } catch (e) {
+        throw new FileError(`${flags.save}: cannot write (${(e as Error).message})`);
+      }
+      console.log(`wrote ${flags.save}`);
     }
     if (flags.figures !== false && flags.figures !== undefined) {
       const stochastic =
@@ -265,9 +283,10 @@ export function registerTrain(program: Command): void {
     program
       .command('train')
       .description('train one conv net on the synthetic lesions and evaluate it (Table 1 columns)')
-      .requiredOption('--model <kind>', 'deterministic | diagonal | lowrank', modelArg),
+      .requiredOption('--model <kind>', 'deterministic | diagonal | lowrank', modelArg)
+      .option('--save <file>', 'write the trained weights as JSON (src/nn/serialize.ts)'),
     false,
-  ).action(async (flags: CommonFlags & { model: HeadKind }) => {
+  ).action(async (flags: CommonFlags & { model: HeadKind; save?: string }) => {
     await runAndReport(flags, [flags.model]);
   });
 

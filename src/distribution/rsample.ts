@@ -35,12 +35,20 @@ export function rsample(
   options: RsampleOptions = {},
 ): Float64Array {
   const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
-  const temperature = checkRsampleOptions(options, dist.size);
+  const { temperature } = checkRsampleOptions(options, dist.size);
   return rsampleTiles(dist, eps, temperature, options.rowWeights);
 }
 
-/** Checks the temperature and rowWeights against N; returns T (1 by default). */
-function checkRsampleOptions(options: RsampleOptions, n: number): number {
+/**
+ * The temperature (default 1) and row weights of `options`, checked for a distribution of size n
+ * (shared with the gpu.js sampler, src/kernels/gpujsSample.ts).
+ * @throws TypeError when the temperature is not a number
+ * @throws RangeError when T < 0 or is not finite, or rowWeights is not of length n and finite
+ */
+export function checkRsampleOptions(
+  options: RsampleOptions,
+  n: number,
+): { temperature: number; rowWeights: ArrayLike<number> | undefined } {
   const t = options.temperature ?? 1;
   if (typeof t !== 'number') {
     throw new TypeError(`temperature: must be a number, got ${typeof t}`);
@@ -53,7 +61,7 @@ function checkRsampleOptions(options: RsampleOptions, n: number): number {
     checkLength('rowWeights', w, n, `the distribution's size N = ${n}`);
     checkFinite('rowWeights', w);
   }
-  return t;
+  return { temperature: t, rowWeights: w };
 }
 
 export interface SampleOptions extends RsampleOptions {
@@ -79,7 +87,7 @@ export function sample(
   options: SampleOptions,
 ): { samples: Float64Array; noise: Noise } {
   // Every argument is checked before the first draw: a rejected call leaves `rng` untouched.
-  const temperature = checkRsampleOptions(options, dist.size);
+  const { temperature } = checkRsampleOptions(options, dist.size);
   const noise = drawNoise(rng, {
     count: options.count,
     rank: dist.rank,

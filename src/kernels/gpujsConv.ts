@@ -13,6 +13,7 @@ import { checkConvShapes } from '../nn/conv2d.js';
 import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
 import { checkFeatureMap } from '../nn/featureMap.js';
 import type { FeatureMap } from '../nn/featureMap.js';
+import { gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
 
 /** What gpu.js is asked for: 'gpu' (its best backend: GL, else WebAssembly, else JS) or 'cpu' (its JS backend). */
 export type GpujsRequest = 'gpu' | 'cpu';
@@ -157,7 +158,7 @@ interface KernelInfo {
  */
 export function createGpujsConv(requested: GpujsRequest): GpujsConv {
   const gpu = new GPU({ mode: requested });
-  const baseMode = gpu.Kernel.mode as string;
+  const baseMode = gpujsKernelMode(gpu.Kernel);
   const cache = new Map<string, IKernelRunShortcut>();
   let disposed = false;
 
@@ -206,7 +207,7 @@ export function createGpujsConv(requested: GpujsRequest): GpujsConv {
       const fallbacks = new Set<string>();
       for (const k of cache.values()) {
         const inner = (k as unknown as KernelInfo).kernel;
-        const m = inner?.constructor?.mode;
+        const m = gpujsCompiledMode(k);
         if (m && m !== baseMode)
           fallbacks.add(`${m}${inner.fallbackReason ? `: ${inner.fallbackReason}` : ''}`);
       }
