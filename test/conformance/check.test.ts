@@ -79,8 +79,8 @@ describe('ssn check', () => {
       null;
     const r = check(write('nulls.json', doc));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/dice-all-empty .*FAIL \(entry 0: 0\.5 where null \(NaN\) is expected\)/);
-    expect(r.out).toMatch(/logprob-basic .*FAIL \(entry 0: null where/);
+    expect(r.out).toMatch(/dice-all-empty .*FAIL \(entry 0: 0\.5 where "NaN" is expected\)/);
+    expect(r.out).toMatch(/logprob-basic .*FAIL \(entry 0: "NaN" where/);
   });
 
   const malformed: [string, () => unknown, RegExp][] = [
@@ -97,7 +97,7 @@ describe('ssn check', () => {
         d.cases[2].op = 'lowrank.kl';
         return d;
       },
-      /case 'logprob-n1': op: unknown op "lowrank\.kl"/,
+      /case "logprob-n1": op: unknown op "lowrank\.kl"/,
     ],
     [
       'a missing output field',
@@ -106,7 +106,7 @@ describe('ssn check', () => {
         delete d.cases.find((c) => c.id === 'loss-bernoulli')!.expected!.gradLoc;
         return d;
       },
-      /case 'loss-bernoulli' \(loss\.mc\): expected\.gradLoc: missing/,
+      /case "loss-bernoulli" \(loss\.mc\): expected\.gradLoc: missing/,
     ],
     [
       'a wrong array length',
@@ -115,7 +115,7 @@ describe('ssn check', () => {
         (d.cases.find((c) => c.id === 'rsample-basic')!.expected!.samples as number[]).pop();
         return d;
       },
-      /case 'rsample-basic' \(lowrank\.rsample\): expected\.samples: length 17, expected 18/,
+      /case "rsample-basic" \(lowrank\.rsample\): expected\.samples: length 17, expected 18/,
     ],
     [
       'a missing case',
@@ -124,7 +124,7 @@ describe('ssn check', () => {
         d.cases = d.cases.filter((c) => c.id !== 'ged-binary');
         return d;
       },
-      /case 'ged-binary' \(metrics\.ged\): missing/,
+      /case "ged-binary" \(metrics\.ged\): missing/,
     ],
     [
       'results computed from other inputs',
@@ -133,7 +133,7 @@ describe('ssn check', () => {
         (d.cases[0].inputs.x as number[])[0] += 1;
         return d;
       },
-      /case 'logprob-basic' \(lowrank\.logProb\): inputs\.x: differs from the vectors/,
+      /case "logprob-basic" \(lowrank\.logProb\): inputs\.x: differs from the vectors/,
     ],
   ];
 
@@ -155,12 +155,12 @@ describe('ssn check', () => {
     const r = check(bad, bad);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
-      /^ssn: case 'loss-bernoulli' \(loss\.mc\): inputs\.labels: value 2 at index 4 is out of range \[0, 2\)$/,
+      /^ssn: case "loss-bernoulli" \(loss\.mc\): inputs\.labels: value 2 at index 4 is out of range \[0, 2\)$/,
     );
   });
 
-  it('exits 2 on a file that does not exist', () => {
-    expect(check(join(dir, 'nope.json')).code).toBe(2);
+  it('exits 3 on a file that does not exist', () => {
+    expect(check(join(dir, 'nope.json')).code).toBe(3);
   });
 });
 
@@ -185,7 +185,7 @@ describe('ssn eval and ssn vectors', () => {
     const c = capture();
     expect(runEval(write('zero-diag.json', d), { out: join(dir, 'x.json') }, c.io)).toBe(2);
     expect(c.err[0]).toMatch(
-      /^ssn: case 'entropy-basic' \(lowrank\.entropy\): inputs\.covDiag: entry 1 is 0/,
+      /^ssn: case "entropy-basic" \(lowrank\.entropy\): inputs\.covDiag: entry 1 is 0/,
     );
   });
 

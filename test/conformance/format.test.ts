@@ -47,30 +47,30 @@ describe('parseConformance', () => {
 
   it('rejects an unknown op, naming the case and the op', () => {
     const err = parseError(`${head}[{"id":"c7","op":"lowrank.kl","inputs":{}}]}`);
-    expect(err.message).toMatch(/^case 'c7': op: unknown op "lowrank\.kl"/);
+    expect(err.message).toMatch(/^case "c7": op: unknown op "lowrank\.kl"/);
     expect(err.caseId).toBe('c7');
     expect(err.field).toBe('op');
   });
 
   it('rejects repeated ids, a missing id, non-object inputs and bad tolerances', () => {
     const c = '{"id":"a","op":"lowrank.entropy","inputs":{}}';
-    expect(parseError(`${head}[${c},${c}]}`).message).toMatch(/case 'a': id: repeated/);
+    expect(parseError(`${head}[${c},${c}]}`).message).toMatch(/case "a": id: repeated/);
     expect(parseError(`${head}[{"op":"lowrank.entropy","inputs":{}}]}`).message).toMatch(
       /cases\[0\]: id: expected a non-empty string/,
     );
     expect(parseError(`${head}[{"id":"a","op":"lowrank.entropy","inputs":[]}]}`).message).toMatch(
-      /case 'a' \(lowrank\.entropy\): inputs: expected an object/,
+      /case "a" \(lowrank\.entropy\): inputs: expected an object/,
     );
     expect(
       parseError(
         `${head}[{"id":"a","op":"lowrank.entropy","inputs":{},"tolerance":{"rtol":-1,"atol":0}}]}`,
       ).message,
-    ).toMatch(/case 'a' \(lowrank\.entropy\): tolerance\.rtol/);
+    ).toMatch(/case "a" \(lowrank\.entropy\): tolerance\.rtol/);
   });
 });
 
 describe('serializeConformance', () => {
-  it('writes NaN as null, typed arrays as arrays, one case per line, and reads back', () => {
+  it('writes NaN as "NaN", typed arrays as arrays, one case per line, and reads back', () => {
     const file = {
       format: 'ssn-conformance' as const,
       version: 1 as const,
@@ -91,10 +91,10 @@ describe('serializeConformance', () => {
     };
     const text = serializeConformance(file);
     expect(text.split('\n')[1]).toBe(
-      '{"id":"d","op":"metrics.dice","inputs":{"classes":2,"prediction":[0],"annotations":[0]},"expected":{"dice":[null]}},',
+      '{"id":"d","op":"metrics.dice","inputs":{"classes":2,"prediction":[0],"annotations":[0]},"expected":{"dice":["NaN"]}},',
     );
     const back = parseConformance(text, 'x');
     expect(back.cases[1]).toEqual(file.cases[1]);
-    expect(back.cases[0].expected).toEqual({ dice: [null] });
+    expect(back.cases[0].expected).toEqual({ dice: ['NaN'] });
   });
 });
