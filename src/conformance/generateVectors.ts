@@ -4,24 +4,22 @@
  * capacitance, logits near 1e3, temperature 0, explicit antithetic noises, masks, all-empty and
  * all-full label maps, Dice's 0/0).
  *
- * Tolerances. Every case gets rtol = 1e-9 (metrics: 1e-12, their values are ratios of integer
- * counts) and an absolute floor for entries that cancel to near zero:
- *   atol = 1e-12 · scale
- * where scale bounds the magnitude of the terms the output is a difference of (float64 rounds
- * each to about 1e-16 of its size, so 1e-12 leaves a factor of several thousand):
- *   logProb:  N log 2π + Σ|log d_n| + |log det Σ| + zᵀD⁻¹z      (z = x − loc)
- *   entropy:  ½ (N (1 + log 2π) + Σ|log d_n| + |log det Σ|)
- *   rsample:  max over entries of |loc_n| + T (Σ_r |P_nr ε_r| + √d_n |ε_n|)
- *   loss.mc:  max(1, max |η|, max_m |ℓ_m|) (logits near 1e3 make the loss a difference of
- *             numbers of size 1e3·S)
- *   metrics:  1 (GED is a mean of values in [0, 1])
- * The ill-conditioned log-density shows why the scale includes zᵀD⁻¹z: it is about 5e8 there and
- * the Woodbury correction cancels all but about 10 of it, so any float64 implementation is
- * accurate to about 5e8 · 1e-16 absolute, not relative to the result (measured against torch:
- * 8e-9 on a log-density of 0.74, within the atol of 5e-4).
+ * Tolerances (|a − e| ≤ atol + rtol |e|), so that a correct float64 implementation cannot fail:
+ *   logProb, entropy: rtol 0, atol = 2 × the larger of two forward error bounds, one for the
+ *             textbook low-rank form (torch's Woodbury and determinant lemma) and one for the
+ *             dense Cholesky form (logDensityErrorBound.ts derives both). Any correct float64
+ *             implementation of either form is within its bound of the exact value, and so is
+ *             ssn-ts (checked against a 60-digit computation in test/conformance/tolerances.test.ts),
+ *             so they differ by at most twice the bound.
+ *   rsample:  rtol 1e-9, atol = 1e-12 · max over entries of |loc_n| + T (Σ_r |P_nr ε_r| + √d_n |ε_n|):
+ *             each entry is a sum of R + 2 rounded products, off by at most γ(R + 3) times that
+ *             scale, about 1e-15 for the ranks here.
+ *   loss.mc:  rtol 1e-9, atol = 1e-12 · max(1, max |η|, S (2 max |η| + log C)): each ℓ_m is a sum of
+ *             S log-probabilities of size ≤ 2|η| + log C, so its rounding error is below
+ *             (S + 4) u times that; the weights and gradients inherit it.
+ *   metrics:  rtol 1e-12, atol 1e-12 (ratios of integer counts and their means).
  * @see spec/conformance.md#tolerances
  */
-import { LOG_2PI, logDetCovariance, lowRankNormal } from '../distribution/lowRankNormal.js';
 import { createRng, standardNormal, uniformInt, uniformRange, type Rng } from '../random/rng.js';
 import { computeCase } from './caseOps.js';
 import {
@@ -33,6 +31,7 @@ import {
   type ConformanceOp,
   type Tolerance,
 } from './format.js';
+import { entropyErrorBounds, logProbErrorBounds } from './logDensityErrorBound.js';
 
 const RTOL = 1e-9;
 const METRIC_RTOL = 1e-12;
@@ -78,35 +77,25 @@ function num(inputs: Inputs, name: string): number[] {
   return inputs[name] as number[];
 }
 
-/** log det Σ, Σ|log d|, N from the inputs (via ssn-ts's determinant lemma). */
-function logDetTerms(inputs: Inputs) {
-  const d = num(inputs, 'covDiag');
-  const dist = lowRankNormal({
+/**
+ * atol of a log-density or entropy case: twice the larger error bound of the two forms.
+ * @throws RangeError for a case beyond the first-order analysis (no float64 tolerance holds)
+ */
+function logDensityAtol(bounds: { textbook: number; dense: number }, id: string): number {
+  const atol = 2 * Math.max(bounds.textbook, bounds.dense);
+  if (!Number.isFinite(atol)) {
+    throw new RangeError(`${id}: too ill-conditioned for a float64 error bound`);
+  }
+  return atol;
+}
+
+function lowRankInputs(inputs: Inputs) {
+  return {
     loc: num(inputs, 'loc'),
     covFactor: num(inputs, 'covFactor'),
-    covDiag: d,
+    covDiag: num(inputs, 'covDiag'),
     rank: inputs.rank as number,
-  });
-  return {
-    n: d.length,
-    logDet: logDetCovariance(dist),
-    sumAbsLogD: d.reduce((s, v) => s + Math.abs(Math.log(v)), 0),
   };
-}
-
-function logProbScale(inputs: Inputs): number {
-  const { n, logDet, sumAbsLogD } = logDetTerms(inputs);
-  const loc = num(inputs, 'loc');
-  const d = num(inputs, 'covDiag');
-  const x = num(inputs, 'x');
-  let q = 0;
-  for (let i = 0; i < n; i++) q += (x[i] - loc[i]) ** 2 / d[i];
-  return n * LOG_2PI + sumAbsLogD + Math.abs(logDet) + q;
-}
-
-function entropyScale(inputs: Inputs): number {
-  const { n, logDet, sumAbsLogD } = logDetTerms(inputs);
-  return 0.5 * (n * (1 + LOG_2PI) + sumAbsLogD + Math.abs(logDet));
 }
 
 /** max over samples and entries of |loc| + T (Σ_r |P ε_R| + √d |ε_N|), and the logits η. */
@@ -148,15 +137,18 @@ function lossScale(inputs: Inputs, expected: Record<string, unknown>): number {
 }
 
 function tolerance(
+  id: string,
   op: ConformanceOp,
   inputs: Inputs,
   expected: Record<string, unknown>,
 ): Tolerance {
   switch (op) {
-    case 'lowrank.logProb':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * logProbScale(inputs) };
+    case 'lowrank.logProb': {
+      const bounds = logProbErrorBounds(lowRankInputs(inputs), num(inputs, 'x'));
+      return { rtol: 0, atol: logDensityAtol(bounds, id) };
+    }
     case 'lowrank.entropy':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * entropyScale(inputs) };
+      return { rtol: 0, atol: logDensityAtol(entropyErrorBounds(lowRankInputs(inputs)), id) };
     case 'lowrank.rsample':
       return { rtol: RTOL, atol: ATOL_PER_SCALE * Math.max(1, sampleTerms(inputs).scale) };
     case 'loss.mc':
@@ -558,8 +550,8 @@ const RECIPES: Recipe[] = [
 export function generateVectors(seed: number | string): ConformanceFile {
   const cases = RECIPES.map(([id, op, make], i): ConformanceCase => {
     const inputs = make(createRng(`${seed}/${i}`));
-    const expected = toJsonValue(computeCase({ id, op, inputs })) as Record<string, unknown>;
-    return { id, op, inputs, expected, tolerance: tolerance(op, inputs, expected) };
+    const expected = toJsonValue(computeCase({ id, op, inputs }));
+    return { id, op, inputs, expected, tolerance: tolerance(id, op, inputs, expected) };
   });
   return { format: CONFORMANCE_FORMAT, version: CONFORMANCE_VERSION, cases };
 }
