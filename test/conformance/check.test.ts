@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,5 +214,135 @@ describe('the ssn CLI', () => {
     const bad = cli('check', '--vectors', COMMITTED, '--results', write('cli-bad.json', '[]'));
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^ssn: .*cli-bad\.json: expected a JSON object at the top$/);
+  });
+
+  it('exits 2 on usage errors (a missing option, a bad --rtol) and lists the exit codes in help', () => {
+    expect(cli('check', '--vectors', COMMITTED).status).toBe(2);
+    expect(cli('check', '--vectors', COMMITTED, '--results', COMMITTED, '--rtol', 'x').status).toBe(
+      2,
+    );
+    const help = cli('eval', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(
+      /Exit codes:\n {2}0 {2}success\n {2}1 .*\n(.*\n)* {2}2 .*\n(.*\n)* {2}3 /,
+    );
+  });
+});
+
+/** A one-case file with the given case fields. */
+function oneCase(c: Record<string, unknown>, top = ''): string {
+  return `{"format":"ssn-conformance","version":1,${top}"cases":[${JSON.stringify(c)}]}`;
+}
+
+const GED = {
+  id: 'g',
+  op: 'metrics.ged',
+  inputs: { classes: 2, pixels: 2, samples: [0, 1], annotations: [1, 1] },
+};
+
+describe('ssn eval: files, messages and limits', () => {
+  function evalText(text: string, out = join(dir, 'eval-out.json'), options = {}) {
+    if (out !== dir) rmSync(out, { force: true });
+    const c = capture();
+    const code = runEval(write('eval-in.json', text), { out, ...options }, c.io);
+    return { code, err: c.err, out };
+  }
+
+  it('exits 3 for --out in a missing folder or onto a folder, before reading or computing', () => {
+    // The input is malformed too: the output is checked first.
+    for (const out of [join(dir, 'missing', 'o.json'), dir]) {
+      const r = evalText('not json', out);
+      expect(r.code).toBe(3);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toContain(out);
+    }
+  });
+
+  it('accepts a UTF-8 BOM and keeps unknown keys, __proto__ and 1e400 included', () => {
+    const text = oneCase(GED, '"note":{"__proto__":[1e400]},').replace(
+      '"inputs":{',
+      '"__proto__":{"x":1},"inputs":{"__proto__":[[[]]],',
+    );
+    const r = evalText(`\uFEFF${text}`);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    const written = readFileSync(r.out, 'utf8');
+    expect(written).toContain('"note":{"__proto__":[1e400]}');
+    expect(written).toContain('"inputs":{"__proto__":[[[]]],"classes":2');
+    expect(written).toContain('"__proto__":{"x":1}}');
+  });
+
+  it('writes arrays nested 3000 deep back unchanged', () => {
+    const deep = `${'['.repeat(3000)}1${']'.repeat(3000)}`;
+    const r = evalText(oneCase(GED).replace('"inputs":{', `"inputs":{"deep":${deep},`));
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(readFileSync(r.out, 'utf8')).toContain(`"deep":${deep}`);
+  });
+
+  it('shows a number as written (1e400), ids JSON-quoted on one line', () => {
+    const r = evalText(
+      oneCase({
+        id: 'two\nlines',
+        op: 'lowrank.entropy',
+        inputs: { loc: [0], covFactor: [0], covDiag: [1], rank: 1 },
+      }).replace('"rank":1', '"rank":1e400'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([
+      'ssn: case "two\\nlines" (lowrank.entropy): inputs.rank: 1e400 is not an integer in [1, 2^53)',
+    ]);
+  });
+
+  it('reads and writes non-finite numbers as "Infinity", "-Infinity", "NaN"; null reads as NaN', () => {
+    const c = {
+      id: 's',
+      op: 'lowrank.rsample',
+      inputs: { loc: [0], covFactor: [1], covDiag: [1], rank: 1, epsFactor: [1], epsDiag: [0] },
+    };
+    // loc "Infinity" is refused by ssn-ts (a non-finite input), naming the field.
+    const inf = evalText(oneCase({ ...c, inputs: { ...c.inputs, loc: ['Infinity'] } }));
+    expect(inf.code).toBe(2);
+    expect(inf.err[0]).toMatch(/^ssn: case "s" \(lowrank\.rsample\): inputs\.loc/);
+    const nul = evalText(oneCase({ ...c, inputs: { ...c.inputs, loc: [null] } }));
+    expect(nul.code).toBe(2);
+    expect(nul.err[0]).toMatch(/inputs\.loc/);
+    // A sample that overflows is written "Infinity".
+    const big = evalText(
+      oneCase({ ...c, inputs: { ...c.inputs, temperature: 1e308, epsFactor: [10] } }),
+    );
+    expect(big.code, big.err.join('\n')).toBe(0);
+    expect(readFileSync(big.out, 'utf8')).toContain('"expected":{"samples":["Infinity"]}');
+  });
+
+  it('refuses, before allocating, a case too large for the limits, naming the field', () => {
+    const huge = evalText(oneCase({ ...GED, inputs: { ...GED.inputs, classes: 1e8 } }));
+    expect(huge.code).toBe(2);
+    expect(huge.err).toHaveLength(1);
+    expect(huge.err[0]).toMatch(
+      /^ssn: case "g" \(metrics\.ged\): inputs\.classes: 100000000 needs about .* of memory, over the limit of 2\.00 GiB \(--max-memory raises it\)$/,
+    );
+    expect(existsSync(huge.out)).toBe(false);
+    const rank = evalText(
+      oneCase({
+        id: 'r',
+        op: 'lowrank.logProb',
+        inputs: {
+          loc: [0],
+          covFactor: new Array(10000).fill(0),
+          covDiag: [1],
+          rank: 10000,
+          x: [0],
+        },
+      }),
+    );
+    expect(rank.code).toBe(2);
+    expect(rank.err[0]).toMatch(/inputs\.rank: 10000 needs about .* operations/);
+    // --max-memory moves the limit both ways.
+    const dice = {
+      id: 'd',
+      op: 'metrics.dice',
+      inputs: { classes: 100000, prediction: [0], annotations: [1] },
+    };
+    expect(evalText(oneCase(dice)).code).toBe(0);
+    expect(evalText(oneCase(dice), undefined, { maxMemory: 1e6 }).code).toBe(2);
   });
 });
