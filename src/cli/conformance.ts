@@ -8,7 +8,16 @@
  * stderr line `ssn: ...` naming the file, or the case (JSON-quoted id) and field.
  * @see spec/conformance.md#commands
  */
-import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { computeCase, NanResultError } from '../conformance/caseOps.js';
@@ -57,8 +66,8 @@ function readConformanceFile(path: string): ConformanceFile {
 }
 
 /**
- * Checks, before any work, that `path` can be written: its folder exists and is a folder, and
- * `path` is not a folder itself.
+ * Checks, before any work, that `path` can be written: its folder exists, is a folder and is
+ * writable, and `path` is not a folder itself.
  * @throws FileError naming the path
  */
 function checkWritable(path: string): void {
@@ -70,6 +79,11 @@ function checkWritable(path: string): void {
     throw new FileError(`${path}: cannot write (folder ${folder}: ${reason(err)})`);
   }
   if (!isFolder) throw new FileError(`${path}: cannot write (${folder} is not a folder)`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (err) {
+    throw new FileError(`${path}: cannot write (folder ${folder}: ${reason(err)})`);
+  }
   let target;
   try {
     target = statSync(path);

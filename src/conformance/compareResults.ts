@@ -297,12 +297,18 @@ export function formatTable(
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+/** An id as the table shows it: as is, or JSON-quoted when it holds a quote or a control character. */
+function shownId(id: string): string {
+  const plain = [...id].every((ch) => ch !== '"' && ch !== '\\' && ch >= ' ' && ch !== '\u007f');
+  return plain ? id : JSON.stringify(id);
+}
+
 /** The per-field table `ssn check` prints: case, op, field, errors, err/tol, ok. */
 export function formatComparison(rows: readonly ComparisonRow[]): string {
   return formatTable(
     ['case', 'op', 'field', 'max abs err', 'max rel err', 'err/tol', 'ok'],
     rows.map((r) => [
-      r.id,
+      shownId(r.id),
       r.op,
       r.field,
       fmt(r.maxAbsError),

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { compareResults, formatComparison } from '../../src/conformance/compareResults.js';
 import {
   ConformanceError,
   parseConformance,
@@ -96,5 +97,41 @@ describe('serializeConformance', () => {
     const back = parseConformance(text, 'x');
     expect(back.cases[1]).toEqual(file.cases[1]);
     expect(back.cases[0].expected).toEqual({ dice: ['NaN'] });
+  });
+});
+
+describe('non-finite values in check', () => {
+  const file = (id: string, logProb: unknown) =>
+    parseConformance(
+      JSON.stringify({
+        format: 'ssn-conformance',
+        version: 1,
+        cases: [
+          {
+            id,
+            op: 'lowrank.logProb',
+            inputs: { loc: [0], covFactor: [1], covDiag: [1], rank: 1, x: [1e200] },
+            expected: { logProb },
+          },
+        ],
+      }),
+      'f',
+    );
+
+  it('matches an infinity only by the same infinity, NaN only by NaN (null read as NaN)', () => {
+    const ok = (e: unknown, a: unknown) => compareResults(file('c', e), file('c', a)).rows[0].ok;
+    expect(ok('-Infinity', '-Infinity')).toBe(true);
+    expect(ok('-Infinity', 'Infinity')).toBe(false);
+    expect(ok('-Infinity', -1.7976931348623157e308)).toBe(false);
+    expect(ok(-1e308, '-Infinity')).toBe(false);
+    expect(ok('NaN', null)).toBe(true);
+    expect(ok('NaN', 'NaN')).toBe(true);
+    expect(ok('NaN', 0)).toBe(false);
+    expect(ok(1, 'NaN')).toBe(false);
+  });
+
+  it('shows an id with a newline or a quote JSON-quoted in the table', () => {
+    const { rows } = compareResults(file('a\nb', 1), file('a\nb', 1));
+    expect(formatComparison(rows).split('\n')[2]).toMatch(/^"a\\nb" +lowrank\.logProb/);
   });
 });
