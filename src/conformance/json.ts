@@ -174,6 +174,7 @@ export function parseJson(text: string): unknown {
 
 /** How a number is written: shortest round-trip text, or one of the three pinned strings. */
 export function numberText(x: number): string {
+  if (Object.is(x, -0)) return '-0'; // JSON.stringify would drop the sign
   if (Number.isFinite(x)) return JSON.stringify(x);
   return Number.isNaN(x) ? '"NaN"' : x > 0 ? '"Infinity"' : '"-Infinity"';
 }
