@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { computeCase, NanResultError } from '../conformance/caseOps.js';
 import { DEFAULT_LIMITS, formatBytes, parseBytes } from '../conformance/caseCost.js';
+import { caseTolerance } from '../conformance/caseTolerance.js';
 import {
   compareResults,
   DEFAULT_TOLERANCE,
@@ -150,8 +151,9 @@ export interface EvalOptions {
 }
 
 /**
- * `ssn eval FILE --out FILE2`: every case computed with ssn-ts into `expected`, every other key
- * kept. Nothing is written unless every case computed.
+ * `ssn eval FILE --out FILE2`: every case computed with ssn-ts into `expected`, a case without a
+ * `tolerance` given the derived one (caseTolerance.ts), every other key kept. Nothing is written
+ * unless every case computed.
  */
 export function runEval(
   input: string,
@@ -165,10 +167,11 @@ export function runEval(
       bytes: options.maxMemory ?? DEFAULT_LIMITS.bytes,
       operations: options.maxOperations ?? DEFAULT_LIMITS.operations,
     };
-    const cases = file.cases.map((c) => ({
-      ...c,
-      expected: toJsonValue(computeCase(c, { limits })),
-    }));
+    const cases = file.cases.map((c) => {
+      const expected = toJsonValue(computeCase(c, { limits }));
+      const tolerance = c.tolerance ?? caseTolerance(c, expected);
+      return tolerance === undefined ? { ...c, expected } : { ...c, expected, tolerance };
+    });
     writeWhole(options.out, serializeConformance({ ...file, cases }));
     io.out(`computed ${cases.length} cases with ssn-ts into ${options.out}`);
     return 0;
@@ -263,7 +266,9 @@ export function registerConformance(program: Command): void {
       process.exitCode = runVectors(options);
     });
   usageExits2(program.command('eval'))
-    .description('compute every case of a conformance file with ssn-ts, filling "expected"')
+    .description(
+      'compute every case of a conformance file with ssn-ts, filling "expected" (and a derived "tolerance" where a case has none)',
+    )
     .argument('<file>', 'a conformance file ("expected" may be absent)')
     .requiredOption('--out <file>', 'where to write the file with "expected" filled')
     .option(

@@ -4,20 +4,8 @@
  * capacitance, logits near 1e3, temperature 0, explicit antithetic noises, masks, all-empty and
  * all-full label maps, Dice's 0/0).
  *
- * Tolerances (|a − e| ≤ atol + rtol |e|), so that a correct float64 implementation cannot fail:
- *   logProb, entropy: rtol 0, atol = 2 × the larger of two forward error bounds, one for the
- *             textbook low-rank form (torch's Woodbury and determinant lemma) and one for the
- *             dense Cholesky form (logDensityErrorBound.ts derives both). Any correct float64
- *             implementation of either form is within its bound of the exact value, and so is
- *             ssn-ts (checked against a 60-digit computation in test/conformance/tolerances.test.ts),
- *             so they differ by at most twice the bound.
- *   rsample:  rtol 1e-9, atol = 1e-12 · max over entries of |loc_n| + T (Σ_r |P_nr ε_r| + √d_n |ε_n|):
- *             each entry is a sum of R + 2 rounded products, off by at most γ(R + 3) times that
- *             scale, about 1e-15 for the ranks here.
- *   loss.mc:  rtol 1e-9, atol = 1e-12 · max(1, max |η|, S (2 max |η| + log C)): each ℓ_m is a sum of
- *             S log-probabilities of size ≤ 2|η| + log C, so its rounding error is below
- *             (S + 4) u times that; the weights and gradients inherit it.
- *   metrics:  rtol 1e-12, atol 1e-12 (ratios of integer counts and their means).
+ * Tolerances: `caseTolerance` (caseTolerance.ts), derived so that a correct float64
+ * implementation cannot fail them.
  * @see spec/conformance.md#tolerances
  */
 import { createRng, standardNormal, uniformInt, uniformRange, type Rng } from '../random/rng.js';
@@ -29,13 +17,8 @@ import {
   type ConformanceCase,
   type ConformanceFile,
   type ConformanceOp,
-  type Tolerance,
 } from './format.js';
-import { entropyErrorBounds, logProbErrorBounds } from './logDensityErrorBound.js';
-
-const RTOL = 1e-9;
-const METRIC_RTOL = 1e-12;
-const ATOL_PER_SCALE = 1e-12;
+import { caseTolerance, sampleTerms } from './caseTolerance.js';
 
 interface Spec {
   /** Event size N. */
@@ -75,87 +58,6 @@ function distribution(rng: Rng, spec: Spec): Inputs {
 
 function num(inputs: Inputs, name: string): number[] {
   return inputs[name] as number[];
-}
-
-/**
- * atol of a log-density or entropy case: twice the larger error bound of the two forms.
- * @throws RangeError for a case beyond the first-order analysis (no float64 tolerance holds)
- */
-function logDensityAtol(bounds: { textbook: number; dense: number }, id: string): number {
-  const atol = 2 * Math.max(bounds.textbook, bounds.dense);
-  if (!Number.isFinite(atol)) {
-    throw new RangeError(`${id}: too ill-conditioned for a float64 error bound`);
-  }
-  return atol;
-}
-
-function lowRankInputs(inputs: Inputs) {
-  return {
-    loc: num(inputs, 'loc'),
-    covFactor: num(inputs, 'covFactor'),
-    covDiag: num(inputs, 'covDiag'),
-    rank: inputs.rank as number,
-  };
-}
-
-/** max over samples and entries of |loc| + T (Σ_r |P ε_R| + √d |ε_N|), and the logits η. */
-function sampleTerms(inputs: Inputs): { scale: number; eta: number[] } {
-  const loc = num(inputs, 'loc');
-  const p = num(inputs, 'covFactor');
-  const d = num(inputs, 'covDiag');
-  const eR = num(inputs, 'epsFactor');
-  const eN = num(inputs, 'epsDiag');
-  const rank = inputs.rank as number;
-  const t = (inputs.temperature as number | undefined) ?? 1;
-  const n = loc.length;
-  const m = eN.length / n;
-  let scale = 0;
-  const eta: number[] = [];
-  for (let k = 0; k < m; k++) {
-    for (let i = 0; i < n; i++) {
-      let abs = Math.sqrt(d[i]) * Math.abs(eN[k * n + i]);
-      let v = Math.sqrt(d[i]) * eN[k * n + i];
-      for (let r = 0; r < rank; r++) {
-        abs += Math.abs(p[i * rank + r] * eR[k * rank + r]);
-        v += p[i * rank + r] * eR[k * rank + r];
-      }
-      scale = Math.max(scale, Math.abs(loc[i]) + t * abs);
-      eta.push(loc[i] + t * v);
-    }
-  }
-  return { scale, eta };
-}
-
-function lossScale(inputs: Inputs, expected: Record<string, unknown>): number {
-  const { eta } = sampleTerms(inputs);
-  let scale = Math.max(1, Math.abs(expected.loss as number));
-  for (const v of eta) scale = Math.max(scale, Math.abs(v));
-  // Σ_s |log p| bounds every |ℓ_m|: with logits of size |η|, each pixel adds at most 2|η| + log C.
-  const classes = inputs.classes as number;
-  const pixels = (inputs.labels as number[]).length;
-  return Math.max(scale, pixels * (2 * Math.max(...eta.map(Math.abs)) + Math.log(classes)));
-}
-
-function tolerance(
-  id: string,
-  op: ConformanceOp,
-  inputs: Inputs,
-  expected: Record<string, unknown>,
-): Tolerance {
-  switch (op) {
-    case 'lowrank.logProb': {
-      const bounds = logProbErrorBounds(lowRankInputs(inputs), num(inputs, 'x'));
-      return { rtol: 0, atol: logDensityAtol(bounds, id) };
-    }
-    case 'lowrank.entropy':
-      return { rtol: 0, atol: logDensityAtol(entropyErrorBounds(lowRankInputs(inputs)), id) };
-    case 'lowrank.rsample':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * Math.max(1, sampleTerms(inputs).scale) };
-    case 'loss.mc':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * lossScale(inputs, expected) };
-    default:
-      return { rtol: METRIC_RTOL, atol: ATOL_PER_SCALE };
-  }
 }
 
 /** Noises for M samples; antithetic: the second half is the first half negated. */
@@ -551,7 +453,9 @@ export function generateVectors(seed: number | string): ConformanceFile {
   const cases = RECIPES.map(([id, op, make], i): ConformanceCase => {
     const inputs = make(createRng(`${seed}/${i}`));
     const expected = toJsonValue(computeCase({ id, op, inputs }));
-    return { id, op, inputs, expected, tolerance: tolerance(id, op, inputs, expected) };
+    const tolerance = caseTolerance({ id, op, inputs }, expected);
+    if (tolerance === undefined) throw new RangeError(`${id}: no float64 tolerance holds`);
+    return { id, op, inputs, expected, tolerance };
   });
   return { format: CONFORMANCE_FORMAT, version: CONFORMANCE_VERSION, cases };
 }

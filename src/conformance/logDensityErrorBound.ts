@@ -211,6 +211,12 @@ function covarianceBound(inputs: LowRankInputs): FactoredBound {
   return new FactoredBound(N, sigma, formError);
 }
 
+/** Options of the bounds. */
+export interface BoundOptions {
+  /** Compute the dense form's bound (O(N³)); default true. When false it is NaN. */
+  dense?: boolean;
+}
+
 /** Σ log d_n, Σ |log d_n|. */
 function logDiagonal(d: ArrayLike<number>): { sum: number; sumAbs: number } {
   let sum = 0;
@@ -225,12 +231,14 @@ function logDiagonal(d: ArrayLike<number>): { sum: number; sumAbs: number } {
 /**
  * A bound on |computed − exact| for the float64 log-density of N(loc, P Pᵀ + D) at x, for the
  * textbook low-rank form and the dense form (module comment).
- * @returns both bounds; NaN where the first-order analysis does not hold for that form
+ * @returns both bounds; NaN where the first-order analysis does not hold for that form (or the
+ *   dense one was not asked for)
  * @example logProbErrorBounds({ loc: [0], covFactor: [1], covDiag: [1], rank: 1 }, [1]).textbook // ≈ 3e-16
  */
 export function logProbErrorBounds(
   inputs: LowRankInputs,
   x: ArrayLike<number>,
+  options: BoundOptions = {},
 ): { textbook: number; dense: number } {
   const { loc, covFactor: p, covDiag: d, rank: R } = inputs;
   const N = d.length;
@@ -257,6 +265,7 @@ export function logProbErrorBounds(
       gamma(N + 1) * logD.sumAbs +
       3 * U * (N * LOG_2PI + Math.abs(cap.logDet) + Math.abs(logD.sum) + q1 + q2.value));
 
+  if (options.dense === false) return { textbook, dense: NaN };
   const cov = covarianceBound(inputs);
   const q = cov.quadratic(
     z,
@@ -273,7 +282,10 @@ export function logProbErrorBounds(
  * low-rank form and the dense form.
  * @returns both bounds; NaN where the first-order analysis does not hold for that form
  */
-export function entropyErrorBounds(inputs: LowRankInputs): { textbook: number; dense: number } {
+export function entropyErrorBounds(
+  inputs: LowRankInputs,
+  options: BoundOptions = {},
+): { textbook: number; dense: number } {
   const N = inputs.covDiag.length;
   const logD = logDiagonal(inputs.covDiag);
   const cap = capacitanceBound(inputs);
@@ -282,6 +294,7 @@ export function entropyErrorBounds(inputs: LowRankInputs): { textbook: number; d
     (cap.logDetBound +
       gamma(N + 1) * logD.sumAbs +
       3 * U * (N * (1 + LOG_2PI) + Math.abs(cap.logDet) + Math.abs(logD.sum)));
+  if (options.dense === false) return { textbook, dense: NaN };
   const cov = covarianceBound(inputs);
   const dense = 0.5 * (cov.logDetBound + 3 * U * (N * (1 + LOG_2PI) + Math.abs(cov.logDet)));
   return { textbook, dense };

@@ -165,9 +165,12 @@ describe('ssn check', () => {
 });
 
 describe('ssn eval and ssn vectors', () => {
-  it('eval fills expected for a file without it', () => {
+  it('eval fills expected and the derived tolerance for a file without them', () => {
     const d = committed();
-    for (const c of d.cases) delete c.expected;
+    for (const c of d.cases) {
+      delete c.expected;
+      delete (c as { tolerance?: unknown }).tolerance;
+    }
     const input = write('inputs-only.json', {
       format: 'ssn-conformance',
       version: 1,
@@ -177,6 +180,19 @@ describe('ssn eval and ssn vectors', () => {
     const c = capture();
     expect(runEval(input, { out }, c.io)).toBe(0);
     expect(check(out).code).toBe(0);
+    // Same values and the same derived tolerances as `ssn vectors`: the committed file, byte for byte.
+    expect(readFileSync(out, 'utf8') === readFileSync(COMMITTED, 'utf8')).toBe(true);
+  });
+
+  it('eval keeps a tolerance a case carries', () => {
+    const c = capture();
+    const input = write(
+      'own-tolerance.json',
+      oneCase({ ...GED, tolerance: { rtol: 0.5, atol: 0.25 } }),
+    );
+    const out = join(dir, 'own-tolerance-out.json');
+    expect(runEval(input, { out }, c.io)).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('"tolerance":{"rtol":0.5,"atol":0.25}');
   });
 
   it('eval exits 2 on a case ssn-ts rejects, naming it', () => {

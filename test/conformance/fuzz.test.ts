@@ -173,14 +173,17 @@ describe('ssn eval on mutated conformance files', () => {
           }
           expect(err).toEqual([]);
           const written = parseJson(readFileSync(out, 'utf8')) as Json;
-          // Everything but `expected` comes back unchanged, unknown keys included (top-level
+          // Everything but `expected` (and the derived `tolerance`) comes back unchanged, unknown
+          // keys included (top-level
           // keys compared in sorted order: the writer puts `cases` last).
           const strip = (d: Json) => {
             const top: Json = {};
             for (const k of Object.keys(d).sort()) setOwn(top, k, d[k]);
             top.cases = (d.cases as Json[]).map((c) => {
               const copy: Json = {};
-              for (const k of Object.keys(c)) if (k !== 'expected') setOwn(copy, k, c[k]);
+              for (const k of Object.keys(c)) {
+                if (k !== 'expected' && k !== 'tolerance') setOwn(copy, k, c[k]);
+              }
               return copy;
             });
             return writeJson(top);
