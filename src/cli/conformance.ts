@@ -122,7 +122,8 @@ function guarded(io: ConformanceIo, body: () => number): number {
     else if (err instanceof ConformanceError) failure = new UsageError(err.message);
     else if (err instanceof NanResultError) failure = new CliError(err.message, EXIT_VALUE_OFF);
     else throw err;
-    io.err(`ssn: ${failure.message}`);
+    // One line, whatever a path or a library message holds (ids are JSON-quoted already).
+    io.err(`ssn: ${failure.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
     return failure.exitCode;
   }
 }
