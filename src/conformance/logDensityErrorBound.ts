@@ -233,7 +233,7 @@ function logDiagonal(d: ArrayLike<number>): { sum: number; sumAbs: number } {
  * textbook low-rank form and the dense form (module comment).
  * @returns both bounds; NaN where the first-order analysis does not hold for that form (or the
  *   dense one was not asked for)
- * @example logProbErrorBounds({ loc: [0], covFactor: [1], covDiag: [1], rank: 1 }, [1]).textbook // ≈ 3e-16
+ * @example logProbErrorBounds({ loc: [0], covFactor: [1], covDiag: [1], rank: 1 }, [1]).textbook // ≈ 2.1e-15
  */
 export function logProbErrorBounds(
   inputs: LowRankInputs,
