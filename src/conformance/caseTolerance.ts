@@ -6,7 +6,9 @@
  *   logProb, entropy: rtol 0, atol = 2 × the larger of two forward error bounds, one for the
  *             textbook low-rank form (torch's Woodbury and determinant lemma) and one for the
  *             dense Cholesky form (logDensityErrorBound.ts derives both; the dense one, O(N³),
- *             only for N ≤ DENSE_BOUND_MAX_N — larger N are beyond a dense implementation anyway).
+ *             only for N ≤ DENSE_BOUND_MAX_N — larger N are beyond a dense implementation anyway;
+ *             a form whose first-order bound fails on the case, able to lose every digit there,
+ *             is left out).
  *             Any correct float64 implementation of either form is within its bound of the exact
  *             value, and so is ssn-ts (test/conformance/tolerances.test.ts checks it against
  *             60-digit values), so two of them differ by at most twice the bound.
@@ -50,9 +52,16 @@ function lowRankInputs(inputs: Inputs) {
   };
 }
 
-/** twice the larger bound (the dense one only up to DENSE_BOUND_MAX_N). */
+/**
+ * Twice the larger bound (the dense one only up to DENSE_BOUND_MAX_N). A form whose first-order
+ * bound does not hold (NaN: it can lose every digit on this case) is left out, so the tolerance
+ * promises nothing to implementations of that form; NaN when neither bound holds.
+ */
 function logDensityAtol(bounds: { textbook: number; dense: number }, n: number): number {
-  return 2 * (n <= DENSE_BOUND_MAX_N ? Math.max(bounds.textbook, bounds.dense) : bounds.textbook);
+  const usable = [bounds.textbook, n <= DENSE_BOUND_MAX_N ? bounds.dense : NaN].filter(
+    Number.isFinite,
+  );
+  return usable.length === 0 ? NaN : 2 * Math.max(...usable);
 }
 
 /**

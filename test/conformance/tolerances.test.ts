@@ -13,6 +13,7 @@ import {
   entropyErrorBounds,
   logProbErrorBounds,
 } from '../../src/conformance/logDensityErrorBound.js';
+import { caseTolerance } from '../../src/conformance/caseTolerance.js';
 import { exactEntropy, exactLogProb, exactLoss, exactRsample } from './exact.js';
 
 /** Seeds 1..3 in the suite; SSN_TOLERANCE_SEEDS=300 widens the check and prints the worst ratios. */
@@ -166,5 +167,33 @@ describe('sample and loss tolerances: ssn-ts within half the tolerance of exact'
         );
       });
     }
+  });
+});
+
+describe('a case the textbook form cannot compute (N = 1, covDiag 1e-12 under a factor of 1.6e4)', () => {
+  const c: ConformanceCase = {
+    id: 'n1-tiny-diag',
+    op: 'lowrank.logProb',
+    inputs: {
+      loc: [0.3],
+      covFactor: [16528.477352968217],
+      covDiag: [1e-12],
+      rank: 1,
+      x: [20762.529798240004],
+    },
+  };
+
+  it('gets a tolerance as loose as the textbook form is inaccurate (spec/conformance.md)', () => {
+    const exact = exactLogProb(c.inputs);
+    expect(exact).toBeCloseTo(-11.4207, 4);
+    const bounds = logProbErrorBounds(c.inputs as never, nums(c, 'x'));
+    expect(bounds.textbook).toBeGreaterThan(5e5);
+    expect(bounds.textbook).toBeLessThan(1e6);
+    expect(bounds.dense).toBeLessThan(1e-14);
+    // The textbook value is far off, within its bound; the dense one is accurate.
+    expect(Math.abs(textbook(c) - exact)).toBeGreaterThan(0.1);
+    expect(Math.abs(textbook(c) - exact)).toBeLessThanOrEqual(bounds.textbook);
+    expect(Math.abs(dense(c) - exact)).toBeLessThanOrEqual(bounds.dense);
+    expect(caseTolerance(c, {})).toEqual({ rtol: 0, atol: 2 * bounds.textbook });
   });
 });
