@@ -156,8 +156,10 @@ export type {
   ConformanceOp,
   Tolerance,
 } from './conformance/format.js';
-export { computeCase, readCase } from './conformance/caseOps.js';
+export { computeCase, readCase, NanResultError } from './conformance/caseOps.js';
 export { generateVectors } from './conformance/generateVectors.js';
+export { caseTolerance } from './conformance/caseTolerance.js';
+export { logProbErrorBounds, entropyErrorBounds } from './conformance/logDensityErrorBound.js';
 export {
   compareResults,
   formatComparison,

@@ -6,8 +6,9 @@ Usage: conformance.py VECTORS RESULTS
 Reads a vectors file ({"format": "ssn-conformance", "version": 1, "cases": [...]}), computes
 every case with torch in float64 (and numpy for the metrics), and writes a results file in the
 same format: each case keeps its id, op, inputs and tolerance, and carries this script's values
-in "expected". NaN (and any other non-finite value) is written as null; null in the inputs is
-read as NaN. See README.md beside this file for the ops and their fields.
+in "expected". Non-finite values are written as the strings "Infinity", "-Infinity" and "NaN",
+and read from them; null in the inputs is read as NaN (older files). See README.md beside this
+file for the ops and their fields.
 
 Exit codes: 0 on success, 1 for a malformed file or case, 2 for an unknown op.
 Needs nothing but Debian's python3-torch and python3-numpy.
@@ -54,12 +55,17 @@ def _array(inputs, name):
     return value
 
 
+NON_FINITE = {"Infinity": math.inf, "-Infinity": -math.inf, "NaN": math.nan}
+
+
 def _floats(inputs, name, length=None):
     value = _array(inputs, name)
     out = []
     for i, v in enumerate(value):
         if v is None:
             out.append(math.nan)
+        elif isinstance(v, str) and v in NON_FINITE:
+            out.append(NON_FINITE[v])
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             out.append(float(v))
         else:
@@ -100,6 +106,8 @@ def _int(inputs, name, minimum=None, default=None):
 
 def _number(inputs, name, default):
     v = inputs.get(name, default)
+    if isinstance(v, str) and v in NON_FINITE:
+        return NON_FINITE[v]
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise CaseError(f"inputs.{name}: {v!r} is not a number")
     return float(v)
@@ -299,9 +307,11 @@ OPS = {
 
 
 def _json_safe(value):
-    """Non-finite floats become null (JSON has no NaN); everything else is kept."""
+    """Non-finite floats become "Infinity", "-Infinity", "NaN" (JSON has no literal for them)."""
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        if math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, list):
         return [_json_safe(v) for v in value]
     if isinstance(value, dict):
@@ -315,16 +325,16 @@ def compute_case(case):
     case_id = case.get("id")
     op = case.get("op")
     if op not in OPS:
-        raise CaseError(f"case {case_id!r}: unknown op {op!r} (known: {', '.join(OPS)})", exit_code=2)
+        raise CaseError(f"case {json.dumps(case_id)}: unknown op {op!r} (known: {', '.join(OPS)})", exit_code=2)
     inputs = case.get("inputs")
     if not isinstance(inputs, dict):
-        raise CaseError(f"case {case_id!r} ({op}): inputs must be an object")
+        raise CaseError(f"case {json.dumps(case_id)} ({op}): inputs must be an object")
     try:
         expected = OPS[op](inputs)
     except CaseError as e:
-        raise CaseError(f"case {case_id!r} ({op}): {e}", e.exit_code) from None
+        raise CaseError(f"case {json.dumps(case_id)} ({op}): {e}", e.exit_code) from None
     except (RuntimeError, ValueError) as e:
-        raise CaseError(f"case {case_id!r} ({op}): {e}") from None
+        raise CaseError(f"case {json.dumps(case_id)} ({op}): {e}") from None
     out = {"id": case_id, "op": op, "inputs": inputs, "expected": expected}
     if "tolerance" in case:
         out["tolerance"] = case["tolerance"]
@@ -332,7 +342,7 @@ def compute_case(case):
 
 
 def run(vectors_path, results_path):
-    with open(vectors_path, encoding="utf-8") as f:
+    with open(vectors_path, encoding="utf-8-sig") as f:  # a byte-order mark is allowed
         doc = json.load(f)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise CaseError(f"{vectors_path}: format is not {FORMAT!r}")

@@ -1,14 +1,28 @@
 /**
  * `ssn vectors`, `ssn eval` and `ssn check`: the conformance format from the command line.
  *
- * Exit codes: 0 success (check: every field within tolerance); 1 check found a field out of
- * tolerance; 2 malformed input (a file that cannot be read or parsed, a bad case or field: one
- * line `ssn: ...` naming the case id and field).
- * @see spec/conformance.md
+ * Exit codes (src/cli/errors.ts): 0 success (check: every field within tolerance); 1 check found a
+ * field out of tolerance, or eval computed NaN from valid inputs (a bug in ssn-ts); 2 a usage
+ * error or malformed input (a bad flag, a file that is not this format, a bad case or field, a
+ * case over the resource limits); 3 a file that cannot be read or written. Every failure is one
+ * stderr line `ssn: ...` naming the file, or the case (JSON-quoted id) and field.
+ * @see spec/conformance.md#commands
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { computeCase } from '../conformance/caseOps.js';
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import { computeCase, NanResultError } from '../conformance/caseOps.js';
+import { DEFAULT_LIMITS, formatBytes, parseBytes } from '../conformance/caseCost.js';
+import { caseTolerance } from '../conformance/caseTolerance.js';
 import {
   compareResults,
   DEFAULT_TOLERANCE,
@@ -24,6 +38,7 @@ import {
   type ConformanceFile,
 } from '../conformance/format.js';
 import { generateVectors } from '../conformance/generateVectors.js';
+import { CliError, EXIT_USAGE, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
 
 /** Where a command writes: stdout lines and stderr lines. */
 export interface ConformanceIo {
@@ -36,33 +51,80 @@ const consoleIo: ConformanceIo = {
   err: (line) => console.error(line),
 };
 
-/** Exit code for malformed input. */
-export const EXIT_MALFORMED = 2;
-/** Exit code when `ssn check` finds a field out of tolerance. */
-export const EXIT_FAILED = 1;
+/** Why a file operation failed, in a few words (the errno code when there is one). */
+function reason(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
 
 function readConformanceFile(path: string): ConformanceFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConformanceError(
-      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    );
+    throw new FileError(`${path}: cannot read (${reason(err)})`);
   }
   return parseConformance(text, path);
 }
 
-/** Runs `body`, turning a ConformanceError into one line on stderr and exit code 2. */
+/**
+ * Checks, before any work, that `path` can be written: its folder exists, is a folder and is
+ * writable, and `path` is not a folder itself.
+ * @throws FileError naming the path
+ */
+function checkWritable(path: string): void {
+  const folder = dirname(path);
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch (err) {
+    throw new FileError(`${path}: cannot write (folder ${folder}: ${reason(err)})`);
+  }
+  if (!isFolder) throw new FileError(`${path}: cannot write (${folder} is not a folder)`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (err) {
+    throw new FileError(`${path}: cannot write (folder ${folder}: ${reason(err)})`);
+  }
+  let target;
+  try {
+    target = statSync(path);
+  } catch {
+    return; // does not exist yet: fine
+  }
+  if (target.isDirectory()) throw new FileError(`${path}: cannot write (it is a folder)`);
+}
+
+/**
+ * Writes `text` to `path` whole or not at all: into a fresh file beside it, then renamed over it.
+ * @throws FileError naming the path
+ */
+function writeWhole(path: string, text: string): void {
+  let scratch: string | undefined;
+  try {
+    scratch = mkdtempSync(join(dirname(path), '.ssn-write-'));
+    const temporary = join(scratch, 'out.json');
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (err) {
+    throw new FileError(`${path}: cannot write (${reason(err)})`);
+  } finally {
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Runs `body`; a CliError or malformed input becomes one stderr line and its exit code. */
 function guarded(io: ConformanceIo, body: () => number): number {
   try {
     return body();
   } catch (err) {
-    if (err instanceof ConformanceError) {
-      io.err(`ssn: ${err.message}`);
-      return EXIT_MALFORMED;
-    }
-    throw err;
+    let failure: CliError;
+    if (err instanceof CliError) failure = err;
+    else if (err instanceof ConformanceError) failure = new UsageError(err.message);
+    else if (err instanceof NanResultError) failure = new CliError(err.message, EXIT_VALUE_OFF);
+    else throw err;
+    // One line, whatever a path or a library message holds (ids are JSON-quoted already).
+    io.err(`ssn: ${failure.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
+    return failure.exitCode;
   }
 }
 
@@ -71,25 +133,47 @@ export function runVectors(
   options: { seed: string; out: string },
   io: ConformanceIo = consoleIo,
 ): number {
-  const file = generateVectors(options.seed);
-  writeFileSync(options.out, serializeConformance(file));
-  io.out(`wrote ${file.cases.length} cases (seed ${options.seed}) to ${options.out}`);
-  return 0;
+  return guarded(io, () => {
+    checkWritable(options.out);
+    const file = generateVectors(options.seed);
+    writeWhole(options.out, serializeConformance(file));
+    io.out(`wrote ${file.cases.length} cases (seed ${options.seed}) to ${options.out}`);
+    return 0;
+  });
 }
 
-/** `ssn eval FILE --out FILE2`: every case computed with ssn-ts into `expected`. */
+/** Options of `ssn eval`. */
+export interface EvalOptions {
+  out: string;
+  /** Refuse a case estimated to need more bytes (default DEFAULT_LIMITS.bytes). */
+  maxMemory?: number;
+  /** Refuse a case estimated to need more floating-point operations. */
+  maxOperations?: number;
+}
+
+/**
+ * `ssn eval FILE --out FILE2`: every case computed with ssn-ts into `expected`, a case without a
+ * `tolerance` given the derived one (caseTolerance.ts), every other key kept. Nothing is written
+ * unless every case computed.
+ */
 export function runEval(
   input: string,
-  options: { out: string },
+  options: EvalOptions,
   io: ConformanceIo = consoleIo,
 ): number {
   return guarded(io, () => {
+    checkWritable(options.out);
     const file = readConformanceFile(input);
-    const cases = file.cases.map((c) => ({
-      ...c,
-      expected: toJsonValue(computeCase(c)) as Record<string, unknown>,
-    }));
-    writeFileSync(options.out, serializeConformance({ ...file, cases }));
+    const limits = {
+      bytes: options.maxMemory ?? DEFAULT_LIMITS.bytes,
+      operations: options.maxOperations ?? DEFAULT_LIMITS.operations,
+    };
+    const cases = file.cases.map((c) => {
+      const expected = toJsonValue(computeCase(c, { limits }));
+      const tolerance = c.tolerance ?? caseTolerance(c, expected);
+      return tolerance === undefined ? { ...c, expected } : { ...c, expected, tolerance };
+    });
+    writeWhole(options.out, serializeConformance({ ...file, cases }));
     io.out(`computed ${cases.length} cases with ssn-ts into ${options.out}`);
     return 0;
   });
@@ -125,43 +209,85 @@ export function runCheck(options: CheckOptions, io: ConformanceIo = consoleIo): 
       `${failed === 0 ? 'PASS' : 'FAIL'}: ${rows.length - failed} of ${rows.length} fields ` +
         `(${vectors.cases.length} cases) within |a − e| ≤ atol + rtol |e|`,
     );
-    return failed === 0 ? 0 : EXIT_FAILED;
+    return failed === 0 ? 0 : EXIT_VALUE_OFF;
   });
 }
 
 function parseTolerance(name: string) {
   return (value: string): number => {
     const x = Number(value);
-    if (!Number.isFinite(x) || x < 0)
-      throw new RangeError(`${name}: expected a number ≥ 0, got ${value}`);
+    if (value.trim() === '' || !Number.isFinite(x) || x < 0) {
+      throw new InvalidArgumentError(`${name}: expected a number ≥ 0, got ${value}`);
+    }
     return x;
   };
 }
 
+function parseMemory(value: string): number {
+  const bytes = parseBytes(value);
+  if (bytes === undefined) {
+    throw new InvalidArgumentError(`expected a size such as 8GiB, 500MB or 2e9 (bytes)`);
+  }
+  return bytes;
+}
+
+function parseOperations(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x) || x <= 0) {
+    throw new InvalidArgumentError(`expected a number > 0, such as 1e11`);
+  }
+  return x;
+}
+
+/** Commander's usage errors (a missing or bad option) exit 2 here, not commander's 1. */
+function usageExits2(command: Command): Command {
+  return command.exitOverride((err) => {
+    throw err.exitCode === 1 ? new CommanderError(EXIT_USAGE, err.code, err.message) : err;
+  });
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  a value is off: check found a field out of tolerance (eval: ssn-ts computed NaN from
+     valid inputs, a bug to report)
+  2  usage error or malformed input: a bad flag, a file not in the ssn-conformance format, a
+     bad case or field, a case over the resource limits
+  3  a file cannot be read or written
+Every failure is one stderr line "ssn: <file, or case "ID" (op) and field>: <what is wrong>".`;
+
 /** Adds `vectors`, `eval` and `check` to the `ssn` program. */
 export function registerConformance(program: Command): void {
-  program
-    .command('vectors')
+  usageExits2(program.command('vectors'))
     .description('write a seeded set of conformance cases with ssn-ts reference values')
     .requiredOption('--seed <n>', 'seed (same seed, same file)')
     .requiredOption('--out <file>', 'where to write the JSON vectors')
+    .addHelpText('after', EXIT_CODES_HELP)
     .action((options: { seed: string; out: string }) => {
       process.exitCode = runVectors(options);
     });
-  program
-    .command('eval')
-    .description('compute every case of a conformance file with ssn-ts, filling "expected"')
+  usageExits2(program.command('eval'))
+    .description(
+      'compute every case of a conformance file with ssn-ts, filling "expected" (and a derived "tolerance" where a case has none)',
+    )
     .argument('<file>', 'a conformance file ("expected" may be absent)')
     .requiredOption('--out <file>', 'where to write the file with "expected" filled')
-    .action((input: string, options: { out: string }) => {
+    .option(
+      '--max-memory <size>',
+      `refuse a case estimated to need more memory (default ${formatBytes(DEFAULT_LIMITS.bytes)})`,
+      parseMemory,
+    )
+    .option(
+      '--max-operations <n>',
+      `refuse a case estimated to need more floating-point operations (default ${DEFAULT_LIMITS.operations.toExponential()})`,
+      parseOperations,
+    )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((input: string, options: EvalOptions) => {
       process.exitCode = runEval(input, options);
     });
-  program
-    .command('check')
-    .description(
-      "compare another implementation's results with the vectors' expected values " +
-        '(exit 0 pass, 1 fail, 2 malformed input)',
-    )
+  usageExits2(program.command('check'))
+    .description("compare another implementation's results with the vectors' expected values")
     .requiredOption('--vectors <file>', 'the reference vectors (values in "expected")')
     .requiredOption('--results <file>', 'the results to check (same format, values in "expected")')
     .option(
@@ -175,6 +301,7 @@ export function registerConformance(program: Command): void {
       parseTolerance('atol'),
     )
     .option('--failures-only', 'print only the failing rows of the per-field table')
+    .addHelpText('after', EXIT_CODES_HELP)
     .action((options: CheckOptions) => {
       process.exitCode = runCheck(options);
     });

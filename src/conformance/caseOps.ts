@@ -14,7 +14,24 @@ import { rsample } from '../distribution/rsample.js';
 import { mcLoss } from '../loss/mcLoss.js';
 import { diceAgainstAnnotations } from '../metrics/dice.js';
 import { generalisedEnergyDistance } from '../metrics/generalisedEnergyDistance.js';
-import { caseLabel, ConformanceError, type ConformanceCase, type ConformanceOp } from './format.js';
+import {
+  caseLabel,
+  ConformanceError,
+  describeValue,
+  formatNumber,
+  type ConformanceCase,
+  type ConformanceOp,
+} from './format.js';
+import { OutOfRangeNumber } from './json.js';
+import {
+  DEFAULT_LIMITS,
+  diceCost,
+  overLimit,
+  gedCost,
+  lowRankCost,
+  samplesCost,
+  type CaseCost,
+} from './caseCost.js';
 
 /** An output field's shape: its array length, or 'scalar' for a single number. */
 export type OutputShape = number | 'scalar';
@@ -23,6 +40,8 @@ export type OutputShape = number | 'scalar';
 export interface ReadCase {
   /** Output field name → shape, in the order the format lists them. */
   readonly outputs: Readonly<Record<string, OutputShape>>;
+  /** What `compute` will cost, estimated from the sizes alone (see caseCost.ts). */
+  readonly cost: CaseCost;
   /** Computes the outputs with ssn-ts (may throw ssn-ts's own RangeError, e.g. covDiag ≤ 0). */
   compute(): Record<string, number | Float64Array>;
 }
@@ -71,18 +90,20 @@ class Fields {
   private array(name: string): unknown[] {
     const v = this.inputs[name];
     if (v === undefined) this.fail(name, 'missing');
-    if (!Array.isArray(v)) this.fail(name, `expected an array, got ${describe(v)}`);
+    if (!Array.isArray(v)) this.fail(name, `expected an array, got ${describeValue(v)}`);
     return v;
   }
 
-  /** A float array; null is read as NaN. */
+  /** A float array: numbers, "Infinity", "-Infinity", "NaN", and null read as NaN. */
   floats(name: string, length?: number): Float64Array {
     const v = this.array(name);
     const out = new Float64Array(v.length);
     v.forEach((x, i) => {
-      if (x === null) out[i] = NaN;
-      else if (typeof x === 'number') out[i] = x;
-      else this.fail(name, `value ${describe(x)} at index ${i} is not a number`);
+      const value = formatNumber(x);
+      if (value !== undefined) out[i] = value;
+      else if (x instanceof OutOfRangeNumber) {
+        this.fail(name, `value ${x.text} at index ${i} is outside the float64 range`);
+      } else this.fail(name, `value ${describeValue(x)} at index ${i} is not a number`);
     });
     if (length !== undefined && out.length !== length) {
       this.fail(name, `length ${out.length}, expected ${length}`);
@@ -96,7 +117,7 @@ class Fields {
     const out = new Int32Array(v.length);
     v.forEach((x, i) => {
       if (typeof x !== 'number' || !Number.isInteger(x)) {
-        this.fail(name, `value ${describe(x)} at index ${i} is not an integer`);
+        this.fail(name, `value ${describeValue(x)} at index ${i} is not an integer`);
       }
       if (x < low || x >= high) {
         this.fail(name, `value ${x} at index ${i} is out of range [${low}, ${high})`);
@@ -109,20 +130,21 @@ class Fields {
     return out;
   }
 
-  /** An integer ≥ min. */
+  /** An integer in [min, 2^53) (larger sizes are refused later by the resource limits). */
   int(name: string, min: number): number {
     const x = this.inputs[name];
     if (x === undefined) this.fail(name, 'missing');
-    if (typeof x !== 'number' || !Number.isInteger(x)) {
-      this.fail(name, `${describe(x)} is not an integer`);
+    if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) {
+      this.fail(name, `${describeValue(x)} is not an integer in [${min}, 2^53)`);
     }
-    if (x < min) this.fail(name, `${x} is below the minimum ${min}`);
     return x;
   }
 
+  /** A number (or "Infinity", "-Infinity", "NaN"). */
   number(name: string, fallback: number): number {
-    const x = this.inputs[name] === undefined ? fallback : this.inputs[name];
-    if (typeof x !== 'number') this.fail(name, `${describe(x)} is not a number`);
+    const raw = this.inputs[name];
+    const x = raw === undefined ? fallback : formatNumber(raw);
+    if (x === undefined || raw === null) this.fail(name, `${describeValue(raw)} is not a number`);
     return x;
   }
 
@@ -130,7 +152,7 @@ class Fields {
     const x = this.inputs[name] === undefined ? fallback : this.inputs[name];
     if (x === undefined) this.fail(name, `missing (one of ${options.join(', ')})`);
     if (!(options as readonly unknown[]).includes(x)) {
-      this.fail(name, `${describe(x)} is not one of ${options.join(', ')}`);
+      this.fail(name, `${describeValue(x)} is not one of ${options.join(', ')}`);
     }
     return x as T;
   }
@@ -142,14 +164,6 @@ class Fields {
     }
     return total / per;
   }
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return 'an array';
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'an object';
-  return JSON.stringify(v);
 }
 
 interface DistributionInputs {
@@ -184,12 +198,20 @@ function build(d: DistributionInputs): LowRankNormal {
 function readLowRankLogProb(f: Fields): ReadCase {
   const d = readDistribution(f);
   const x = f.floats('x', d.size);
-  return { outputs: { logProb: 'scalar' }, compute: () => ({ logProb: logProb(build(d), x) }) };
+  return {
+    outputs: { logProb: 'scalar' },
+    cost: lowRankCost(d.size, d.rank),
+    compute: () => ({ logProb: logProb(build(d), x) }),
+  };
 }
 
 function readLowRankEntropy(f: Fields): ReadCase {
   const d = readDistribution(f);
-  return { outputs: { entropy: 'scalar' }, compute: () => ({ entropy: entropy(build(d)) }) };
+  return {
+    outputs: { entropy: 'scalar' },
+    cost: lowRankCost(d.size, d.rank),
+    compute: () => ({ entropy: entropy(build(d)) }),
+  };
 }
 
 function readLowRankRsample(f: Fields): ReadCase {
@@ -198,6 +220,7 @@ function readLowRankRsample(f: Fields): ReadCase {
   const temperature = f.number('temperature', 1);
   return {
     outputs: { samples: noise.count * d.size },
+    cost: samplesCost(d.size, d.rank, noise.count, noise.count * d.size),
     compute: () => ({ samples: rsample(build(d), noise, { temperature }) }),
   };
 }
@@ -224,6 +247,7 @@ function readLossMc(f: Fields): ReadCase {
       gradCovFactor: d.size * d.rank,
       gradCovDiag: d.size,
     },
+    cost: samplesCost(d.size, d.rank, noise.count, d.size * (d.rank + 2) + 1),
     compute: () => {
       const r = mcLoss(build(d), labels, noise, { likelihood, classes, layout, mask });
       return {
@@ -241,10 +265,12 @@ function readMetricsGed(f: Fields): ReadCase {
   const samples = f.ints('samples', 0, classes);
   const annotations = f.ints('annotations', 0, classes);
   let pixels: number;
+  let ns: number;
+  let na: number;
   if (f.has('pixels')) {
     pixels = f.int('pixels', 1);
-    const ns = f.count('samples', samples.length, pixels, 'pixels S =');
-    const na = f.count('annotations', annotations.length, pixels, 'pixels S =');
+    ns = f.count('samples', samples.length, pixels, 'pixels S =');
+    na = f.count('annotations', annotations.length, pixels, 'pixels S =');
     if (f.has('numSamples') && f.int('numSamples', 1) !== ns) {
       f.fail('numSamples', `disagrees with len(samples) / pixels = ${ns}`);
     }
@@ -252,8 +278,8 @@ function readMetricsGed(f: Fields): ReadCase {
       f.fail('numAnnotations', `disagrees with len(annotations) / pixels = ${na}`);
     }
   } else {
-    const ns = f.int('numSamples', 1);
-    const na = f.int('numAnnotations', 1);
+    ns = f.int('numSamples', 1);
+    na = f.int('numAnnotations', 1);
     pixels = f.count('samples', samples.length, ns, 'numSamples');
     if (annotations.length !== na * pixels) {
       f.fail('annotations', `length ${annotations.length}, expected ${na * pixels}`);
@@ -268,6 +294,7 @@ function readMetricsGed(f: Fields): ReadCase {
       annotatorDiversity: 'scalar',
       crossDistance: 'scalar',
     },
+    cost: gedCost(classes, pixels, ns, na),
     compute: () => {
       const g = generalisedEnergyDistance(samples, annotations, { pixels, classes });
       return {
@@ -289,6 +316,7 @@ function readMetricsDice(f: Fields): ReadCase {
   if (na < 1) f.fail('annotations', 'must hold at least one map');
   return {
     outputs: { dice: na * (classes - 1) },
+    cost: diceCost(classes, prediction.length, na),
     compute: () => ({ dice: diceAgainstAnnotations(prediction, annotations, { classes }) }),
   };
 }
@@ -314,27 +342,83 @@ export function readCase(c: ConformanceCase): ReadCase {
 }
 
 /**
- * Computes one case with ssn-ts: the values its `expected` should hold.
- * @returns output field → number (NaN where the op yields NaN, e.g. Dice of two empty maps) or
- *   Float64Array
- * @throws ConformanceError naming the case and field for malformed inputs, and for inputs ssn-ts
- *   rejects (a non-positive covDiag, a non-finite value, a negative temperature)
+ * NaN where the inputs were valid: a bug in ssn-ts, never a value to write down. (The one NaN the
+ * format defines, Dice of a class empty in both maps, is not one.)
+ */
+export class NanResultError extends Error {
+  constructor(
+    message: string,
+    readonly caseId: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'NanResultError';
+  }
+}
+
+/** Output fields in which NaN is a defined value (0/0), per op. */
+const NAN_ALLOWED: Partial<Record<ConformanceOp, string>> = { 'metrics.dice': 'dice' };
+
+/** Options of `computeCase`. */
+export interface ComputeOptions {
+  /** Refuse a case whose estimated cost is over these; default DEFAULT_LIMITS. */
+  limits?: Readonly<{ bytes: number; operations: number }>;
+}
+
+/**
+ * Computes one case with ssn-ts: the values its `expected` should hold. Before computing, the
+ * case's cost is estimated from its sizes and refused when over the limits.
+ * @returns output field → number or Float64Array (±Infinity where the exact value overflows; NaN
+ *   only where the op defines it, Dice of a class empty in both maps)
+ * @throws ConformanceError naming the case and field for malformed inputs, for inputs ssn-ts
+ *   rejects (a non-positive covDiag, a non-finite value, a negative temperature) and for a case
+ *   over the limits
+ * @throws NanResultError naming the case and output field when ssn-ts computes NaN from valid
+ *   inputs (a bug)
  * @example
  * computeCase({ id: 'a', op: 'lowrank.entropy',
  *   inputs: { loc: [0], covFactor: [0], covDiag: [1], rank: 1 } }).entropy // ½(1 + log 2π) ≈ 1.4189
  */
-export function computeCase(c: ConformanceCase): Record<string, number | Float64Array> {
+export function computeCase(
+  c: ConformanceCase,
+  options: ComputeOptions = {},
+): Record<string, number | Float64Array> {
   const read = readCase(c);
+  const label = caseLabel(c.id, c.op);
+  const over = overLimit(read.cost, options.limits ?? DEFAULT_LIMITS);
+  if (over !== undefined) {
+    const { field, value } = read.cost;
+    throw new ConformanceError(
+      `${label}: inputs.${field}: ${value} ${over}`,
+      c.id,
+      `inputs.${field}`,
+    );
+  }
+  let outputs: Record<string, number | Float64Array>;
   try {
-    return read.compute();
+    outputs = read.compute();
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     const field = /^([A-Za-z]+)(?:, [A-Za-z]+)*:/.exec(err.message)?.[1];
     const named = field !== undefined && INPUT_FIELDS.has(field);
     throw new ConformanceError(
-      `${caseLabel(c.id, c.op)}: ${named ? 'inputs.' : ''}${err.message}`,
+      `${label}: ${named ? 'inputs.' : ''}${err.message}`,
       c.id,
       named ? `inputs.${field}` : undefined,
     );
   }
+  for (const [field, v] of Object.entries(outputs)) {
+    if (NAN_ALLOWED[c.op] === field) continue;
+    const values = typeof v === 'number' ? [v] : v;
+    const at = values.findIndex(Number.isNaN);
+    if (at >= 0) {
+      const where = typeof v === 'number' ? '' : ` at index ${at}`;
+      throw new NanResultError(
+        `${label}: expected.${field}: ssn-ts computed NaN${where} from valid inputs (a bug in ssn-ts: please report it with this case)`,
+        c.id,
+        `expected.${field}`,
+      );
+    }
+  }
+  return outputs;
 }

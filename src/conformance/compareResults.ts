@@ -4,7 +4,7 @@
  *
  *   entry ok  ⇔  |a − e| ≤ atol + rtol |e|     (e from the vectors, a from the results)
  *
- * A NaN (null) expected value is matched only by null; a null where a number is expected fails.
+ * A NaN expected value is matched only by NaN, and ±Infinity only by the same infinity.
  * The tolerance is the case's own `tolerance`, else the default.
  * @see spec/conformance.md#checking-another-implementation
  */
@@ -12,10 +12,13 @@ import { readCase, type OutputShape } from './caseOps.js';
 import {
   caseLabel,
   ConformanceError,
+  describeValue,
+  formatNumber,
   type ConformanceCase,
   type ConformanceFile,
   type Tolerance,
 } from './format.js';
+import { numberText, OutOfRangeNumber } from './json.js';
 
 /** Used for cases without their own `tolerance`. */
 export const DEFAULT_TOLERANCE: Readonly<Tolerance> = { rtol: 1e-9, atol: 1e-12 };
@@ -52,7 +55,7 @@ export interface CompareOptions {
 
 /**
  * Reads a case's output values: every field of the op must be there with the right shape;
- * numbers or null (NaN). Extra fields are ignored.
+ * numbers, "Infinity", "-Infinity", "NaN" or null (NaN). Extra fields are ignored.
  * @throws ConformanceError naming the case and `expected.FIELD` (`which` says which file)
  */
 export function readOutputs(
@@ -79,33 +82,59 @@ export function readOutputs(
       fail(field, `length ${arr.length}, expected ${shape}`);
     }
     out[name] = Float64Array.from(arr, (x, i) => {
-      if (x === null) return NaN;
-      if (typeof x !== 'number') {
+      const value = formatNumber(x);
+      if (value === undefined) {
         return fail(
           field,
-          `${shape === 'scalar' ? 'value' : `entry ${i}`} is not a number or null`,
+          `${shape === 'scalar' ? 'value' : `entry ${i}`} ${describeValue(x)} is not a number`,
         );
       }
-      return x;
+      return value;
     });
   }
   return out;
 }
 
-/** Deep equality of JSON inputs, reading null as NaN equal to itself. */
+/**
+ * Deep equality of JSON inputs, iteratively (any nesting depth): numbers compared by value with
+ * null, "NaN", "Infinity" and "-Infinity" read as the numbers they stand for.
+ */
 function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  const work: [unknown, unknown][] = [[a, b]];
+  while (work.length > 0) {
+    const [x, y] = work.pop()!;
+    if (x === y) continue;
+    const nx = formatNumber(x);
+    const ny = formatNumber(y);
+    if (nx !== undefined || ny !== undefined) {
+      if (nx === undefined || ny === undefined || !Object.is(nx, ny)) return false;
+      continue;
+    }
+    if (x instanceof OutOfRangeNumber || y instanceof OutOfRangeNumber) {
+      if (String(x) !== String(y)) return false;
+      continue;
+    }
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) return false;
+      x.forEach((v, k) => work.push([v, y[k]]));
+      continue;
+    }
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x) || Array.isArray(y)) return false;
+    const kx = Object.keys(x);
+    const ry = y as Record<string, unknown>;
+    if (kx.length !== Object.keys(y).length) return false;
+    for (const k of kx) {
+      if (!Object.hasOwn(ry, k)) return false;
+      work.push([(x as Record<string, unknown>)[k], ry[k]]);
+    }
   }
-  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    const ra = a as Record<string, unknown>;
-    const rb = b as Record<string, unknown>;
-    return ka.length === kb.length && ka.every((k) => k in rb && sameJson(ra[k], rb[k]));
-  }
-  return false;
+  return true;
+}
+
+/** A number as a note shows it: the format's text for the non-finite ones. */
+function shown(x: number): string {
+  return Number.isFinite(x) ? String(x) : numberText(x);
 }
 
 /** Compares one field's entries. */
@@ -121,16 +150,11 @@ function compareField(
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) {
-        note ??= `entry ${i}: ${a} where null (NaN) is expected`;
-        worstRatio = Infinity;
-      }
-      continue;
-    }
-    if (Number.isNaN(a)) {
-      note ??= `entry ${i}: null where ${e} is expected`;
-      maxAbsError = Infinity;
+    if (!Number.isFinite(e) || !Number.isFinite(a)) {
+      // NaN matches only NaN, an infinity only itself.
+      if (Object.is(a, e)) continue;
+      note ??= `entry ${i}: ${shown(a)} where ${shown(e)} is expected`;
+      if (Number.isFinite(e)) maxAbsError = Infinity;
       worstRatio = Infinity;
       continue;
     }
@@ -273,12 +297,18 @@ export function formatTable(
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+/** An id as the table shows it: as is, or JSON-quoted when it holds a quote or a control character. */
+function shownId(id: string): string {
+  const plain = [...id].every((ch) => ch !== '"' && ch !== '\\' && ch >= ' ' && ch !== '\u007f');
+  return plain ? id : JSON.stringify(id);
+}
+
 /** The per-field table `ssn check` prints: case, op, field, errors, err/tol, ok. */
 export function formatComparison(rows: readonly ComparisonRow[]): string {
   return formatTable(
     ['case', 'op', 'field', 'max abs err', 'max rel err', 'err/tol', 'ok'],
     rows.map((r) => [
-      r.id,
+      shownId(r.id),
       r.op,
       r.field,
       fmt(r.maxAbsError),

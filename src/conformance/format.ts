@@ -5,11 +5,22 @@
  *     { "id": string, "op": string, "inputs": {...}, "expected": {...},
  *       "tolerance"?: { "rtol": number, "atol": number } } ] }
  *
- * Arrays are flat and row-major; NaN is written as null. This module checks the file's
- * structure (tag, version, unique ids, known ops, objects where objects belong) and writes files
- * back; the fields of each op are checked in `caseOps.ts`.
+ * Arrays are flat and row-major; the non-finite numbers are written as the strings "Infinity",
+ * "-Infinity" and "NaN" (`null` is read as NaN, as files written before this rule have it).
+ * Keys the format does not know, at the top and in a case, are kept and written back unchanged.
+ * This module checks the file's structure (tag, version, unique ids, known ops, objects where
+ * objects belong) and writes files back; the fields of each op are checked in `caseOps.ts`.
  * @see spec/conformance.md
  */
+
+import {
+  JsonSyntaxError,
+  numberText,
+  OutOfRangeNumber,
+  parseJson,
+  setOwn,
+  writeJson,
+} from './json.js';
 
 /** The format tag every file carries. */
 export const CONFORMANCE_FORMAT = 'ssn-conformance';
@@ -33,8 +44,21 @@ export interface Tolerance {
   atol: number;
 }
 
-/** An output value: a number (or null for NaN) or a flat array of them. */
-export type ConformanceValue = number | null | (number | null)[];
+/** How a non-finite number is written (and `null`, read as NaN). */
+export const NON_FINITE_TEXT = ['Infinity', '-Infinity', 'NaN'] as const;
+
+/**
+ * A number as the format writes it: a JSON number, "Infinity", "-Infinity", "NaN", or null (NaN).
+ * @returns the number, or undefined when `v` is none of these
+ * @example formatNumber('-Infinity') // -Infinity
+ */
+export function formatNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v === null || v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return undefined;
+}
 
 export interface ConformanceCase {
   id: string;
@@ -44,17 +68,22 @@ export interface ConformanceCase {
   /** Output fields; may be absent (or partial) in a file given to `ssn eval`. */
   expected?: Record<string, unknown>;
   tolerance?: Tolerance;
+  /** Keys of the case the format does not know, in file order (written back unchanged). */
+  extra?: Record<string, unknown>;
 }
 
 export interface ConformanceFile {
   format: typeof CONFORMANCE_FORMAT;
   version: typeof CONFORMANCE_VERSION;
   cases: ConformanceCase[];
+  /** Top-level keys the format does not know, in file order (written back unchanged). */
+  extra?: Record<string, unknown>;
 }
 
 /**
  * A malformed file or case. The message names the file or the case and the field, in the form
- * `case 'ID' (OP): inputs.FIELD: what is wrong` (the same as spec/torch/conformance.py).
+ * `case "ID" (OP): inputs.FIELD: what is wrong` (the same as spec/torch/conformance.py); the id
+ * is JSON-quoted, so an id with a quote or a newline still makes one line.
  */
 export class ConformanceError extends Error {
   /** The case id, when the fault is inside a case. */
@@ -70,9 +99,35 @@ export class ConformanceError extends Error {
   }
 }
 
-/** `case 'ID' (OP)`: how messages name a case. */
+/** `case "ID" (OP)`: how messages name a case (the id JSON-quoted: one line, unambiguous). */
 export function caseLabel(id: string, op?: string): string {
-  return op === undefined ? `case '${id}'` : `case '${id}' (${op})`;
+  const quoted = JSON.stringify(id);
+  return op === undefined ? `case ${quoted}` : `case ${quoted} (${op})`;
+}
+
+/** A value as a message shows it: as written in the file (`1e400`, `"abc"`, `null`). */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v instanceof OutOfRangeNumber) return v.text;
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return typeof v === 'number' ? numberText(v) : JSON.stringify(v);
+}
+
+const CASE_KEYS = new Set(['id', 'op', 'inputs', 'expected', 'tolerance']);
+const FILE_KEYS = new Set(['format', 'version', 'cases']);
+
+/** The entries of `raw` whose keys are not in `known`, or undefined when there are none. */
+function extraKeys(
+  raw: Record<string, unknown>,
+  known: ReadonlySet<string>,
+): Record<string, unknown> | undefined {
+  const keys = Object.keys(raw).filter((k) => !known.has(k));
+  if (keys.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) setOwn(out, k, raw[k]);
+  return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -95,21 +150,20 @@ function isOp(v: unknown): v is ConformanceOp {
 export function parseConformance(text: string, source: string): ConformanceFile {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJson(text);
   } catch (err) {
-    throw new ConformanceError(
-      `${source}: not valid JSON (${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ')})`,
-    );
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw new ConformanceError(`${source}: not valid JSON (${err.message})`);
   }
   if (!isObject(doc)) throw new ConformanceError(`${source}: expected a JSON object at the top`);
   if (doc.format !== CONFORMANCE_FORMAT) {
     throw new ConformanceError(
-      `${source}: format: ${JSON.stringify(doc.format) ?? 'missing'}, expected "${CONFORMANCE_FORMAT}"`,
+      `${source}: format: ${describeValue(doc.format)}, expected "${CONFORMANCE_FORMAT}"`,
     );
   }
   if (doc.version !== CONFORMANCE_VERSION) {
     throw new ConformanceError(
-      `${source}: version: ${JSON.stringify(doc.version) ?? 'missing'}, expected ${CONFORMANCE_VERSION}`,
+      `${source}: version: ${describeValue(doc.version)}, expected ${CONFORMANCE_VERSION}`,
     );
   }
   if (!Array.isArray(doc.cases)) throw new ConformanceError(`${source}: cases: expected an array`);
@@ -126,7 +180,7 @@ export function parseConformance(text: string, source: string): ConformanceFile 
     seen.add(id);
     if (!isOp(op)) {
       throw new ConformanceError(
-        `${caseLabel(id)}: op: unknown op ${JSON.stringify(op) ?? 'missing'} (known: ${CONFORMANCE_OPS.join(', ')})`,
+        `${caseLabel(id)}: op: unknown op ${describeValue(op)} (known: ${CONFORMANCE_OPS.join(', ')})`,
         id,
         'op',
       );
@@ -143,9 +197,14 @@ export function parseConformance(text: string, source: string): ConformanceFile 
       out.expected = expected;
     }
     if (tolerance !== undefined) out.tolerance = readTolerance(tolerance, label, id);
+    const extra = extraKeys(raw, CASE_KEYS);
+    if (extra !== undefined) out.extra = extra;
     return out;
   });
-  return { format: CONFORMANCE_FORMAT, version: CONFORMANCE_VERSION, cases };
+  const file: ConformanceFile = { format: CONFORMANCE_FORMAT, version: CONFORMANCE_VERSION, cases };
+  const extra = extraKeys(doc, FILE_KEYS);
+  if (extra !== undefined) file.extra = extra;
+  return file;
 }
 
 function readTolerance(raw: unknown, label: string, id: string): Tolerance {
@@ -157,7 +216,7 @@ function readTolerance(raw: unknown, label: string, id: string): Tolerance {
     const v = raw[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw new ConformanceError(
-        `${label}: tolerance.${key}: ${JSON.stringify(v) ?? 'missing'}, expected a finite number ≥ 0`,
+        `${label}: tolerance.${key}: ${describeValue(v)}, expected a finite number ≥ 0`,
         id,
         `tolerance.${key}`,
       );
@@ -167,34 +226,36 @@ function readTolerance(raw: unknown, label: string, id: string): Tolerance {
   return t as Tolerance;
 }
 
-/** A JSON-ready copy of a value: typed arrays become arrays, NaN and ±∞ become null. */
-export function toJsonValue(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number>, (v) =>
-      Number.isFinite(v) ? v : null,
-    );
+/**
+ * A case's computed outputs as JSON values: typed arrays become arrays, and the non-finite
+ * numbers the strings "Infinity", "-Infinity", "NaN".
+ */
+export function toJsonValue(
+  outputs: Readonly<Record<string, number | ArrayLike<number>>>,
+): Record<string, unknown> {
+  const text = (x: number): number | string =>
+    Number.isFinite(x) ? x : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outputs)) {
+    setOwn(out, k, typeof v === 'number' ? text(v) : Array.from(v, text));
   }
-  if (Array.isArray(value)) return value.map(toJsonValue);
-  if (isObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v);
-    return out;
-  }
-  return value;
+  return out;
 }
 
 /**
  * Writes a conformance file as JSON text, one case per line (small diffs, still one JSON value).
- * Numbers are written with the shortest text that reads back to the same double; NaN as null.
+ * Numbers are written with the shortest text that reads back to the same double; the non-finite
+ * ones as "Infinity", "-Infinity", "NaN". Unknown keys are written after the known ones.
  */
 export function serializeConformance(file: ConformanceFile): string {
   const lines = file.cases.map((c) => {
     const ordered: Record<string, unknown> = { id: c.id, op: c.op, inputs: c.inputs };
     if (c.expected !== undefined) ordered.expected = c.expected;
     if (c.tolerance !== undefined) ordered.tolerance = c.tolerance;
-    return JSON.stringify(toJsonValue(ordered));
+    for (const [k, v] of Object.entries(c.extra ?? {})) setOwn(ordered, k, v);
+    return writeJson(ordered);
   });
-  const head = `{"format":${JSON.stringify(file.format)},"version":${file.version},"cases":[`;
+  const extra = writeJson(file.extra ?? {}).slice(1, -1);
+  const head = `{"format":${JSON.stringify(file.format)},"version":${file.version},${extra === '' ? '' : `${extra},`}"cases":[`;
   return lines.length === 0 ? `${head}]}\n` : `${head}\n${lines.join(',\n')}\n]}\n`;
 }

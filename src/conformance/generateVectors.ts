@@ -4,24 +4,10 @@
  * capacitance, logits near 1e3, temperature 0, explicit antithetic noises, masks, all-empty and
  * all-full label maps, Dice's 0/0).
  *
- * Tolerances. Every case gets rtol = 1e-9 (metrics: 1e-12, their values are ratios of integer
- * counts) and an absolute floor for entries that cancel to near zero:
- *   atol = 1e-12 · scale
- * where scale bounds the magnitude of the terms the output is a difference of (float64 rounds
- * each to about 1e-16 of its size, so 1e-12 leaves a factor of several thousand):
- *   logProb:  N log 2π + Σ|log d_n| + |log det Σ| + zᵀD⁻¹z      (z = x − loc)
- *   entropy:  ½ (N (1 + log 2π) + Σ|log d_n| + |log det Σ|)
- *   rsample:  max over entries of |loc_n| + T (Σ_r |P_nr ε_r| + √d_n |ε_n|)
- *   loss.mc:  max(1, max |η|, max_m |ℓ_m|) (logits near 1e3 make the loss a difference of
- *             numbers of size 1e3·S)
- *   metrics:  1 (GED is a mean of values in [0, 1])
- * The ill-conditioned log-density shows why the scale includes zᵀD⁻¹z: it is about 5e8 there and
- * the Woodbury correction cancels all but about 10 of it, so any float64 implementation is
- * accurate to about 5e8 · 1e-16 absolute, not relative to the result (measured against torch:
- * 8e-9 on a log-density of 0.74, within the atol of 5e-4).
+ * Tolerances: `caseTolerance` (caseTolerance.ts), derived so that a correct float64
+ * implementation cannot fail them.
  * @see spec/conformance.md#tolerances
  */
-import { LOG_2PI, logDetCovariance, lowRankNormal } from '../distribution/lowRankNormal.js';
 import { createRng, standardNormal, uniformInt, uniformRange, type Rng } from '../random/rng.js';
 import { computeCase } from './caseOps.js';
 import {
@@ -31,12 +17,8 @@ import {
   type ConformanceCase,
   type ConformanceFile,
   type ConformanceOp,
-  type Tolerance,
 } from './format.js';
-
-const RTOL = 1e-9;
-const METRIC_RTOL = 1e-12;
-const ATOL_PER_SCALE = 1e-12;
+import { caseTolerance, sampleTerms } from './caseTolerance.js';
 
 interface Spec {
   /** Event size N. */
@@ -76,94 +58,6 @@ function distribution(rng: Rng, spec: Spec): Inputs {
 
 function num(inputs: Inputs, name: string): number[] {
   return inputs[name] as number[];
-}
-
-/** log det Σ, Σ|log d|, N from the inputs (via ssn-ts's determinant lemma). */
-function logDetTerms(inputs: Inputs) {
-  const d = num(inputs, 'covDiag');
-  const dist = lowRankNormal({
-    loc: num(inputs, 'loc'),
-    covFactor: num(inputs, 'covFactor'),
-    covDiag: d,
-    rank: inputs.rank as number,
-  });
-  return {
-    n: d.length,
-    logDet: logDetCovariance(dist),
-    sumAbsLogD: d.reduce((s, v) => s + Math.abs(Math.log(v)), 0),
-  };
-}
-
-function logProbScale(inputs: Inputs): number {
-  const { n, logDet, sumAbsLogD } = logDetTerms(inputs);
-  const loc = num(inputs, 'loc');
-  const d = num(inputs, 'covDiag');
-  const x = num(inputs, 'x');
-  let q = 0;
-  for (let i = 0; i < n; i++) q += (x[i] - loc[i]) ** 2 / d[i];
-  return n * LOG_2PI + sumAbsLogD + Math.abs(logDet) + q;
-}
-
-function entropyScale(inputs: Inputs): number {
-  const { n, logDet, sumAbsLogD } = logDetTerms(inputs);
-  return 0.5 * (n * (1 + LOG_2PI) + sumAbsLogD + Math.abs(logDet));
-}
-
-/** max over samples and entries of |loc| + T (Σ_r |P ε_R| + √d |ε_N|), and the logits η. */
-function sampleTerms(inputs: Inputs): { scale: number; eta: number[] } {
-  const loc = num(inputs, 'loc');
-  const p = num(inputs, 'covFactor');
-  const d = num(inputs, 'covDiag');
-  const eR = num(inputs, 'epsFactor');
-  const eN = num(inputs, 'epsDiag');
-  const rank = inputs.rank as number;
-  const t = (inputs.temperature as number | undefined) ?? 1;
-  const n = loc.length;
-  const m = eN.length / n;
-  let scale = 0;
-  const eta: number[] = [];
-  for (let k = 0; k < m; k++) {
-    for (let i = 0; i < n; i++) {
-      let abs = Math.sqrt(d[i]) * Math.abs(eN[k * n + i]);
-      let v = Math.sqrt(d[i]) * eN[k * n + i];
-      for (let r = 0; r < rank; r++) {
-        abs += Math.abs(p[i * rank + r] * eR[k * rank + r]);
-        v += p[i * rank + r] * eR[k * rank + r];
-      }
-      scale = Math.max(scale, Math.abs(loc[i]) + t * abs);
-      eta.push(loc[i] + t * v);
-    }
-  }
-  return { scale, eta };
-}
-
-function lossScale(inputs: Inputs, expected: Record<string, unknown>): number {
-  const { eta } = sampleTerms(inputs);
-  let scale = Math.max(1, Math.abs(expected.loss as number));
-  for (const v of eta) scale = Math.max(scale, Math.abs(v));
-  // Σ_s |log p| bounds every |ℓ_m|: with logits of size |η|, each pixel adds at most 2|η| + log C.
-  const classes = inputs.classes as number;
-  const pixels = (inputs.labels as number[]).length;
-  return Math.max(scale, pixels * (2 * Math.max(...eta.map(Math.abs)) + Math.log(classes)));
-}
-
-function tolerance(
-  op: ConformanceOp,
-  inputs: Inputs,
-  expected: Record<string, unknown>,
-): Tolerance {
-  switch (op) {
-    case 'lowrank.logProb':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * logProbScale(inputs) };
-    case 'lowrank.entropy':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * entropyScale(inputs) };
-    case 'lowrank.rsample':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * Math.max(1, sampleTerms(inputs).scale) };
-    case 'loss.mc':
-      return { rtol: RTOL, atol: ATOL_PER_SCALE * lossScale(inputs, expected) };
-    default:
-      return { rtol: METRIC_RTOL, atol: ATOL_PER_SCALE };
-  }
 }
 
 /** Noises for M samples; antithetic: the second half is the first half negated. */
@@ -558,8 +452,10 @@ const RECIPES: Recipe[] = [
 export function generateVectors(seed: number | string): ConformanceFile {
   const cases = RECIPES.map(([id, op, make], i): ConformanceCase => {
     const inputs = make(createRng(`${seed}/${i}`));
-    const expected = toJsonValue(computeCase({ id, op, inputs })) as Record<string, unknown>;
-    return { id, op, inputs, expected, tolerance: tolerance(op, inputs, expected) };
+    const expected = toJsonValue(computeCase({ id, op, inputs }));
+    const tolerance = caseTolerance({ id, op, inputs }, expected);
+    if (tolerance === undefined) throw new RangeError(`${id}: no float64 tolerance holds`);
+    return { id, op, inputs, expected, tolerance };
   });
   return { format: CONFORMANCE_FORMAT, version: CONFORMANCE_VERSION, cases };
 }

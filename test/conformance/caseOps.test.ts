@@ -172,7 +172,7 @@ describe('readCase names the case and field of malformed inputs', () => {
     ],
   ])('%s', (_what, inputs, field, pattern) => {
     const err = errorOf(caseOf('loss.mc', inputs));
-    expect(err.message.startsWith(`case 'k1' (loss.mc): ${field}: `)).toBe(true);
+    expect(err.message.startsWith(`case "k1" (loss.mc): ${field}: `)).toBe(true);
     expect(err.message).toMatch(pattern);
     expect(err.field).toBe(field);
   });
@@ -194,7 +194,7 @@ describe('readCase names the case and field of malformed inputs', () => {
 
   it('wraps what ssn-ts rejects (covDiag ≤ 0, negative temperature) with the case and field', () => {
     const err = errorOf(caseOf('lowrank.entropy', { ...dist1, covDiag: [-1] }), true);
-    expect(err.message).toMatch(/^case 'k1' \(lowrank\.entropy\): inputs\.covDiag: entry 0 is -1/);
+    expect(err.message).toMatch(/^case "k1" \(lowrank\.entropy\): inputs\.covDiag: entry 0 is -1/);
     expect(err.field).toBe('inputs.covDiag');
     const t = errorOf(
       caseOf('lowrank.rsample', { ...dist1, epsFactor: [0], epsDiag: [0], temperature: -1 }),

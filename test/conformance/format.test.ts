@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { compareResults, formatComparison } from '../../src/conformance/compareResults.js';
 import {
   ConformanceError,
   parseConformance,
@@ -47,30 +48,30 @@ describe('parseConformance', () => {
 
   it('rejects an unknown op, naming the case and the op', () => {
     const err = parseError(`${head}[{"id":"c7","op":"lowrank.kl","inputs":{}}]}`);
-    expect(err.message).toMatch(/^case 'c7': op: unknown op "lowrank\.kl"/);
+    expect(err.message).toMatch(/^case "c7": op: unknown op "lowrank\.kl"/);
     expect(err.caseId).toBe('c7');
     expect(err.field).toBe('op');
   });
 
   it('rejects repeated ids, a missing id, non-object inputs and bad tolerances', () => {
     const c = '{"id":"a","op":"lowrank.entropy","inputs":{}}';
-    expect(parseError(`${head}[${c},${c}]}`).message).toMatch(/case 'a': id: repeated/);
+    expect(parseError(`${head}[${c},${c}]}`).message).toMatch(/case "a": id: repeated/);
     expect(parseError(`${head}[{"op":"lowrank.entropy","inputs":{}}]}`).message).toMatch(
       /cases\[0\]: id: expected a non-empty string/,
     );
     expect(parseError(`${head}[{"id":"a","op":"lowrank.entropy","inputs":[]}]}`).message).toMatch(
-      /case 'a' \(lowrank\.entropy\): inputs: expected an object/,
+      /case "a" \(lowrank\.entropy\): inputs: expected an object/,
     );
     expect(
       parseError(
         `${head}[{"id":"a","op":"lowrank.entropy","inputs":{},"tolerance":{"rtol":-1,"atol":0}}]}`,
       ).message,
-    ).toMatch(/case 'a' \(lowrank\.entropy\): tolerance\.rtol/);
+    ).toMatch(/case "a" \(lowrank\.entropy\): tolerance\.rtol/);
   });
 });
 
 describe('serializeConformance', () => {
-  it('writes NaN as null, typed arrays as arrays, one case per line, and reads back', () => {
+  it('writes NaN as "NaN", typed arrays as arrays, one case per line, and reads back', () => {
     const file = {
       format: 'ssn-conformance' as const,
       version: 1 as const,
@@ -91,10 +92,46 @@ describe('serializeConformance', () => {
     };
     const text = serializeConformance(file);
     expect(text.split('\n')[1]).toBe(
-      '{"id":"d","op":"metrics.dice","inputs":{"classes":2,"prediction":[0],"annotations":[0]},"expected":{"dice":[null]}},',
+      '{"id":"d","op":"metrics.dice","inputs":{"classes":2,"prediction":[0],"annotations":[0]},"expected":{"dice":["NaN"]}},',
     );
     const back = parseConformance(text, 'x');
     expect(back.cases[1]).toEqual(file.cases[1]);
-    expect(back.cases[0].expected).toEqual({ dice: [null] });
+    expect(back.cases[0].expected).toEqual({ dice: ['NaN'] });
+  });
+});
+
+describe('non-finite values in check', () => {
+  const file = (id: string, logProb: unknown) =>
+    parseConformance(
+      JSON.stringify({
+        format: 'ssn-conformance',
+        version: 1,
+        cases: [
+          {
+            id,
+            op: 'lowrank.logProb',
+            inputs: { loc: [0], covFactor: [1], covDiag: [1], rank: 1, x: [1e200] },
+            expected: { logProb },
+          },
+        ],
+      }),
+      'f',
+    );
+
+  it('matches an infinity only by the same infinity, NaN only by NaN (null read as NaN)', () => {
+    const ok = (e: unknown, a: unknown) => compareResults(file('c', e), file('c', a)).rows[0].ok;
+    expect(ok('-Infinity', '-Infinity')).toBe(true);
+    expect(ok('-Infinity', 'Infinity')).toBe(false);
+    expect(ok('-Infinity', -1.7976931348623157e308)).toBe(false);
+    expect(ok(-1e308, '-Infinity')).toBe(false);
+    expect(ok('NaN', null)).toBe(true);
+    expect(ok('NaN', 'NaN')).toBe(true);
+    expect(ok('NaN', 0)).toBe(false);
+    expect(ok(1, 'NaN')).toBe(false);
+  });
+
+  it('shows an id with a newline or a quote JSON-quoted in the table', () => {
+    const { rows } = compareResults(file('a\nb', 1), file('a\nb', 1));
+    expect(formatComparison(rows).split('\n')[2]).toMatch(/^"a\\nb" +lowrank\.logProb/);
   });
 });

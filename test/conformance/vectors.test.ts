@@ -3,9 +3,11 @@
  * op, and that ssn-ts (`ssn eval`) reproduces the committed expected values.
  */
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runVectors } from '../../src/cli/conformance.js';
 import { computeCase } from '../../src/conformance/caseOps.js';
 import { compareResults } from '../../src/conformance/compareResults.js';
 import {
@@ -16,14 +18,8 @@ import {
 } from '../../src/conformance/format.js';
 import { generateVectors } from '../../src/conformance/generateVectors.js';
 
-const COMMITTED = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'spec',
-  'vectors',
-  'ssn-vectors-v1.json',
-);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const COMMITTED = join(ROOT, 'spec', 'vectors', 'ssn-vectors-v1.json');
 const COMMITTED_SEED = 1; // spec/vectors/README.md: ssn vectors --seed 1
 
 describe('generateVectors', () => {
@@ -53,12 +49,12 @@ describe('generateVectors', () => {
       expect(c.tolerance!.rtol, c.id).toBeLessThanOrEqual(1e-9);
       expect(c.tolerance!.atol, c.id).toBeGreaterThan(0);
     }
-    // Dice of two empty maps is NaN, written null.
+    // Dice of two empty maps is NaN, written "NaN".
     expect(file.cases.find((c) => c.id === 'dice-all-empty')!.expected!.dice).toEqual([
-      null,
-      null,
-      null,
-      null,
+      'NaN',
+      'NaN',
+      'NaN',
+      'NaN',
     ]);
   });
 });
@@ -74,12 +70,30 @@ describe('spec/vectors/ssn-vectors-v1.json', () => {
     committed.cases.forEach((c, i) => expect(c.inputs, c.id).toEqual(fresh.cases[i].inputs));
   });
 
+  it('is byte for byte what its command (`npm run vectors`) writes today', () => {
+    const script = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.vectors;
+    expect(script).toBe(
+      `tsx src/cli/main.ts vectors --seed ${COMMITTED_SEED} --out spec/vectors/ssn-vectors-v1.json`,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'ssn-vectors-'));
+    try {
+      const out = join(dir, 'v.json');
+      const quiet = { out: () => {}, err: () => {} };
+      expect(runVectors({ seed: String(COMMITTED_SEED), out }, quiet)).toBe(0);
+      // On a mismatch: the library's values moved; rerun `npm run vectors`, commit the file and
+      // say in the commit why the values changed.
+      expect(readFileSync(out, 'utf8') === text, 'regenerate with npm run vectors').toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ssn eval reproduces its expected values within each case tolerance', () => {
     const evaluated = {
       ...committed,
       cases: committed.cases.map((c) => ({
         ...c,
-        expected: toJsonValue(computeCase(c)) as Record<string, unknown>,
+        expected: toJsonValue(computeCase(c)),
       })),
     };
     const { rows, failed } = compareResults(committed, evaluated);
