@@ -1,0 +1,139 @@
+/**
+ * The stable form of the low-rank normal's log-density: what logProb, entropy and
+ * logDetCovariance run (spec/lowrank-normal.md#the-stable-form; the density is paper eq. 2's
+ * N(μ, P Pᵀ + D), section 3.1). With A = D^{-1/2} P (N x R), k = min(N, R):
+ *
+ *   A = Q R                          thin Householder QR, Q (N x k) orthonormal, R (k x R)
+ *   Sᵀ S = I_k + R Rᵀ                S (k x k) upper triangular, from the QR of [Rᵀ; I_k]
+ *   w = D^{-1/2} z,  (y; t) = Q_fullᵀ w   y: k coordinates in range(Q), t: the N − k others
+ *   zᵀ Σ⁻¹ z   = ‖t‖² + ‖S⁻ᵀ y‖²
+ *   log det Σ  = Σ log d_n + 2 Σ_j log|S_jj|
+ *
+ * Both right-hand sides are sums of non-negative terms: no capacitance I + Aᵀ A is formed and
+ * no two large numbers are subtracted, unlike Woodbury's zᵀD⁻¹z − ‖L⁻¹Pᵀ D⁻¹ z‖²
+ * (lowRankIdentities.ts). Both QRs are backward stable, so the error is that of a small relative
+ * perturbation of A's columns, not ε times the size of zᵀ D⁻¹ z.
+ *
+ * Scaling: when some |A_nr| exceeds 2⁵⁰⁰ the QR runs on Ã = c A with c = 2^-E, and
+ * S̃ᵀ S̃ = c² I + R̃ R̃ᵀ, so that S = S̃ / c; every intermediate stays finite for any finite P and
+ * d > 0.
+ */
+import { applyQt, householderQr, type HouseholderQr } from '../linalg/householder.js';
+import type { LowRankNormal } from './lowRankNormal.js';
+
+/** The factorisation of one distribution, computed once (O(N R²)) and reused per point. */
+export interface WhitenedFactor {
+  /** Householder QR of Ã = c D^{-1/2} P, N x R column-major. */
+  readonly qr: HouseholderQr;
+  /** S̃ (k x k, upper triangular, column-major with leading dimension `sRows`). */
+  readonly s: Float64Array;
+  readonly sRows: number;
+  /** The scale c = 2^-E of Ã (1 unless A has entries beyond 2⁵⁰⁰). */
+  readonly scale: number;
+  /** log det(I_R + Aᵀ A) = 2 Σ log|S_jj|. */
+  readonly logDetCapacitance: number;
+}
+
+/** Largest |A_nr| left unscaled. */
+const UNSCALED_MAX = 2 ** 500;
+
+const cache = new WeakMap<LowRankNormal, WhitenedFactor>();
+
+/**
+ * The stable factorisation of `dist`, cached per distribution object (a distribution's arrays
+ * are not to be changed after construction).
+ */
+export function whitenedFactor(dist: LowRankNormal): WhitenedFactor {
+  let f = cache.get(dist);
+  if (f === undefined) {
+    f = factorise(dist);
+    cache.set(dist, f);
+  }
+  return f;
+}
+
+function factorise(dist: LowRankNormal): WhitenedFactor {
+  const { size: n, rank, covFactor: p, covDiag: d } = dist;
+  const e = scaleExponent(p, d, n, rank);
+  // Ã = c D^{-1/2} P, column-major so that the reflectors run down contiguous columns. The
+  // row scale may underflow only for rows whose entries are below 2^-1000 of the largest.
+  const scale = 2 ** -e;
+  const a = new Float64Array(n * rank);
+  for (let i = 0; i < n; i++) {
+    const si = (1 / Math.sqrt(d[i])) * scale;
+    for (let r = 0; r < rank; r++) a[r * n + i] = p[i * rank + r] * si;
+  }
+  const qr = householderQr(a, n, rank);
+  const k = qr.k;
+  // M = [R̃ᵀ; c I_k], (R + k) x k column-major; its R factor S̃ has S̃ᵀ S̃ = R̃ R̃ᵀ + c² I.
+  const m = rank + k;
+  const mat = new Float64Array(m * k);
+  for (let j = 0; j < k; j++) {
+    for (let r = j; r < rank; r++) mat[j * m + r] = a[r * n + j]; // (R̃ᵀ)_rj = R̃_jr, r ≥ j
+    mat[j * m + rank + j] = scale;
+  }
+  householderQr(mat, m, k);
+  let logDet = 0;
+  for (let j = 0; j < k; j++) logDet += 2 * (Math.log(Math.abs(mat[j * m + j])) - Math.log(scale));
+  return { qr, s: mat, sRows: m, scale, logDetCapacitance: logDet };
+}
+
+/**
+ * E = 0 when max |A_nr| ≤ 2⁵⁰⁰, else ⌈log₂ max |A_nr|⌉ capped at 1022 (so that c = 2^-E is a
+ * normal number and max |Ã| ≤ 2⁵³⁹, since |P| < 2¹⁰²⁴ and 1/√d < 2⁵³⁸), found from the row
+ * maxima in log₂ so that nothing overflows on the way.
+ */
+function scaleExponent(p: Float64Array, d: Float64Array, n: number, rank: number): number {
+  let top = -Infinity; // max over n of log₂(max_r |P_nr| / √d_n)
+  for (let i = 0; i < n; i++) {
+    let big = 0;
+    for (let r = 0; r < rank; r++) big = Math.max(big, Math.abs(p[i * rank + r]));
+    if (big > 0) top = Math.max(top, Math.log2(big) - 0.5 * Math.log2(d[i]));
+  }
+  if (!(top > Math.log2(UNSCALED_MAX))) return 0;
+  return Math.min(Math.ceil(top), 1022);
+}
+
+/**
+ * zᵀ Σ⁻¹ z = ‖t‖² + ‖S⁻ᵀ y‖² for z = x − loc, with (y; t) = Q_fullᵀ D^{-1/2} z. +∞ when the
+ * exact value exceeds the largest float64 (then w or its square overflows; the sums of squares
+ * keep +∞ rather than NaN, see `whiten`).
+ */
+export function mahalanobis(dist: LowRankNormal, x: ArrayLike<number>): number {
+  const f = whitenedFactor(dist);
+  const plain = whitenedSquaredNorm(dist, f, x, 1);
+  if (Number.isFinite(plain)) return plain;
+  // z or D^{-1/2} z overflowed on the way (the plain result is +∞ or NaN): again with z scaled
+  // by 2^-1000, which keeps every whitened entry finite (|z| 2^-1000 / √d ≤ 2¹⁰²⁵ 2^-1000 2⁵³⁸);
+  // the result times 2²⁰⁰⁰ then overflows to +∞ exactly when the true value does.
+  const small = whitenedSquaredNorm(dist, f, x, 2 ** -1000);
+  return small * 2 ** 1000 * 2 ** 1000;
+}
+
+/** ‖t‖² + ‖S⁻ᵀ y‖² for w = σ D^{-1/2} (x − loc), i.e. σ² zᵀ Σ⁻¹ z. */
+function whitenedSquaredNorm(
+  dist: LowRankNormal,
+  f: WhitenedFactor,
+  x: ArrayLike<number>,
+  sigma: number,
+): number {
+  const { size: n, loc, covDiag: d } = dist;
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = (x[i] * sigma - loc[i] * sigma) / Math.sqrt(d[i]);
+  applyQt(f.qr, w);
+  const k = f.qr.k;
+  let tt = 0; // ‖t‖², the part of w outside the factor's column space
+  for (let i = k; i < n; i++) tt += w[i] * w[i];
+  // Sᵀ v = y, i.e. S̃ᵀ v = c y, by forward substitution (S̃ᵀ is lower triangular). All singular
+  // values of S are ≥ 1, so ‖v‖ ≤ ‖y‖ and v cannot overflow where y did not.
+  const { s, sRows: m, scale } = f;
+  const v = new Float64Array(k);
+  let vv = 0; // ‖S⁻ᵀ y‖²
+  for (let i = 0; i < k; i++) {
+    let acc = scale * w[i];
+    for (let l = 0; l < i; l++) acc -= s[i * m + l] * v[l];
+    v[i] = acc / s[i * m + i];
+    vv += v[i] * v[i];
+  }
+  return tt + vv;
+}
