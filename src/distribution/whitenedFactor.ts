@@ -18,14 +18,30 @@
  * S̃ᵀ S̃ = c² I + R̃ R̃ᵀ, so that S = S̃ / c; every intermediate stays finite for any finite P and
  * d > 0.
  */
-import { applyQt, householderQr, type HouseholderQr } from '../linalg/householder.js';
+import { applyQt, householderQr } from '../linalg/householder.js';
+import { blockedWhitenedQr } from './kernels/blockedQr.js';
 import type { LowRankNormal } from './lowRankNormal.js';
+
+/** A QR of Ã = c D^{-1/2} P, as the log-density uses it. */
+export interface WhitenedQr {
+  /** Rows of the triangular factor R̃ (min(N, R) for the thin QR, R for the blocked kernel). */
+  readonly k: number;
+  /** Columns R of Ã. */
+  readonly rank: number;
+  /** R̃ (k x R, upper trapezoidal), column-major with leading dimension `ld`. */
+  readonly r: Float64Array;
+  readonly ld: number;
+  /**
+   * With w (length N, overwritten) the whitened point: y = the first k coordinates of Q_fullᵀ w
+   * (written to y) and the returned ‖t‖², t the other coordinates.
+   */
+  coordinates(w: Float64Array, y: Float64Array): number;
+}
 
 /** The factorisation of one distribution, computed once (O(N R²)) and reused per point. */
 export interface WhitenedFactor {
-  /** Householder QR of Ã = c D^{-1/2} P, N x R column-major. */
-  readonly qr: HouseholderQr;
-  /** S̃ (k x k, upper triangular, column-major with leading dimension `sRows`). */
+  readonly qr: WhitenedQr;
+  /** S̃ (k x k, upper triangular), column-major with leading dimension `sRows`. */
   readonly s: Float64Array;
   readonly sRows: number;
   /** The scale c = 2^-E of Ã (1 unless A has entries beyond 2⁵⁰⁰). */
@@ -40,42 +56,73 @@ const UNSCALED_MAX = 2 ** 500;
 const cache = new WeakMap<LowRankNormal, WhitenedFactor>();
 
 /**
- * The stable factorisation of `dist`, cached per distribution object (a distribution's arrays
- * are not to be changed after construction).
+ * The factorisation logProb, entropy and logDetCovariance run: the blocked QR kernel
+ * (kernels/blockedQr.ts), cached per distribution object (a distribution's arrays are not to be
+ * changed after construction).
  */
 export function whitenedFactor(dist: LowRankNormal): WhitenedFactor {
   let f = cache.get(dist);
   if (f === undefined) {
-    f = factorise(dist);
+    const scale = whiteningScale(dist);
+    f = withCapacitanceRoot(blockedWhitenedQr(dist, scale), scale);
     cache.set(dist, f);
   }
   return f;
 }
 
-function factorise(dist: LowRankNormal): WhitenedFactor {
+/** The same factorisation by the plain thin Householder QR below: the reference for the kernel. */
+export function whitenedFactorPlain(dist: LowRankNormal): WhitenedFactor {
+  const scale = whiteningScale(dist);
+  return withCapacitanceRoot(thinWhitenedQr(dist, scale), scale);
+}
+
+/** Thin Householder QR of Ã = c D^{-1/2} P (N x R), k = min(N, R). */
+function thinWhitenedQr(dist: LowRankNormal, scale: number): WhitenedQr {
   const { size: n, rank, covFactor: p, covDiag: d } = dist;
-  const e = scaleExponent(p, d, n, rank);
-  // Ã = c D^{-1/2} P, column-major so that the reflectors run down contiguous columns. The
-  // row scale may underflow only for rows whose entries are below 2^-1000 of the largest.
-  const scale = 2 ** -e;
+  // Ã column-major, so that the reflectors run down contiguous columns. The row scale may
+  // underflow only for rows whose entries are below 2^-1000 of the largest.
   const a = new Float64Array(n * rank);
   for (let i = 0; i < n; i++) {
     const si = (1 / Math.sqrt(d[i])) * scale;
     for (let r = 0; r < rank; r++) a[r * n + i] = p[i * rank + r] * si;
   }
   const qr = householderQr(a, n, rank);
-  const k = qr.k;
-  // M = [R̃ᵀ; c I_k], (R + k) x k column-major; its R factor S̃ has S̃ᵀ S̃ = R̃ R̃ᵀ + c² I.
+  return {
+    k: qr.k,
+    rank,
+    r: a,
+    ld: n,
+    coordinates(w, y) {
+      applyQt(qr, w);
+      let tt = 0;
+      for (let i = qr.k; i < n; i++) tt += w[i] * w[i];
+      for (let i = 0; i < qr.k; i++) y[i] = w[i];
+      return tt;
+    },
+  };
+}
+
+/**
+ * S̃ with S̃ᵀ S̃ = R̃ R̃ᵀ + c² I_k, the R factor of M = [R̃ᵀ; c I_k] ((R + k) x k), so that
+ * S = S̃ / c has Sᵀ S = I + R Rᵀ; and log det(I + Aᵀ A) = 2 Σ log|S̃_jj / c|.
+ */
+function withCapacitanceRoot(qr: WhitenedQr, scale: number): WhitenedFactor {
+  const { k, rank, r: rt, ld } = qr;
   const m = rank + k;
   const mat = new Float64Array(m * k);
   for (let j = 0; j < k; j++) {
-    for (let r = j; r < rank; r++) mat[j * m + r] = a[r * n + j]; // (R̃ᵀ)_rj = R̃_jr, r ≥ j
+    for (let c = j; c < rank; c++) mat[j * m + c] = rt[c * ld + j]; // (R̃ᵀ)_cj = R̃_jc, c ≥ j
     mat[j * m + rank + j] = scale;
   }
   householderQr(mat, m, k);
   let logDet = 0;
   for (let j = 0; j < k; j++) logDet += 2 * (Math.log(Math.abs(mat[j * m + j])) - Math.log(scale));
   return { qr, s: mat, sRows: m, scale, logDetCapacitance: logDet };
+}
+
+/** c = 2^-E for `scaleExponent`. */
+export function whiteningScale(dist: LowRankNormal): number {
+  return 2 ** -scaleExponent(dist.covFactor, dist.covDiag, dist.size, dist.rank);
 }
 
 /**
@@ -99,8 +146,11 @@ function scaleExponent(p: Float64Array, d: Float64Array, n: number, rank: number
  * exact value exceeds the largest float64 (then w or its square overflows; the sums of squares
  * keep +∞ rather than NaN, see `whiten`).
  */
-export function mahalanobis(dist: LowRankNormal, x: ArrayLike<number>): number {
-  const f = whitenedFactor(dist);
+export function mahalanobis(
+  dist: LowRankNormal,
+  x: ArrayLike<number>,
+  f: WhitenedFactor = whitenedFactor(dist),
+): number {
   const plain = whitenedSquaredNorm(dist, f, x, 1);
   if (Number.isFinite(plain)) return plain;
   // z or D^{-1/2} z overflowed on the way (the plain result is +∞ or NaN): again with z scaled
@@ -120,17 +170,16 @@ function whitenedSquaredNorm(
   const { size: n, loc, covDiag: d } = dist;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = (x[i] * sigma - loc[i] * sigma) / Math.sqrt(d[i]);
-  applyQt(f.qr, w);
   const k = f.qr.k;
-  let tt = 0; // ‖t‖², the part of w outside the factor's column space
-  for (let i = k; i < n; i++) tt += w[i] * w[i];
+  const y = new Float64Array(k);
+  const tt = f.qr.coordinates(w, y); // ‖t‖², the part of w outside the factor's column space
   // Sᵀ v = y, i.e. S̃ᵀ v = c y, by forward substitution (S̃ᵀ is lower triangular). All singular
   // values of S are ≥ 1, so ‖v‖ ≤ ‖y‖ and v cannot overflow where y did not.
   const { s, sRows: m, scale } = f;
   const v = new Float64Array(k);
   let vv = 0; // ‖S⁻ᵀ y‖²
   for (let i = 0; i < k; i++) {
-    let acc = scale * w[i];
+    let acc = scale * y[i];
     for (let l = 0; l < i; l++) acc -= s[i * m + l] * v[l];
     v[i] = acc / s[i * m + i];
     vv += v[i] * v[i];

@@ -34,17 +34,10 @@ export function householderQr(a: Float64Array, m: number, n: number): Householde
   const tau = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     const col = j * m;
-    const alpha = a[col + j];
-    const xnorm = norm2(a, col + j + 1, col + m);
-    if (xnorm === 0) continue; // H_j = I, τ_j = 0: the column is already upper triangular
-    // A column whose norm is near the underflow threshold is worked at 2⁶⁰⁰ times its size
-    // (exact), as dlarfg does, so that 1 / (α − β) stays finite; v and τ do not depend on it.
-    const f = Math.hypot(alpha, xnorm) < 2 ** -900 ? 2 ** 600 : 1;
-    const beta = -Math.sign(alpha || 1) * Math.hypot(alpha * f, xnorm * f);
-    tau[j] = (beta - alpha * f) / beta;
-    const scale = 1 / (alpha * f - beta);
-    for (let i = col + j + 1; i < col + m; i++) a[i] = a[i] * f * scale;
-    a[col + j] = beta / f;
+    const h = reflector(a, col + j + 1, col + m, a[col + j]);
+    if (h.tau === 0) continue; // H_j = I: the column is already upper triangular
+    tau[j] = h.tau;
+    a[col + j] = h.beta;
     // Apply H_j to the columns on its right: c ← c − τ v (vᵀ c).
     for (let c = j + 1; c < n; c++) {
       const cc = c * m;
@@ -56,6 +49,33 @@ export function householderQr(a: Float64Array, m: number, n: number): Householde
     }
   }
   return { rows: m, cols: n, k, a, tau };
+}
+
+/**
+ * dlarfg: the reflector H = I − τ v vᵀ, v = (1; x/(α − β)), with H (α; x) = (β; 0), β = ∓‖(α; x)‖.
+ * Overwrites a[from … to) (x) with v's tail; τ = 0 (and x untouched) when x = 0. A column whose
+ * norm is below 2⁻⁹⁰⁰ is scaled by 2⁶⁰⁰ first (exact), so that its norm keeps every digit and
+ * 1 / (α − β) stays finite; v and τ do not depend on the scale.
+ */
+export function reflector(
+  a: Float64Array,
+  from: number,
+  to: number,
+  alpha: number,
+): { beta: number; tau: number } {
+  let xnorm = norm2(a, from, to);
+  if (xnorm === 0) return { beta: alpha, tau: 0 };
+  let f = 1;
+  if (Math.hypot(alpha, xnorm) < 2 ** -900) {
+    f = 2 ** 600;
+    for (let i = from; i < to; i++) a[i] *= f;
+    xnorm = norm2(a, from, to);
+  }
+  const alphaF = alpha * f;
+  const beta = -Math.sign(alphaF || 1) * Math.hypot(alphaF, xnorm);
+  const inv = 1 / (alphaF - beta);
+  for (let i = from; i < to; i++) a[i] *= inv;
+  return { beta: beta / f, tau: (beta - alphaF) / beta };
 }
 
 /**

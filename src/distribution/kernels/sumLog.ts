@@ -1,9 +1,10 @@
 /**
  * Kernel: Σ_n log d_n, the log det D term of the low-rank normal's log-density.
  *
- * Computes: `sumLogPlain(d)` = Σ log d_n (the plain loop below), within an absolute error of
- * 4e-15 per block of 32 values, i.e. |sumLog(d) − sumLogPlain(d)| ≤ 4e-15 ⌈N / 32⌉; the two are
- * equal bit for bit for N < 32. Tied by test/distribution/lowRankKernels.test.ts.
+ * Computes: `sumLogPlain(d)` = Σ log d_n (the plain loop below), within
+ * |sumLog(d) − sumLogPlain(d)| ≤ 4e-15 ⌈N / 32⌉ + 4 ε Σ |log d_n| (4e-15 per block of 32 from
+ * the rounded product, the rest from summing in another order); equal bit for bit for N < 32.
+ * Tied by test/distribution/lowRankKernels.test.ts.
  *
  * Why: one Math.log per 32 values instead of one per value; the log dominates the O(N) part
  * of logProb and entropy at small ranks.
