@@ -21,7 +21,12 @@ import { distributionFixture } from './compare/fixtures.js';
 
 interface Impl {
   name: string;
-  build: (p: { loc: Float64Array; covFactor: Float64Array; covDiag: Float64Array; rank: number }) => LowRankNormal;
+  build: (p: {
+    loc: Float64Array;
+    covFactor: Float64Array;
+    covDiag: Float64Array;
+    rank: number;
+  }) => LowRankNormal;
   logProb: (d: LowRankNormal, x: Float64Array) => number;
 }
 

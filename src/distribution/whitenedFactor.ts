@@ -131,14 +131,22 @@ export function whiteningScale(dist: LowRankNormal): number {
  * maxima in log₂ so that nothing overflows on the way.
  */
 function scaleExponent(p: Float64Array, d: Float64Array, n: number, rank: number): number {
-  let top = -Infinity; // max over n of log₂(max_r |P_nr| / √d_n)
+  // First in plain arithmetic (max |P_nr| / √d_n may overflow to +∞, never to NaN) …
+  let top = 0;
+  for (let i = 0, o = 0; i < n; i++) {
+    let big = 0;
+    for (let r = 0; r < rank; r++, o++) big = Math.max(big, Math.abs(p[o]));
+    top = Math.max(top, big / Math.sqrt(d[i]));
+  }
+  if (top <= UNSCALED_MAX) return 0;
+  // … and where that is past 2⁵⁰⁰, in log₂.
+  let log2Top = -Infinity;
   for (let i = 0; i < n; i++) {
     let big = 0;
     for (let r = 0; r < rank; r++) big = Math.max(big, Math.abs(p[i * rank + r]));
-    if (big > 0) top = Math.max(top, Math.log2(big) - 0.5 * Math.log2(d[i]));
+    if (big > 0) log2Top = Math.max(log2Top, Math.log2(big) - 0.5 * Math.log2(d[i]));
   }
-  if (!(top > Math.log2(UNSCALED_MAX))) return 0;
-  return Math.min(Math.ceil(top), 1022);
+  return Math.min(Math.ceil(log2Top), 1022);
 }
 
 /**
