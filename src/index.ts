@@ -19,6 +19,8 @@ export {
   mahalanobisByWoodbury,
   logProbByWoodbury,
 } from './distribution/lowRankIdentities.js';
+export { mahalanobis, whitenedFactor, whitenedFactorPlain } from './distribution/whitenedFactor.js';
+export type { WhitenedFactor, WhitenedQr } from './distribution/whitenedFactor.js';
 export type { LowRankNormal, LowRankNormalParams } from './distribution/lowRankNormal.js';
 export { logProb } from './distribution/logProb.js';
 export { entropy } from './distribution/entropy.js';

@@ -32,6 +32,8 @@ export function blockedWhitenedQr(dist: LowRankNormal, scale: number): WhitenedQ
   const v = new Float64Array(n * rank); // block b (rows i0 … i0+len−1) at i0 R, column-major
   const tau = new Float64Array(Math.ceil(n / block) * rank);
   const r = new Float64Array(rank * rank); // the running R̃, column-major
+  // v_{j+1} · v_j on the block's rows, for even j: lets a point take reflectors in pairs.
+  const cross = new Float64Array(tau.length);
   for (let i0 = 0, b = 0; i0 < n; i0 += block, b++) {
     const len = Math.min(block, n - i0);
     const base = i0 * rank;
@@ -90,6 +92,12 @@ export function blockedWhitenedQr(dist: LowRankNormal, scale: number): WhitenedQ
         for (let i = 0; i < len; i++) v[cc + i] -= s * v[col + i];
       }
     }
+    for (let j = 0; j + 1 < rank; j += 2) {
+      const c0 = base + j * len;
+      let s = 0;
+      for (let i = 0; i < len; i++) s += v[c0 + i] * v[c0 + len + i];
+      cross[b * rank + j] = s;
+    }
   }
   return {
     k: rank,
@@ -102,13 +110,31 @@ export function blockedWhitenedQr(dist: LowRankNormal, scale: number): WhitenedQ
       for (let i0 = 0, b = 0; i0 < n; i0 += block, b++) {
         const len = Math.min(block, n - i0);
         const base = i0 * rank;
-        for (let j = 0; j < rank; j++) {
-          const t = tau[b * rank + j];
-          if (t === 0) continue;
+        // Reflectors in pairs: H_{j+1} H_j w in one pass for the two dot products and one for
+        // the update, with s₁ corrected by s₀ (v_{j+1} · v_j) for H_j having acted first (a
+        // reflector with τ = 0 has v = 0 here, so the pair stays exact).
+        let j = 0;
+        for (; j + 1 < rank; j += 2) {
+          const c0 = base + j * len;
+          const c1 = c0 + len;
+          let d0 = y[j];
+          let d1 = y[j + 1];
+          for (let i = 0; i < len; i++) {
+            const wi = w[i0 + i];
+            d0 += v[c0 + i] * wi;
+            d1 += v[c1 + i] * wi;
+          }
+          const s0 = tau[b * rank + j] * d0;
+          const s1 = tau[b * rank + j + 1] * (d1 - s0 * cross[b * rank + j]);
+          y[j] -= s0;
+          y[j + 1] -= s1;
+          for (let i = 0; i < len; i++) w[i0 + i] -= s0 * v[c0 + i] + s1 * v[c1 + i];
+        }
+        if (j < rank) {
           const col = base + j * len;
           let s = y[j];
           for (let i = 0; i < len; i++) s += v[col + i] * w[i0 + i];
-          s *= t;
+          s *= tau[b * rank + j];
           y[j] -= s;
           for (let i = 0; i < len; i++) w[i0 + i] -= s * v[col + i];
         }
