@@ -18,7 +18,7 @@
  * S̃ᵀ S̃ = c² I + R̃ R̃ᵀ, so that S = S̃ / c; every intermediate stays finite for any finite P and
  * d > 0.
  */
-import { applyQt, householderQr } from '../linalg/householder.js';
+import { applyQt, householderQr, norm2 } from '../linalg/householder.js';
 import { blockedWhitenedQr } from './kernels/blockedQr.js';
 import type { LowRankNormal } from './lowRankNormal.js';
 
@@ -33,9 +33,11 @@ export interface WhitenedQr {
   readonly ld: number;
   /**
    * With w (length N, overwritten) the whitened point: y = the first k coordinates of Q_fullᵀ w
-   * (written to y) and the returned ‖t‖², t the other coordinates.
+   * (written to y) and the returned ‖t‖², t the other coordinates, left in w[tFrom … N).
    */
   coordinates(w: Float64Array, y: Float64Array): number;
+  /** Where t starts in w after `coordinates`: k for the thin QR, 0 for the blocked kernel. */
+  readonly tFrom: number;
 }
 
 /** The factorisation of one distribution, computed once (O(N R²)) and reused per point. */
@@ -92,6 +94,7 @@ function thinWhitenedQr(dist: LowRankNormal, scale: number): WhitenedQr {
     rank,
     r: a,
     ld: n,
+    tFrom: qr.k,
     coordinates(w, y) {
       applyQt(qr, w);
       let tt = 0;
@@ -159,38 +162,57 @@ export function mahalanobis(
   x: ArrayLike<number>,
   f: WhitenedFactor = whitenedFactor(dist),
 ): number {
-  const plain = whitenedSquaredNorm(dist, f, x, 1);
-  if (Number.isFinite(plain)) return plain;
-  // z or D^{-1/2} z overflowed on the way (the plain result is +∞ or NaN): again with z scaled
-  // by 2^-1000, which keeps every whitened entry finite (|z| 2^-1000 / √d ≤ 2¹⁰²⁵ 2^-1000 2⁵³⁸);
-  // the result times 2²⁰⁰⁰ then overflows to +∞ exactly when the true value does.
-  const small = whitenedSquaredNorm(dist, f, x, 2 ** -1000);
-  return small * 2 ** 1000 * 2 ** 1000;
+  const plain = whitenedParts(dist, f, x, 1);
+  const sum = plain.tt + plain.vv;
+  if (Number.isFinite(sum)) return sum;
+  // z or D^{-1/2} z overflowed on the way (the sum is +∞ or NaN): again with z scaled by
+  // 2^-1000, which keeps every whitened entry finite (|z| 2^-1000 / √d ≤ 2¹⁰²⁵ 2^-1000 2⁵³⁸), and
+  // the norms taken without underflow; (norm 2¹⁰⁰⁰)² then overflows to +∞ exactly when the true
+  // value does.
+  const small = whitenedParts(dist, f, x, 2 ** -1000);
+  const norm = Math.hypot(norm2(small.w, f.qr.tFrom, dist.size), norm2(small.v, 0, f.qr.k));
+  return (norm * 2 ** 1000) ** 2;
 }
 
-/** ‖t‖² + ‖S⁻ᵀ y‖² for w = σ D^{-1/2} (x − loc), i.e. σ² zᵀ Σ⁻¹ z. */
-function whitenedSquaredNorm(
+/**
+ * For w = σ D^{-1/2} (x − loc): t and v = S⁻ᵀ y (in `w` and `v`) and their squared norms, so
+ * that tt + vv = ‖t‖² + ‖S⁻ᵀ y‖² = σ² zᵀ Σ⁻¹ z.
+ */
+function whitenedParts(
   dist: LowRankNormal,
   f: WhitenedFactor,
   x: ArrayLike<number>,
   sigma: number,
-): number {
+): { w: Float64Array; v: Float64Array; tt: number; vv: number } {
   const { size: n, loc, covDiag: d } = dist;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = (x[i] * sigma - loc[i] * sigma) / Math.sqrt(d[i]);
   const k = f.qr.k;
   const y = new Float64Array(k);
   const tt = f.qr.coordinates(w, y); // ‖t‖², the part of w outside the factor's column space
-  // Sᵀ v = y, i.e. S̃ᵀ v = c y, by forward substitution (S̃ᵀ is lower triangular). All singular
-  // values of S are ≥ 1, so ‖v‖ ≤ ‖y‖ and v cannot overflow where y did not.
-  const { s, sRows: m, scale } = f;
-  const v = new Float64Array(k);
-  let vv = 0; // ‖S⁻ᵀ y‖²
-  for (let i = 0; i < k; i++) {
-    let acc = scale * y[i];
-    for (let l = 0; l < i; l++) acc -= s[i * m + l] * v[l];
-    v[i] = acc / s[i * m + i];
-    vv += v[i] * v[i];
+  // Sᵀ v = y with S = S̃ / c: v = c u with S̃ᵀ u = y, by forward substitution (S̃ᵀ is lower
+  // triangular). All singular values of S are ≥ 1, so ‖v‖ ≤ ‖y‖. With c < 1, u can overflow
+  // where v does not; then S̃ᵀ v = c y is solved instead (c y may lose small entries to
+  // underflow, the first way does not).
+  let v = solveScaled(f, y, 1);
+  if (f.scale !== 1) {
+    for (let i = 0; i < k; i++) v[i] *= f.scale;
+    if (!v.every(Number.isFinite)) v = solveScaled(f, y, f.scale);
   }
-  return tt + vv;
+  let vv = 0; // ‖S⁻ᵀ y‖²
+  for (let i = 0; i < k; i++) vv += v[i] * v[i];
+  return { w, v, tt, vv };
+}
+
+/** u with S̃ᵀ u = ρ y (forward substitution). */
+function solveScaled(f: WhitenedFactor, y: Float64Array, rho: number): Float64Array {
+  const { s, sRows: m } = f;
+  const k = y.length;
+  const u = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let acc = rho * y[i];
+    for (let l = 0; l < i; l++) acc -= s[i * m + l] * u[l];
+    u[i] = acc / s[i * m + i];
+  }
+  return u;
 }

@@ -71,6 +71,37 @@ describe('logProb overflows to −∞ as IEEE rounding of the exact value would,
     expect(relativeError(logProb(d, [1e300]), -0.5e300)).toBeLessThan(1e-14);
   });
 
+  it('P/√d past 2¹⁰⁰⁰ (the QR runs scaled) with x − loc overflowing: the 60-digit value or −∞', () => {
+    const covFactor = [1e308, -1e308, 1, 2];
+    const covDiag = [1e-320, 1e300];
+    const finite = {
+      family: '',
+      n: 2,
+      rank: 2,
+      loc: [-1e308, 0],
+      covFactor,
+      covDiag,
+      x: [1e308, 0],
+    };
+    const reference = referenceLogProb(finite); // zᵀΣ⁻¹z = 2 though z₁ = 2e308 overflows
+    expect(relativeError(logProb(lowRankNormal(finite), finite.x), reference)).toBeLessThan(1e-12);
+    const infinite = { ...finite, loc: [-1e308, 1e308], x: [1e308, -1e308] }; // z₂² / Σ₂₂ = 4e316
+    expect(referenceLogProb(infinite)).toBe(-Infinity);
+    expect(logProb(lowRankNormal(infinite), infinite.x)).toBe(-Infinity);
+    const mixed = {
+      family: '',
+      n: 3,
+      rank: 2,
+      loc: [0, 0, 0],
+      covFactor: [1e160, 3e159, 1, 1e158, 2, -1e157],
+      covDiag: [1e-300, 1e-10, 1e300],
+      x: [1e150, -3, 1e140],
+    };
+    expect(
+      relativeError(logProb(lowRankNormal(mixed), mixed.x), referenceLogProb(mixed)),
+    ).toBeLessThan(1e-12);
+  });
+
   it('huge factors under tiny covDiag (the textbook capacitance overflows) are accepted', () => {
     const d = lowRankNormal({
       loc: [0, 0],

@@ -104,6 +104,7 @@ export function blockedWhitenedQr(dist: LowRankNormal, scale: number): WhitenedQ
     rank,
     r,
     ld: rank,
+    tFrom: 0,
     coordinates(w, y) {
       y.fill(0);
       let tt = 0;
