@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entropy } from '../../src/distribution/entropy.js';
 import { logProb } from '../../src/distribution/logProb.js';
@@ -112,5 +113,38 @@ describe('logProb overflows to −∞ as IEEE rounding of the exact value would,
     // Σ = 1e400 11ᵀ + 1e-200 I: log det = log(2e400) + log(1e-200)
     expect(logDetCovariance(d)).toBeCloseTo(Math.log(2) + 400 * Math.LN10 - 200 * Math.LN10, 9);
     expect(Number.isFinite(entropy(d))).toBe(true);
+  });
+});
+
+describe('never NaN from valid input', () => {
+  const wide = fc.oneof(
+    fc.constant(0),
+    fc
+      .tuple(fc.boolean(), fc.double({ min: -300, max: 300, noNaN: true }))
+      .map(([neg, e]) => (neg ? -1 : 1) * 10 ** e),
+  );
+  it('logProb, entropy and log det at entries from 1e-300 to 1e300 and covDiag down to 1e-320', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(wide, { minLength: 12, maxLength: 12 }),
+        fc.array(fc.double({ min: -320, max: 300, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        fc.array(wide, { minLength: 8, maxLength: 8 }),
+        (n, rank, p, logD, xs) => {
+          const dist = lowRankNormal({
+            loc: xs.slice(0, n),
+            covFactor: p.slice(0, n * rank),
+            covDiag: logD.slice(0, n).map((e) => Math.max(10 ** e, Number.MIN_VALUE)),
+            rank,
+          });
+          const lp = logProb(dist, xs.slice(4, 4 + n));
+          expect(Number.isNaN(lp)).toBe(false);
+          expect(lp).not.toBe(Infinity);
+          expect(Number.isFinite(entropy(dist))).toBe(true);
+        },
+      ),
+      { seed: 1313, numRuns: 400 },
+    );
   });
 });
