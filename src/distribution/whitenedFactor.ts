@@ -1,7 +1,7 @@
 /**
- * The stable form of the low-rank normal's log-density: what logProb, entropy and
- * logDetCovariance run (spec/lowrank-normal.md#the-stable-form; the density is paper eq. 2's
- * N(μ, P Pᵀ + D), section 3.1). With A = D^{-1/2} P (N x R), k = min(N, R):
+ * The stable form of the low-rank normal's log-density, for N(μ, Σ) with Σ = P Pᵀ + D (paper
+ * section 3.1, eq. 5; spec/lowrank-normal.md#the-stable-form). With A = D^{-1/2} P (N x R),
+ * k = min(N, R):
  *
  *   A = Q R                          thin Householder QR, Q (N x k) orthonormal, R (k x R)
  *   Sᵀ S = I_k + R Rᵀ                S (k x k) upper triangular, from the QR of [Rᵀ; I_k]
@@ -13,6 +13,10 @@
  * no two large numbers are subtracted, unlike Woodbury's zᵀD⁻¹z − ‖L⁻¹Pᵀ D⁻¹ z‖²
  * (lowRankIdentities.ts). Both QRs are backward stable, so the error is that of a small relative
  * perturbation of A's columns, not ε times the size of zᵀ D⁻¹ z.
+ *
+ * Written plainly here (`whitenedFactorPlain`, the reference). What logProb, entropy and
+ * logDetCovariance run is `whitenedFactor`: the same formulas with the QR from the blocked
+ * kernel (kernels/blockedQr.ts, tied to the plain one within rtol 1e-13).
  *
  * Scaling: when some |A_nr| exceeds 2⁵⁰⁰ the QR runs on Ã = c A with c = 2^-E, and
  * S̃ᵀ S̃ = c² I + R̃ R̃ᵀ, so that S = S̃ / c; every intermediate stays finite for any finite P and
