@@ -28,6 +28,11 @@ import {
 /** log 2π. */
 export const LOG_2PI = Math.log(2 * Math.PI);
 
+/**
+ * A validated low-rank normal. Its arrays are copies owned by it; do not change them after
+ * construction: `logProb`, `entropy` and `logDetCovariance` cache the factorisation of the
+ * first call per distribution object.
+ */
 export interface LowRankNormal {
   /** Event size N (C x S for a segmentation). */
   readonly size: number;
