@@ -1,10 +1,11 @@
 """torch's log-density on ssn-ts's badly conditioned families (issue 13), float64.
 
-    npx tsx bench/logDensityAccuracy.ts --out /tmp/ill.json
+    npx tsx bench/logDensityAccuracy.ts --out /tmp/ill.json [--baseline /tmp/base/src]
     python3 spec/torch/ill_conditioned.py /tmp/ill.json
 
-Reads the cases, their 60-digit reference and ssn-ts's two values (the textbook Woodbury form
-and the stable form) from the JSON that bench/logDensityAccuracy.ts writes, evaluates
+Reads the cases, their 60-digit reference and ssn-ts's values (the stable form, the textbook
+Woodbury form, and with --baseline an earlier implementation) from the JSON that
+bench/logDensityAccuracy.ts writes, evaluates
 torch.distributions.LowRankMultivariateNormal(...).log_prob in float64 on the same inputs, and
 prints the worst relative error per family for all three; a case refused (the capacitance
 Cholesky fails) or NaN is counted apart. Then the worst ratio of each one's error to the bound
@@ -49,7 +50,10 @@ def woodbury_bound(case):
 def main(path):
     cases = json.load(open(path))["cases"]
     families = list(dict.fromkeys(c["family"] for c in cases))
-    print(f"{'family':24} {'cases':>5}  {'ssn-ts before':>18}  {'ssn-ts now':>18}  {'torch':>18}")
+    columns = [("ssn-ts now", "stable"), ("ssn-ts Woodbury", "woodbury")]
+    if "baseline" in cases[0]:
+        columns.append(("ssn-ts baseline", "baseline"))
+    print(f"{'family':24} {'cases':>5}" + "".join(f"  {h:>18}" for h, _ in columns) + f"  {'torch':>18}")
 
     def worst(values, fc):
         errs = [rel(v, c["reference"]) for v, c in zip(values, fc)]
@@ -60,14 +64,14 @@ def main(path):
 
     for fam in families:
         fc = [c for c in cases if c["family"] == fam]
-        print(f"{fam:24} {len(fc):5}  {worst([c['woodbury'] for c in fc], fc):>18}  "
-              f"{worst([c['stable'] for c in fc], fc):>18}  "
-              f"{worst([torch_log_prob(c) for c in fc], fc):>18}")
+        cells = [worst([c[k] for c in fc], fc) for _, k in columns]
+        cells.append(worst([torch_log_prob(c) for c in fc], fc))
+        print(f"{fam:24} {len(fc):5}" + "".join(f"  {x:>18}" for x in cells))
     # How close each implementation comes to the Woodbury bound (≤ 1: within it).
     ratio = lambda f: max(abs(f(c) - c["reference"]) / woodbury_bound(c) for c in cases
                           if not math.isnan(f(c)))
     print(f"worst |error| / woodbury_bound: torch {ratio(torch_log_prob):.2g}, "
-          f"ssn-ts before {ratio(lambda c: c['woodbury']):.2g}, now {ratio(lambda c: c['stable']):.2g}")
+          f"ssn-ts Woodbury {ratio(lambda c: c['woodbury']):.2g}, now {ratio(lambda c: c['stable']):.2g}")
 
 
 if __name__ == "__main__":
