@@ -4,7 +4,8 @@
  * Times the log-density: `lowRankNormal` + one `logProb` (construction and factorisation
  * included, as bench/compare times it) and `logProb` alone on a distribution already used once
  * (the per-point cost), at N = 100 000 with R = 10 and 50 (bench/compare's fixture), plus the
- * textbook `logProbByWoodbury` for reference. With --baseline DIR, DIR being an earlier `src/`
+ * stable form with the plain thin QR instead of the blocked kernel, and the textbook
+ * `logProbByWoodbury`, for reference. With --baseline DIR, DIR being an earlier `src/`
  * tree, e.g. the Woodbury implementation this replaced:
  *   mkdir -p /tmp/base && git archive 51ac354 src | tar -x -C /tmp/base
  *   npx tsx bench/logDensitySpeed.ts --baseline /tmp/base/src
@@ -16,7 +17,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { logProb } from '../src/distribution/logProb.js';
 import { logProbByWoodbury } from '../src/distribution/lowRankIdentities.js';
-import { lowRankNormal, type LowRankNormal } from '../src/distribution/lowRankNormal.js';
+import { sumLogPlain } from '../src/distribution/kernels/sumLog.js';
+import { LOG_2PI, lowRankNormal, type LowRankNormal } from '../src/distribution/lowRankNormal.js';
+import {
+  mahalanobis,
+  whitenedFactorPlain,
+  type WhitenedFactor,
+} from '../src/distribution/whitenedFactor.js';
 import { distributionFixture } from './compare/fixtures.js';
 
 interface Impl {
@@ -34,8 +41,18 @@ const { values } = parseArgs({
   options: { baseline: { type: 'string' }, reps: { type: 'string', default: '11' } },
 });
 const reps = Number(values.reps);
+/** The stable form with the plain thin QR (whitenedFactorPlain), cached per distribution. */
+const plainFactors = new WeakMap<LowRankNormal, WhitenedFactor>();
+function logProbPlainQr(dist: LowRankNormal, x: Float64Array): number {
+  let f = plainFactors.get(dist);
+  if (f === undefined) plainFactors.set(dist, (f = whitenedFactorPlain(dist)));
+  const logDet = sumLogPlain(dist.covDiag) + f.logDetCapacitance;
+  return -0.5 * (dist.size * LOG_2PI + logDet + mahalanobis(dist, x, f));
+}
+
 const impls: Impl[] = [
   { name: 'stable (now)', build: lowRankNormal, logProb },
+  { name: 'stable, plain QR', build: lowRankNormal, logProb: logProbPlainQr },
   { name: 'textbook Woodbury', build: lowRankNormal, logProb: logProbByWoodbury },
 ];
 if (values.baseline !== undefined) {
