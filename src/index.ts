@@ -11,12 +11,16 @@ export {
 } from './random/rng.js';
 export type { Rng } from './random/rng.js';
 
+export { lowRankNormal, logDetCovariance, LOG_2PI } from './distribution/lowRankNormal.js';
 export {
-  lowRankNormal,
+  capacitance,
   capacitanceCholesky,
-  logDetCovariance,
-  LOG_2PI,
-} from './distribution/lowRankNormal.js';
+  logDetByDeterminantLemma,
+  mahalanobisByWoodbury,
+  logProbByWoodbury,
+} from './distribution/lowRankIdentities.js';
+export { mahalanobis, whitenedFactor, whitenedFactorPlain } from './distribution/whitenedFactor.js';
+export type { WhitenedFactor, WhitenedQr } from './distribution/whitenedFactor.js';
 export type { LowRankNormal, LowRankNormalParams } from './distribution/lowRankNormal.js';
 export { logProb } from './distribution/logProb.js';
 export { entropy } from './distribution/entropy.js';

@@ -2,7 +2,8 @@ import { LOG_2PI, logDetCovariance, type LowRankNormal } from './lowRankNormal.j
 
 /**
  * Differential entropy of N(loc, P Pᵀ + D), in nats: ½ (N (1 + log 2π) + log det Σ), with
- * log det Σ from the matrix determinant lemma. Independent of loc.
+ * log det Σ from the stable form of the determinant lemma (`logDetCovariance`). Independent of
+ * loc; finite for every valid distribution.
  * @example entropy(lowRankNormal({ loc: [0], covFactor: [0], covDiag: [1], rank: 1 })) // ≈ 1.4189
  * @see spec/lowrank-normal.md#entropy
  */

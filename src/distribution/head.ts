@@ -1,6 +1,7 @@
 /**
  * The SSN head: from a network's output maps to the low-rank normal over logits, exactly as
- * the official PyTorch code builds it (REFERENCE.md section 1), and its VJP back to the maps.
+ * the official PyTorch code builds it (paper section 3.1; spec/official-code.md), and its VJP back
+ * to the maps.
  *
  * Inputs are channel maps of S pixels each, channel-major (channel k at k*S):
  *   mean     C channels            → loc, class-major (n = c*S + s)
@@ -32,6 +33,12 @@ export interface HeadOutputs {
 }
 
 function checkHead(h: HeadOutputs): number {
+  if (h === null || typeof h !== 'object') {
+    throw new TypeError('head: must be an object { mean, logDiag, factor, classes, rank }');
+  }
+  if (h.mean == null || typeof h.mean.length !== 'number') {
+    throw new TypeError('mean: must be an array of numbers');
+  }
   checkInteger('classes', h.classes, 1);
   checkInteger('rank', h.rank, 1);
   const { classes: c, rank: r } = h;
@@ -60,7 +67,9 @@ function checkHead(h: HeadOutputs): number {
 /**
  * The class-major low-rank normal that an SSN head's outputs describe.
  * @throws RangeError naming the argument for wrong shapes, non-finite values, a non-0/1 mask,
- *   or a diagonal that overflows (exp(logDiag) = ∞)
+ *   or a diagonal that overflows (exp(logDiag) = ∞) or is 0 (exp(logDiag) underflows with
+ *   epsilon 0, or a masked pixel with epsilon 0); messages name the head's outputs (logDiag,
+ *   mask, epsilon, factor), never the covDiag or covFactor they become
  * @see spec/lowrank-normal.md#the-head
  */
 export function headToDistribution(head: HeadOutputs): LowRankNormal {
@@ -79,6 +88,13 @@ export function headToDistribution(head: HeadOutputs): LowRankNormal {
         throw new RangeError(`logDiag: entry ${i} is ${head.logDiag[i]}, exp() overflows`);
       }
       covDiag[i] = mask === undefined ? e + eps : (e + eps) * m + eps;
+      if (!(covDiag[i] > 0)) {
+        throw new RangeError(
+          m === 0
+            ? `mask: pixel ${px} is 0 with epsilon 0, so its covDiag is 0 (need epsilon > 0)`
+            : `logDiag: entry ${i} is ${head.logDiag[i]}, exp() underflows to 0 with epsilon 0`,
+        );
+      }
       for (let k = 0; k < r; k++) covFactor[i * r + k] = head.factor[(k * c + cls) * s + px] * m;
     }
   }

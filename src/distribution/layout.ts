@@ -73,8 +73,8 @@ export function convertLayout(
 }
 
 /**
- * The same distribution with its logits reordered to another layout. The capacitance
- * I + Pᵀ D⁻¹ P is a sum over rows, so a permutation leaves it (and its Cholesky) unchanged.
+ * The same distribution with its logits reordered to another layout (a permutation of the
+ * logits leaves the log-density of correspondingly permuted points unchanged).
  */
 export function convertDistributionLayout(
   dist: LowRankNormal,
@@ -92,7 +92,6 @@ export function convertDistributionLayout(
     loc: convertLayout(dist.loc, options),
     covFactor: convertLayout(dist.covFactor, { ...options, rowWidth: dist.rank }),
     covDiag: convertLayout(dist.covDiag, options),
-    capacitanceTril: Float64Array.from(dist.capacitanceTril),
   };
 }
 

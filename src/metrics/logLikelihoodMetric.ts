@@ -1,9 +1,12 @@
 /**
- * The log-likelihood metric of the paper's toy experiment (REFERENCE.md §5, §6): a Monte Carlo
- * estimate of log p(y | x) = log E_η[p(y | η)] from M samples,
+ * The log-likelihood metric of the paper's toy experiment (paper section 5.1; spec/metrics.md): a
+ * Monte Carlo estimate of log p(y | x) = log E_η[p(y | η)] from M samples,
  *   LL = logsumexp_m(ℓ_m) − log M,  ℓ_m = Σ_pixels log p_m(y)
  * i.e. the log of the mean per-sample likelihood, computed stably (no exp of ℓ_m directly).
  * It is −(the loss of paper eq. 7) for one image. By Jensen it is ≥ the mean of the ℓ_m.
+ * It takes the ℓ_m of the labels given sampled logits (categorical or Bernoulli), so it needs no
+ * Gaussian log-density; where a caller wants the density of the logits themselves, `logProb`
+ * gives it by the stable form (spec/lowrank-normal.md#the-stable-form).
  * @see spec/metrics.md#log-likelihood
  */
 import { logSumExp } from '../math/logSumExp.js';

@@ -6,11 +6,12 @@ import {
   headToDistributionVjp,
 } from '../../src/distribution/head.js';
 import { convertDistributionLayout, convertLayout } from '../../src/distribution/layout.js';
-import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
+import { logProb } from '../../src/distribution/logProb.js';
+import { logDetCovariance, lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import { createRng } from '../../src/random/rng.js';
 import { expectClose } from '../helpers/close.js';
 
-describe('headToDistribution: the official layout (REFERENCE.md section 1)', () => {
+describe('headToDistribution: the official layout (spec/official-code.md)', () => {
   // C = 2 classes, S = 3 pixels, R = 2. Factor channel k = r*C + c, each a 3-pixel map.
   const mean = [0, 1, 2, 10, 11, 12];
   const logDiag = [0, Math.log(2), Math.log(3), Math.log(4), Math.log(5), Math.log(6)];
@@ -115,6 +116,27 @@ describe('headToDistribution: the official layout (REFERENCE.md section 1)', () 
     );
     expect(() => headToDistribution({ ...ok, rank: 0 })).toThrow(/^rank: must be at least 1/);
   });
+
+  it('blames logDiag, mask or the head, never the covDiag or covFactor they become', () => {
+    const ok = { mean, logDiag, factor, classes: 2, rank: 2 };
+    expect(() => headToDistribution({ ...ok, logDiag: [0, 0, -800, 0, 0, 0], epsilon: 0 })).toThrow(
+      /^logDiag: entry 2 is -800, exp\(\) underflows to 0 with epsilon 0/,
+    );
+    expect(() => headToDistribution({ ...ok, mask: [1, 0, 1], epsilon: 0 })).toThrow(
+      /^mask: pixel 1 is 0 with epsilon 0/,
+    );
+    expect(() => headToDistribution(undefined as never)).toThrow(/^head: must be an object/);
+    expect(() => headToDistribution({ ...ok, mean: undefined as never })).toThrow(
+      /^mean: must be an array/,
+    );
+    // factors huge against the diagonal: accepted (the stable form has no capacitance to fail)
+    const d = headToDistribution({
+      ...ok,
+      factor: factor.map((v) => v * 1e150),
+      logDiag: logDiag.map(() => -300),
+    });
+    expect(Number.isFinite(logProb(d, mean))).toBe(true);
+  });
 });
 
 describe('layout conversion', () => {
@@ -134,7 +156,7 @@ describe('layout conversion', () => {
     expect(Array.from(rows)).toEqual([0, 0.5, 10, 10.5, 1, 1.5, 11, 11.5, 2, 2.5, 12, 12.5]);
   });
 
-  it('a converted distribution keeps its capacitance (a row permutation leaves PᵀD⁻¹P unchanged)', () => {
+  it('a converted distribution has the same log det and, at the permuted point, log-density', () => {
     const d = lowRankNormal({
       loc: [1, 2, 3, 4],
       covFactor: [1, 2, 3, 4, 5, 6, 7, 8],
@@ -142,8 +164,8 @@ describe('layout conversion', () => {
       rank: 2,
     });
     const p = convertDistributionLayout(d, { classes: 2, from: 'class-major', to: 'pixel-major' });
-    const rebuilt = lowRankNormal(p);
-    expectClose(p.capacitanceTril, rebuilt.capacitanceTril, { rtol: 1e-14, atol: 1e-15 });
+    expectClose(logDetCovariance(p), logDetCovariance(d), { rtol: 1e-14, atol: 1e-15 });
+    expectClose(logProb(p, [0, 2, 1, 3]), logProb(d, [0, 1, 2, 3]), { rtol: 1e-14, atol: 1e-15 });
     expect(Array.from(p.loc)).toEqual([1, 3, 2, 4]);
   });
 

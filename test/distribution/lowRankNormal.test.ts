@@ -4,9 +4,10 @@ import { entropy } from '../../src/distribution/entropy.js';
 import { logProb } from '../../src/distribution/logProb.js';
 import {
   capacitanceCholesky,
-  logDetCovariance,
-  lowRankNormal,
-} from '../../src/distribution/lowRankNormal.js';
+  logDetByDeterminantLemma,
+  logProbByWoodbury,
+} from '../../src/distribution/lowRankIdentities.js';
+import { logDetCovariance, lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import { denseCovariance, marginalVariance } from '../../src/distribution/marginals.js';
 import { choleskyLower, solveLower } from '../../src/linalg/cholesky.js';
 import { distParams, floats } from '../helpers/arbitraries.js';
@@ -90,9 +91,9 @@ describe('lowRankNormal: log-density and entropy against a dense mathjs computat
   });
 });
 
-describe('lowRankNormal: the blocked loops against plain ones', () => {
-  // N across the 4-row steps, the 256-row capacitance blocks and the 32-value log blocks, none a
-  // multiple; odd ranks leave the capacitance's last row pair half empty.
+describe('lowRankNormal: the stable form and the textbook identities against plain loops', () => {
+  // N across the 32-value log blocks (none a multiple), well-conditioned factors: the stable
+  // form and the textbook identities agree with the plain Woodbury loops to 1e-12.
   it.each([1, 2, 3, 5, 7, 10, 13])('rank %i: capacitance, logProb and log det', (rank) => {
     for (const n of [1, 6, 259, 517]) {
       const covFactor = Float64Array.from({ length: n * rank }, (_, i) => Math.sin(0.7 * i + 1));
@@ -105,11 +106,12 @@ describe('lowRankNormal: the blocked loops against plain ones', () => {
         lowRankNormal({ loc, covFactor: Array.from(covFactor), covDiag, rank }),
       ]) {
         expect(Array.from(dist.covFactor)).toEqual(Array.from(covFactor));
-        // Off-diagonal entries of L are sums with cancellation: absolute error on L's scale.
-        expectClose(dist.capacitanceTril, ref.l, { rtol: 1e-12, atol: 1e-11, label: `N ${n}` });
         expectClose(logDetCovariance(dist), ref.logDet, { rtol: 1e-12, atol: 1e-12 });
         expectClose(logProb(dist, x), ref.logProb, { rtol: 1e-12, atol: 1e-12 });
+        expectClose(logDetByDeterminantLemma(dist), ref.logDet, { rtol: 1e-12, atol: 1e-12 });
+        expectClose(logProbByWoodbury(dist, x), ref.logProb, { rtol: 1e-12, atol: 1e-12 });
       }
+      // Off-diagonal entries of L are sums with cancellation: absolute error on L's scale.
       expectClose(capacitanceCholesky(covFactor, covDiag, n, rank), ref.l, {
         rtol: 1e-12,
         atol: 1e-11,
@@ -136,7 +138,7 @@ describe('lowRankNormal: the blocked loops against plain ones', () => {
         covDiag,
         rank: 1,
       });
-      // capacitanceTril is [1] for a zero factor, so log det Σ is Σ log d. The reference sums
+      // log det(I + AᵀA) is 0 for a zero factor, so log det Σ is Σ log d. The reference sums
       // with Neumaier's compensation: a plain running sum of 1000 logs is off by up to ~1e-13
       // relative, more than the blocked sum.
       let sum = 0;
@@ -183,12 +185,20 @@ describe('lowRankNormal: bad input names the argument', () => {
     [{ ...ok, loc: [0, NaN] }, /^loc: entry 1 is NaN/],
     [{ ...ok, covFactor: [Infinity, 1] }, /^covFactor: entry 0 is Infinity/],
     [{ ...ok, loc: [], covFactor: [], covDiag: [] }, /^loc: must be a non-empty array/],
-    [
-      { ...ok, covFactor: [1e200, 1e200], covDiag: [1e-200, 1e-200] },
-      /capacitance .* not positive definite/,
-    ],
   ])('%j', (params, message) => {
     expect(() => lowRankNormal(params)).toThrow(message);
+  });
+
+  it.each([undefined, null, 3])('params %j: a TypeError naming params', (params) => {
+    expect(() => lowRankNormal(params as never)).toThrow(TypeError);
+    expect(() => lowRankNormal(params as never)).toThrow(/^params: must be an object/);
+  });
+
+  it('accepts what the textbook capacitance refuses (K = 1 + 2e800 overflows float64)', () => {
+    const params = { ...ok, covFactor: [1e200, 1e200], covDiag: [1e-200, 1e-200] };
+    const dist = lowRankNormal(params);
+    expect(Number.isFinite(logProb(dist, [0, 0]))).toBe(true);
+    expect(() => logProbByWoodbury(dist, [0, 0])).toThrow(/^covFactor, covDiag: the capacitance/);
   });
 
   it('logProb rejects x of the wrong length or with NaN', () => {
@@ -216,8 +226,8 @@ describe('lowRankNormal: bad input names the argument', () => {
     ).toThrow(/^covFactor: entry 5 is x/);
   });
 
-  it('names a NaN in the rows after the last 4-row step; capacitanceCholesky blames K', () => {
-    const n = 701; // the last block holds rows 512 … 700: 47 steps of 4 rows, then row 700
+  it('names a NaN anywhere in covFactor; capacitanceCholesky blames K', () => {
+    const n = 701;
     const rank = 3;
     const covFactor = Float64Array.from({ length: n * rank }, (_, i) => Math.cos(i));
     const covDiag = new Float64Array(n).fill(2);

@@ -1,0 +1,98 @@
+/**
+ * npx tsx bench/logDensitySpeed.ts [--baseline DIR] [--reps 11]
+ *
+ * Times the log-density: `lowRankNormal` + one `logProb` (construction and factorisation
+ * included, as bench/compare times it) and `logProb` alone on a distribution already used once
+ * (the per-point cost), at N = 100 000 with R = 10 and 50 (bench/compare's fixture), plus the
+ * stable form with the plain thin QR instead of the blocked kernel, and the textbook
+ * `logProbByWoodbury`, for reference. With --baseline DIR, DIR being an earlier `src/`
+ * tree, e.g. the Woodbury implementation this replaced:
+ *   mkdir -p /tmp/base && git archive 51ac354 src | tar -x -C /tmp/base
+ *   npx tsx bench/logDensitySpeed.ts --baseline /tmp/base/src
+ * the same two timings run for it too. Variants are interleaved round by round in one process
+ * and the median of the rounds is printed, so load from other processes hits all alike.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { logProb } from '../src/distribution/logProb.js';
+import { logProbByWoodbury } from '../src/distribution/lowRankIdentities.js';
+import { sumLogPlain } from '../src/distribution/kernels/sumLog.js';
+import { LOG_2PI, lowRankNormal, type LowRankNormal } from '../src/distribution/lowRankNormal.js';
+import {
+  mahalanobis,
+  whitenedFactorPlain,
+  type WhitenedFactor,
+} from '../src/distribution/whitenedFactor.js';
+import { distributionFixture } from './compare/fixtures.js';
+
+interface Impl {
+  name: string;
+  build: (p: {
+    loc: Float64Array;
+    covFactor: Float64Array;
+    covDiag: Float64Array;
+    rank: number;
+  }) => LowRankNormal;
+  logProb: (d: LowRankNormal, x: Float64Array) => number;
+}
+
+const { values } = parseArgs({
+  options: { baseline: { type: 'string' }, reps: { type: 'string', default: '11' } },
+});
+const reps = Number(values.reps);
+/** The stable form with the plain thin QR (whitenedFactorPlain), cached per distribution. */
+const plainFactors = new WeakMap<LowRankNormal, WhitenedFactor>();
+function logProbPlainQr(dist: LowRankNormal, x: Float64Array): number {
+  let f = plainFactors.get(dist);
+  if (f === undefined) plainFactors.set(dist, (f = whitenedFactorPlain(dist)));
+  const logDet = sumLogPlain(dist.covDiag) + f.logDetCapacitance;
+  return -0.5 * (dist.size * LOG_2PI + logDet + mahalanobis(dist, x, f));
+}
+
+const impls: Impl[] = [
+  { name: 'stable (now)', build: lowRankNormal, logProb },
+  { name: 'stable, plain QR', build: lowRankNormal, logProb: logProbPlainQr },
+  { name: 'textbook Woodbury', build: lowRankNormal, logProb: logProbByWoodbury },
+];
+if (values.baseline !== undefined) {
+  const dir = pathToFileURL(resolve(values.baseline)).href;
+  const base = await import(`${dir}/distribution/lowRankNormal.ts`);
+  const baseLogProb = await import(`${dir}/distribution/logProb.ts`);
+  impls.push({ name: 'baseline', build: base.lowRankNormal, logProb: baseLogProb.logProb });
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+for (const rank of [10, 50]) {
+  const f = distributionFixture(100_000, rank);
+  const params = { loc: f.loc, covFactor: f.covFactor, covDiag: f.covDiag, rank };
+  const cold = impls.map(() => [] as number[]);
+  const warm = impls.map(() => [] as number[]);
+  const value = impls.map(() => 0);
+  for (let round = 0; round < reps + 2; round++) {
+    impls.forEach((impl, k) => {
+      let t = performance.now();
+      const dist = impl.build(params);
+      value[k] = impl.logProb(dist, f.x);
+      const tCold = performance.now() - t;
+      t = performance.now();
+      impl.logProb(dist, f.x);
+      const tWarm = performance.now() - t;
+      if (round >= 2) {
+        cold[k].push(tCold);
+        warm[k].push(tWarm);
+      }
+    });
+  }
+  console.log(`N 100000, R ${rank}: median of ${reps} interleaved rounds (ms)`);
+  impls.forEach((impl, k) =>
+    console.log(
+      `  ${impl.name.padEnd(18)} construct + logProb ${median(cold[k]).toFixed(1).padStart(7)}` +
+        `   logProb again ${median(warm[k]).toFixed(2).padStart(7)}   value ${value[k]}`,
+    ),
+  );
+}
