@@ -8,6 +8,7 @@
  */
 import type { LowRankNormal } from '../distribution/lowRankNormal.js';
 import { checkNoise, drawNoise, type Noise, type NoiseInput } from '../distribution/noise.js';
+import { rsampleReference } from '../distribution/rsampleReference.js';
 import type { Rng } from '../random/rng.js';
 import { checkInteger } from '../util/validate.js';
 import { binaryMcLoss } from './kernels/binaryMcLoss.js';
@@ -39,11 +40,12 @@ export interface McLossResult {
  * (M S for two classes or bernoulli, which take a faster path on the logit difference:
  * src/loss/kernels/binaryMcLoss.ts; more classes run src/loss/kernels/categoricalMcLoss.ts).
  * Both agree with `mcLossReference` to the tolerances their files state. Logits up to ±1e308
- * give a finite loss or +∞ with finite gradients, never NaN.
+ * give a finite loss or +∞ with finite gradients, never NaN; a sampled logit whose exact value is
+ * past float64's range (loc + P eps_R + √d eps_N beyond ±1.8e308) is refused by name.
  * @param labels - S integer labels in [0, C) (in {0, 1} for bernoulli)
  * @param noise - M noise pairs, `epsFactor` M x R and `epsDiag` M x N
  * @throws RangeError naming the argument when shapes disagree, labels are out of range, the
- *   mask is not 0/1 of length S, or the noises are not finite
+ *   mask is not 0/1 of length S, the noises are not finite, or a sampled logit overflows
  * @example
  * // One pixel, two classes, zero noise: the loss is the cross-entropy of softmax(loc).
  * mcLoss(lowRankNormal({ loc: [0, 0], covFactor: [0, 0], covDiag: [1, 1], rank: 1 }), [1],
@@ -70,9 +72,39 @@ function checkedMcLoss(
   eps: Noise,
   geometry: PixelGeometry,
 ): McLossResult {
-  return geometry.logitsPerPixel <= 2
-    ? binaryMcLoss(dist, labels, eps, geometry)
-    : categoricalMcLoss(dist, labels, eps, geometry);
+  const result =
+    geometry.logitsPerPixel <= 2
+      ? binaryMcLoss(dist, labels, eps, geometry)
+      : categoricalMcLoss(dist, labels, eps, geometry);
+  if (hasNaN(result)) throw notRepresentable(dist, eps);
+  return result;
+}
+
+/** Whether any output of the loss is NaN (one pass over the gradients, O(N R)). */
+function hasNaN(r: McLossResult): boolean {
+  if (Number.isNaN(r.loss)) return true;
+  for (const a of [r.logLikelihoods, r.weights, r.gradLoc, r.gradCovFactor, r.gradCovDiag]) {
+    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
+  }
+  return false;
+}
+
+/**
+ * The error for a loss that came out NaN: a sampled logit loc + P eps_R + √d eps_N past float64's
+ * range (its exact value overflows; the loss and gradients of such a sample are not representable),
+ * named by sample and logit. NaN with every sampled logit finite would be a bug in ssn-ts.
+ */
+function notRepresentable(dist: LowRankNormal, eps: Noise): Error {
+  const eta = rsampleReference(dist, eps);
+  const at = eta.findIndex((v) => !Number.isFinite(v));
+  if (at < 0) {
+    return new Error('mcLoss: NaN from finite sampled logits (a bug in ssn-ts: please report it)');
+  }
+  const m = Math.floor(at / dist.size);
+  return new RangeError(
+    `covFactor, epsFactor: sample ${m}'s logit ${at - m * dist.size} is ${eta[at]} ` +
+      `(loc + P eps_R + √d eps_N exceeds float64's range), so the MC loss is not representable`,
+  );
 }
 
 export interface McLossSampledOptions extends PixelLikelihoodOptions {

@@ -5,6 +5,7 @@ import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import { denseCovariance } from '../../src/distribution/marginals.js';
 import { drawNoise } from '../../src/distribution/noise.js';
 import { rsample, sample } from '../../src/distribution/rsample.js';
+import { rsampleReference } from '../../src/distribution/rsampleReference.js';
 import { createRng } from '../../src/random/rng.js';
 import { distParams } from '../helpers/arbitraries.js';
 import { expectClose } from '../helpers/close.js';
@@ -154,6 +155,36 @@ describe('rsample and sample at the edges', () => {
     const { samples } = sample(dist, createRng(3), { count: 50, temperature: 1e308 });
     expect(Array.from(samples).some(Number.isNaN)).toBe(false);
     expect(Array.from(samples).some((v) => !Number.isFinite(v))).toBe(true);
+  });
+
+  it('a noise sum that overflows: loc at T = 0, the finite value, ±∞ only past float64', () => {
+    // v = P eps_R + √d eps_N overflows to -∞ (1e308 · -2), or to ∞ − ∞ = NaN (two huge terms
+    // of opposite sign), though loc + T v is exactly representable.
+    const big = lowRankNormal({
+      loc: [3, -1],
+      covFactor: [1e308, 1e308, 1e308, -1e308],
+      covDiag: [4, 4],
+      rank: 2,
+    });
+    const noise = { epsFactor: [-2, 0, 2, 2], epsDiag: [0, 0, 0.5, 1] };
+    expect(Array.from(rsample(big, noise, { temperature: 0 }))).toEqual([3, -1, 3, -1]);
+    // Sample 0: v = (-2e308, -2e308); T = 0.25 gives loc - 5e307 exactly.
+    const quarter = rsample(big, noise, { temperature: 0.25 });
+    expect(quarter[0]).toBe(3 - 5e307);
+    expect(quarter[1]).toBe(-1 - 5e307);
+    // Sample 1: v = (2·0.5 + 4e308, 2·1 + 2e308 − 2e308) in the formula's order: 4e308, and
+    // 0 (the 2 is below one ulp of 2e308, as in float64 without overflow): loc + T v.
+    expect(quarter[2]).toBe(3 + 1e308);
+    expect(quarter[3]).toBe(-1);
+    // T = 1: -2e308 is past float64, so -∞; the cancelled entry stays finite.
+    const one = rsample(big, noise);
+    expect(Array.from(one)).toEqual([-Infinity, -Infinity, Infinity, -1]);
+    const asNoise = {
+      count: 2,
+      epsFactor: Float64Array.from(noise.epsFactor),
+      epsDiag: Float64Array.from(noise.epsDiag),
+    };
+    expect(Array.from(rsampleReference(big, asNoise, 0.25))).toEqual(Array.from(quarter));
   });
 
   it('a rejected call leaves the generator untouched, and names the argument', () => {

@@ -312,6 +312,33 @@ describe('mcLoss: bad input names the argument', () => {
   });
 });
 
+describe('mcLoss: sampled logits past float64', () => {
+  // Three classes, one pixel labelled 1; P = (1.9, 1, 1), zero diagonal noise: eta = eps_R P.
+  const dist = lowRankNormal({
+    loc: [0, 0, 0],
+    covFactor: [1.9, 1, 1],
+    covDiag: [1, 1, 1],
+    rank: 1,
+  });
+  const options = { likelihood: 'categorical', classes: 3 } as const;
+  const at = (e: number) => mcLoss(dist, [1], { epsFactor: [e], epsDiag: [0, 0, 0] }, options);
+
+  it('a logit that overflows to −∞ drops out: the loss is the two-way tie, ln 2', () => {
+    // eta = (−∞, −1e308, −1e308): p(label 1) = ½ exactly.
+    const r = at(-1e308);
+    expect(r.loss).toBe(Math.LN2);
+    expect(Array.from(r.gradLoc)).toEqual([0, -0.5, 0.5]);
+  });
+
+  it('a logit that overflows to +∞ is refused by name, never NaN', () => {
+    expect(() => at(1e308)).toThrow(
+      /^covFactor, epsFactor: sample 0's logit 0 is Infinity .*not representable/,
+    );
+    // Huge but representable logits are computed: eta = (1.9e200, 1e200, 1e200).
+    expect(at(1e200).loss).toBe(1.9e200 - 1e200);
+  });
+});
+
 describe('mcLossSampled: checks before drawing', () => {
   const dist = lowRankNormal({ loc: [0, 0], covFactor: [1, 1], covDiag: [1, 1], rank: 1 });
   const bern = { likelihood: 'bernoulli' as const };

@@ -73,6 +73,12 @@ describe('rsample at temperatures up to 1e308', () => {
           // Zero some noises, so that T w · 0 is exercised where T w overflows.
           for (let i = 0; i < noise.epsDiag.length; i += 3) noise.epsDiag[i] = 0;
           if (rng.uniform() < 0.5) noise.epsFactor.fill(0);
+          // Scale a factor row to near float64's limit, so that some noise sums overflow.
+          if (rng.uniform() < 0.5) {
+            const row = Math.floor(rng.uniform() * size) * rank;
+            dist.covFactor[row] *= 1e308;
+            dist.covFactor[row + 1] *= -1e308;
+          }
           const w = weighted ? Float64Array.from({ length: size }, () => 4 * u()) : undefined;
           const got = rsample(dist, noise, { temperature, rowWeights: w });
           expect(got).toEqual(rsampleReference(dist, noise, temperature, w));

@@ -9,7 +9,7 @@
  */
 import type { LowRankNormal } from '../lowRankNormal.js';
 import type { Noise } from '../noise.js';
-import { locPlusScaled } from '../rsampleReference.js';
+import { locPlusScaled, overflowSafeEntry } from '../rsampleReference.js';
 
 /** Logits per tile (a tile of P at rank 10 is 20 KB). */
 const TILE = 256;
@@ -56,12 +56,15 @@ export function rsampleTiles(
         }
         const li = loc[i];
         const scale = w === undefined ? temperature : temperature * w[i];
-        if (!Number.isFinite(scale)) {
-          // T w overflowed: the reference's careful product, sample by sample.
+        if (!Number.isFinite(scale) || !Number.isFinite(t0 + t1 + t2 + t3)) {
+          // T w or a sum overflowed: the reference's careful steps, sample by sample.
           const wi = w?.[i];
           const ts = [t0, t1, t2, t3];
-          for (let k = 0; k < group; k++)
-            out[o + k * n] = locPlusScaled(li, temperature, wi, ts[k]);
+          for (let k = 0; k < group; k++) {
+            out[o + k * n] = Number.isFinite(ts[k])
+              ? locPlusScaled(li, temperature, wi, ts[k])
+              : overflowSafeEntry(dist, noise, m + k, i, sd, temperature, wi);
+          }
           continue;
         }
         out[o] = li + scale * t0;
