@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { annotationStats } from '../src/data/annotationStats.js';
-import { createConvBackend } from '../src/kernels/convBackend.js';
+import { createConvBackend } from '../src/kernels/gpujsConvBackend.js';
 import { createSsnNetwork, ssnParameterCount } from '../src/nn/ssnNetwork.js';
 import { renderFigure } from '../src/plot/renderFigure.js';
 import { createRng } from '../src/random/rng.js';

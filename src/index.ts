@@ -1,5 +1,13 @@
 /**
- * ssn-ts: the public API, re-exported explicitly.
+ * ssn-ts, the core entry: randomness, the low-rank normal, the loss, metrics, the toy problem, the
+ * conv net and its training, synthetic data, conformance on in-memory objects and figure specs as
+ * plain JSON. Browser-safe: nothing reachable from here imports a Node built-in, a native module
+ * or gpu.js (test/package/coreImports.test.ts enforces it). Rendering figures and file I/O are in
+ * `ssn-ts/node` (src/node.ts), the gpu.js kernels in `ssn-ts/gpu` (src/gpu.ts).
+ *
+ * A new public function: add it here (or to node.ts / gpu.ts when it needs Node or gpu.js), with
+ * every type its signature uses, in the group of its folder.
+ * @module ssn-ts
  */
 export {
   createRng,
@@ -77,8 +85,18 @@ export { createAdam } from './nn/adam.js';
 export type { Adam, AdamOptions } from './nn/adam.js';
 export { heInitConv } from './nn/init.js';
 export type { ConvLayerParams } from './nn/init.js';
-export { createConvBackend, selfCheckConvBackend } from './kernels/convBackend.js';
-export type { ConvBackend, ConvBackendChoice } from './kernels/convBackend.js';
+export {
+  createConvBackend,
+  referenceConvBackend,
+  selfCheckConvBackend,
+} from './kernels/convBackend.js';
+export type {
+  ConvBackend,
+  ConvBackendChoice,
+  ConvBackendName,
+  GpujsConvFactory,
+  GpujsConvKernels,
+} from './kernels/convBackend.js';
 
 export { makeSyntheticDataset, DEFAULT_ANNOTATOR_HABITS } from './data/syntheticLesions.js';
 export type {
@@ -94,7 +112,6 @@ export { stripsSpec } from './plot/stripsSpec.js';
 export { labelMapGridSpec } from './plot/labelMapGridSpec.js';
 export { logLogSpec, powerLawExponent } from './plot/logLogSpec.js';
 export { vconcatSpec, hconcatSpec } from './plot/concatSpec.js';
-export { renderFigure, specToSvg, svgToPng } from './plot/renderFigure.js';
 export type { VegaLiteSpec } from './plot/spec.js';
 
 export {
