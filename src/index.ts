@@ -103,16 +103,25 @@ export type {
   SyntheticDataset,
   SyntheticDatasetOptions,
   AnnotatorHabit,
+  ImageMeta,
+  LesionMeta,
 } from './data/syntheticLesions.js';
 export { splitDataset } from './data/splitDataset.js';
+export type { DatasetSplit, SplitSizes } from './data/splitDataset.js';
 export { annotationStats } from './data/annotationStats.js';
+export type { AnnotationStats } from './data/annotationStats.js';
 
 export { heatmapSpec } from './plot/heatmapSpec.js';
+export type { HeatmapOptions } from './plot/heatmapSpec.js';
 export { stripsSpec } from './plot/stripsSpec.js';
+export type { StripsOptions } from './plot/stripsSpec.js';
 export { labelMapGridSpec } from './plot/labelMapGridSpec.js';
+export type { LabelMapGridOptions, MapPanel, MapKind } from './plot/labelMapGridSpec.js';
 export { logLogSpec, powerLawExponent } from './plot/logLogSpec.js';
+export type { LogLogOptions, LogLogSeries } from './plot/logLogSpec.js';
 export { vconcatSpec, hconcatSpec } from './plot/concatSpec.js';
-export type { VegaLiteSpec } from './plot/spec.js';
+export type { ConcatOptions } from './plot/concatSpec.js';
+export type { VegaLiteSpec, ColorScheme } from './plot/spec.js';
 
 export {
   TOY_PIXELS,
@@ -123,14 +132,20 @@ export {
   fullModelOptimum,
 } from './toy/problem.js';
 export { initToyParams, toyDistribution, toyDistributionVjp } from './toy/model.js';
-export type { ToyModelKind, ToyParams, ToyGrads } from './toy/model.js';
+export type { ToyModelKind, ToyParams, ToyGrads, ToyInit } from './toy/model.js';
 export { toyProtocol, PAPER_PROTOCOL, BEST_PROTOCOL } from './toy/protocol.js';
-export type { ToyProtocol, ToyProtocolName } from './toy/protocol.js';
+export type {
+  ToyProtocol,
+  ToyProtocolName,
+  ToyPhase,
+  ToyProtocolOverrides,
+} from './toy/protocol.js';
 export { trainToy } from './toy/train.js';
-export type { ToyTrainResult } from './toy/train.js';
+export type { ToyTrainResult, ToyStepCallback } from './toy/train.js';
 export { evaluateToy } from './toy/evaluate.js';
-export type { ToyEvaluation } from './toy/evaluate.js';
+export type { ToyEvaluation, EvaluateToyOptions } from './toy/evaluate.js';
 export { runToyModel } from './toy/experiment.js';
+export type { ToyModelRun, RunToyModelOptions } from './toy/experiment.js';
 export { toyModelFigureSpec, toyTargetsSpec } from './toy/figure.js';
 
 export {
@@ -148,12 +163,14 @@ export type {
   Tolerance,
 } from './conformance/format.js';
 export { computeCase, readCase } from './conformance/caseOps.js';
+export type { ReadCase, OutputShape } from './conformance/caseOps.js';
 export { generateVectors } from './conformance/generateVectors.js';
 export {
   compareResults,
   formatComparison,
   DEFAULT_TOLERANCE,
 } from './conformance/compareResults.js';
+export type { Comparison, CompareOptions, ComparisonRow } from './conformance/compareResults.js';
 
 export {
   createUNet,
@@ -162,9 +179,9 @@ export {
   unetParameterCount,
   DEFAULT_UNET_WIDTHS,
 } from './nn/network.js';
-export type { ConvOps, UNetParams, UNetWidths } from './nn/network.js';
+export type { ConvOps, UNetParams, UNetWidths, UNetCache } from './nn/network.js';
 export { createHeads, headsForward, headsVjp, HEAD_KINDS } from './nn/heads.js';
-export type { HeadKind, HeadParams } from './nn/heads.js';
+export type { HeadKind, HeadParams, HeadMaps, HeadMapGrads } from './nn/heads.js';
 export {
   createSsnNetwork,
   ssnForward,
@@ -172,8 +189,9 @@ export {
   ssnDistribution,
   ssnParameterCount,
 } from './nn/ssnNetwork.js';
-export type { SsnNetwork, SsnNetworkOptions } from './nn/ssnNetwork.js';
+export type { SsnNetwork, SsnNetworkOptions, SsnCache } from './nn/ssnNetwork.js';
 export { imageLoss } from './train/imageLoss.js';
+export type { ImageLossOptions } from './train/imageLoss.js';
 export { trainModel } from './train/trainModel.js';
 export type { TrainOptions, TrainedModel } from './train/trainModel.js';
 export {
@@ -182,7 +200,17 @@ export {
   sampleLabelMaps,
   annotatorDiversity,
 } from './train/evaluate.js';
-export type { Evaluation, MetricSummary } from './train/evaluate.js';
+export type {
+  Evaluation,
+  MetricSummary,
+  ImagePrediction,
+  EvaluateOptions,
+} from './train/evaluate.js';
 export { runExperiment, EXPERIMENT_DEFAULTS, QUICK_EXPERIMENT } from './train/experiment.js';
-export type { ExperimentConfig, ExperimentResult } from './train/experiment.js';
+export type {
+  ExperimentConfig,
+  ExperimentResult,
+  ModelResult,
+  ExperimentProgress,
+} from './train/experiment.js';
 export { figure3Spec, figure6Spec } from './train/figures.js';

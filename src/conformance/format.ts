@@ -25,6 +25,7 @@ export const CONFORMANCE_OPS = [
   'metrics.ged',
   'metrics.dice',
 ] as const;
+/** The name of an op a conformance case exercises (one of `CONFORMANCE_OPS`). */
 export type ConformanceOp = (typeof CONFORMANCE_OPS)[number];
 
 /** |actual − expected| ≤ atol + rtol |expected|, entry by entry. */
@@ -36,6 +37,7 @@ export interface Tolerance {
 /** An output value: a number (or null for NaN) or a flat array of them. */
 export type ConformanceValue = number | null | (number | null)[];
 
+/** One case of a conformance file: an op, its inputs and (once computed) its expected outputs. */
 export interface ConformanceCase {
   id: string;
   op: ConformanceOp;
@@ -46,6 +48,7 @@ export interface ConformanceCase {
   tolerance?: Tolerance;
 }
 
+/** A conformance file as `parseConformance` returns it (spec/conformance.md). */
 export interface ConformanceFile {
   format: typeof CONFORMANCE_FORMAT;
   version: typeof CONFORMANCE_VERSION;

@@ -29,6 +29,7 @@ const MIN_NORMAL = 2 ** -1022;
 /** log 2π. */
 export const LOG_2PI = Math.log(2 * Math.PI);
 
+/** N(loc, covFactor covFactorᵀ + diag(covDiag)), validated, with its capacitance factor. */
 export interface LowRankNormal {
   /** Event size N (C x S for a segmentation). */
   readonly size: number;
@@ -44,6 +45,7 @@ export interface LowRankNormal {
   readonly capacitanceTril: Float64Array;
 }
 
+/** The arguments of `lowRankNormal`: loc (N), covFactor (N x R row-major), covDiag (N), R. */
 export interface LowRankNormalParams {
   loc: ArrayLike<number>;
   covFactor: ArrayLike<number>;

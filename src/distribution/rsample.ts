@@ -3,6 +3,7 @@ import { checkFinite, checkLength } from '../util/validate.js';
 import type { LowRankNormal } from './lowRankNormal.js';
 import { checkNoise, drawNoise, type Noise, type NoiseInput } from './noise.js';
 
+/** Options of `rsample`: temperature and per-logit noise weights. */
 export interface RsampleOptions {
   /**
    * Temperature T ≥ 0 scaling both noise terms (paper Figure 6); T = 0 gives the mean, T = 1
@@ -87,6 +88,7 @@ export function rsample(
 /** Logits per tile of `rsample` (a tile of P at rank 10 is 20 KB). */
 const TILE = 256;
 
+/** Options of `sample`: the count M, antithetic pairs, and `rsample`'s options. */
 export interface SampleOptions extends RsampleOptions {
   /** Number of samples M. */
   count: number;

@@ -23,8 +23,11 @@ export type ConvBackendChoice = 'auto' | ConvBackendName;
 export interface GpujsConvKernels {
   /** The gpu.js backend that actually runs ('webasm', 'headlessgl', 'cpu', …). */
   readonly mode: string;
+  /** `conv2d`'s forward pass in float32. */
   conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
+  /** `conv2dVjp` in float32. */
   conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  /** Releases the compiled kernels. */
   dispose(): void;
 }
 
@@ -41,7 +44,9 @@ export interface ConvBackend {
   readonly gpuMode: string | null;
   /** One line saying what was asked for, what was chosen and why (for the run's log). */
   readonly selection: string;
+  /** The convolution, as `conv2d` (src/nn/conv2d.ts). */
   conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
+  /** Its vector-Jacobian product, as `conv2dVjp`. */
   conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
   /** Releases compiled kernels (a no-op for 'reference'); the backend must not be used afterwards. */
   dispose(): void;

@@ -20,6 +20,7 @@ import {
   type PixelLikelihoodOptions,
 } from './pixelLikelihood.js';
 
+/** The MC loss (paper eq. 7) with the per-sample terms and weights behind it. */
 export interface McLossResult {
   /** −logsumexp_m ℓ_m + log M. */
   loss: number;
@@ -497,6 +498,7 @@ function backwardPass(
   return { gradLoc, gradCovFactor, gradCovDiag };
 }
 
+/** Options of `mcLossSampled`: M, antithetic pairs, and the pixel likelihood. */
 export interface McLossSampledOptions extends PixelLikelihoodOptions {
   /** Number of MC samples M (20 in the paper). */
   samples: number;

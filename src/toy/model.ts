@@ -19,6 +19,7 @@ import { lowRankNormal, type LowRankNormal } from '../distribution/lowRankNormal
 import type { Rng } from '../random/rng.js';
 import { checkBinary, checkFinite, checkInteger, checkLength } from '../util/validate.js';
 
+/** The toy problem's two models: diagonal covariance, or low-rank plus diagonal. */
 export type ToyModelKind = 'diagonal' | 'lowrank';
 
 /** Free parameters of a toy model. Arrays are owned by the model and updated in place by Adam. */
