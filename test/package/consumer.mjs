@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process */
 /**
  * The package as a consumer meets it (run by .ci/run after the unit tests; `npm run test:package`):
  * npm pack, install the tarball into a fresh project without tsx, then
