@@ -1,4 +1,3 @@
-/* global console */
 /**
  * A consumer's project: `npm pack` this repository, then install the tarball into a fresh
  * temporary folder outside it (no tsx, no dev dependencies, optional peers left out). Shared by
