@@ -52,6 +52,16 @@ export {
 } from './distribution/head.js';
 export type { HeadOutputs } from './distribution/head.js';
 
+export {
+  headToDistributionFromViews,
+  labelMapFromView,
+  logitsView,
+  pixelMajorView,
+  samplesView,
+  toFlat,
+} from './ndarray/views.js';
+export type { HeadViews, NumberView } from './ndarray/views.js';
+
 export { mcLoss, mcLossSampled } from './loss/mcLoss.js';
 export type { McLossResult, McLossSampledOptions } from './loss/mcLoss.js';
 export { crossEntropyLoss } from './loss/crossEntropy.js';
