@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { hconcatSpec, vconcatSpec } from '../plot/concatSpec.js';
+import type { VegaLiteSpec } from '../plot/spec.js';
 import { runToyModel, type ToyModelRun } from '../toy/experiment.js';
 import { binarySamples, toyModelFigureSpec, toyTargetsSpec } from '../toy/figure.js';
 import type { ToyModelKind } from '../toy/model.js';
@@ -31,6 +32,7 @@ import {
   pathArg,
   positiveArg,
 } from './flags.js';
+import { createFigureRenderer } from './figureRenderer.js';
 import { createProgress, stderrIo, type ProgressIo } from './progress.js';
 
 /** Flags as commander hands them over (already parsed and checked one by one). */
@@ -143,6 +145,15 @@ export async function runToyCommand(
   if (s.figures) checkWritableDir('--out', s.out);
   if (s.json !== undefined) checkWritableFile('--json', s.json);
   const progress = createProgress(s.quiet, io);
+  // Figures are drawn (in a worker when compiled) as soon as their data exist, while training
+  // goes on: the targets now, each model's panel after it, the whole Figure 2 after the first seed.
+  const renderer = s.figures ? createFigureRenderer() : null;
+  const pending: Promise<string>[] = [];
+  const draw = (spec: VegaLiteSpec, name: string) => {
+    if (renderer !== null) pending.push(renderer.render(spec, join(s.out, name)));
+  };
+  const targets = toyTargetsSpec(toyTargets());
+  const panels: VegaLiteSpec[] = [];
   const runs: ToyModelRun[] = [];
   const reports: ToyModelReport[] = [];
   const total = protocolSteps(s.protocol);
@@ -155,61 +166,58 @@ export async function runToyCommand(
         `${s.protocol.antithetic ? ' antithetic' : ''}, lr ${s.protocol.phases.map((p) => (p.lrFinal === undefined ? `${p.lr}` : `${p.lr}→${p.lrFinal}`)).join(', ')}`,
     );
   }
-  for (let k = 0; k < s.seeds; k++) {
-    const seed = s.seed + k;
-    for (const kind of s.models) {
-      const label = `${kind === 'diagonal' ? 'diagonal' : `rank ${s.rank}`}${s.seeds > 1 ? ` seed ${seed}` : ''}`;
-      let run: ToyModelRun;
-      try {
-        run = runToyModel({
-          kind,
-          rank: s.rank,
-          protocol: s.protocol,
-          seed,
-          evalSamples: s.evalSamples,
-          onStep: (step, steps, loss) =>
-            progress.update(label, step, steps, 'steps', `loss ${loss.toFixed(4)}`),
-          now: () => performance.now(),
-        });
-      } finally {
-        progress.stop();
+  let figures: string[] = [];
+  try {
+    for (let k = 0; k < s.seeds; k++) {
+      const seed = s.seed + k;
+      for (const kind of s.models) {
+        const label = `${kind === 'diagonal' ? 'diagonal' : `rank ${s.rank}`}${s.seeds > 1 ? ` seed ${seed}` : ''}`;
+        let run: ToyModelRun;
+        try {
+          run = runToyModel({
+            kind,
+            rank: s.rank,
+            protocol: s.protocol,
+            seed,
+            evalSamples: s.evalSamples,
+            onStep: (step, steps, loss) =>
+              progress.update(label, step, steps, 'steps', `loss ${loss.toFixed(4)}`),
+            now: () => performance.now(),
+          });
+        } finally {
+          progress.stop();
+        }
+        runs.push(run);
+        reports.push(toyModelReport(run, s.seeds > 1 ? seed : undefined));
+        if (k === 0 && renderer !== null) {
+          const panel = toyModelFigureSpec(
+            run.dist,
+            binarySamples(run.dist, run.figureRng),
+            run.name === 'diagonal' ? '(a) diagonal model' : `(b) rank-${run.rank} model`,
+          );
+          panels.push(panel);
+          draw(panel, `figure2-${run.name}`);
+        }
       }
-      runs.push(run);
-      reports.push(toyModelReport(run, s.seeds > 1 ? seed : undefined));
+      if (k === 0 && renderer !== null) {
+        draw(targets, 'targets');
+        const all = vconcatSpec([hconcatSpec(panels, { spacing: 40 }), targets], {
+          title: `Toy problem, protocol ${s.protocolName}, seed ${s.seed}`,
+        });
+        draw(all, 'figure2');
+      }
     }
-  }
 
-  io.out(formatToyTable(reports));
-  if (s.seeds > 1) {
-    io.out('');
-    io.out(formatSeedSummary(summariseSeeds(reports)));
-  }
-
-  const figures: string[] = [];
-  if (s.figures) {
-    // Loaded here, not at start-up: vega and resvg take longer to load than `ssn --help` may.
-    const { renderFigure } = await import('../plot/renderFigure.js');
-    const first = runs.slice(0, s.models.length);
-    const panels = first.map((run) =>
-      toyModelFigureSpec(
-        run.dist,
-        binarySamples(run.dist, run.figureRng),
-        run.name === 'diagonal' ? '(a) diagonal model' : `(b) rank-${run.rank} model`,
-      ),
-    );
-    const targets = toyTargetsSpec(toyTargets());
-    for (let i = 0; i < first.length; i++) {
-      figures.push(
-        (await renderFigure(panels[i], join(s.out, `figure2-${first[i].name}`))).pngPath,
-      );
+    io.out(formatToyTable(reports));
+    if (s.seeds > 1) {
+      io.out('');
+      io.out(formatSeedSummary(summariseSeeds(reports)));
     }
-    figures.push((await renderFigure(targets, join(s.out, 'targets'))).pngPath);
-    const all = vconcatSpec([hconcatSpec(panels, { spacing: 40 }), targets], {
-      title: `Toy problem, protocol ${s.protocolName}, seed ${s.seed}`,
-    });
-    figures.push((await renderFigure(all, join(s.out, 'figure2'))).pngPath);
-    if (!s.quiet) io.err(`figures: ${figures.join(', ')} (and .svg)`);
+    figures = await Promise.all(pending);
+  } finally {
+    await renderer?.close();
   }
+  if (figures.length > 0 && !s.quiet) io.err(`figures: ${figures.join(', ')} (and .svg)`);
 
   if (s.json !== undefined) {
     const report = toyReport(runs, s.protocolName, s.seed);

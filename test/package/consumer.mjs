@@ -14,26 +14,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { esbuildBin, packAndInstall, repoRoot, sh, tscBin } from './project.mjs';
+import { CONSUMER_TSCONFIG, esbuildBin, packAndInstall, repoRoot, sh, tscBin } from './project.mjs';
 
 /** log N((1, 1); 0, P Pᵀ + I) with P = (1, 0)ᵀ, i.e. Σ = diag(2, 1), by hand. */
 const HAND_LOG_DENSITY = -Math.log(2 * Math.PI) - 0.5 * Math.log(2) - 0.5 * (1 / 2 + 1);
-
-/** The consumer's tsconfig: the strictest settings a user may have. */
-export const CONSUMER_TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    exactOptionalPropertyTypes: true,
-    skipLibCheck: false,
-    noEmit: true,
-    types: [],
-  },
-  include: ['*.ts'],
-};
 
 const checks = [];
 function check(name, body) {

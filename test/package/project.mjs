@@ -14,6 +14,22 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 export const tscBin = join(repoRoot, 'node_modules/typescript/bin/tsc');
 export const esbuildBin = join(repoRoot, 'node_modules/.bin/esbuild');
 
+/** The consumer's tsconfig: the strictest settings a user may have. */
+export const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: false,
+    noEmit: true,
+    types: [],
+  },
+  include: ['*.ts'],
+};
+
 /** Runs a command, returning stdout; on failure throws with its stderr. */
 export function sh(cmd, args, options = {}) {
   try {
