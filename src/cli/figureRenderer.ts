@@ -1,8 +1,10 @@
 /**
- * Rendering figures beside the work: compiled (dist/), the vega → SVG → PNG work runs in a worker
- * thread (src/cli/renderWorker.ts), which loads vega and resvg and draws each figure while the
- * main thread goes on training, so a 2-core machine overlaps the two. Run from the TypeScript
- * sources (tests, tsx) it renders in this thread, the same calls in the same order.
+ * Rendering figures beside the work: compiled (dist/), the vega → SVG → PNG work runs in worker
+ * threads (src/cli/renderWorker.ts), which load vega and resvg and draw each figure while the
+ * main thread goes on training, so a 2-core machine overlaps the two; each figure goes to the
+ * worker with the fewest figures waiting, so the last two figures are drawn side by side once
+ * training is over. Run from the TypeScript sources (tests, tsx) it renders in this thread, the
+ * same calls in the same order.
  */
 import { Worker } from 'node:worker_threads';
 import type { VegaLiteSpec } from '../plot/spec.js';
@@ -39,7 +41,7 @@ function inThisThread(): FigureRenderer {
   };
 }
 
-function inWorker(url: URL): FigureRenderer {
+function inWorker(url: URL): FigureRenderer & { waiting(): number } {
   const worker = new Worker(url);
   const waiting = new Map<number, { resolve(p: string): void; reject(e: Error): void }>();
   let nextId = 0;
@@ -56,6 +58,7 @@ function inWorker(url: URL): FigureRenderer {
   worker.on('error', failAll);
   worker.on('exit', () => failAll(new Error('the figure worker stopped')));
   return {
+    waiting: () => waiting.size,
     render(spec, basePath) {
       const id = nextId++;
       return new Promise<string>((resolve, reject) => {
@@ -69,8 +72,21 @@ function inWorker(url: URL): FigureRenderer {
   };
 }
 
-/** A figure renderer: a worker when running compiled JavaScript, else this thread. */
-export function createFigureRenderer(): FigureRenderer {
+/**
+ * A figure renderer: `workers` worker threads when running compiled JavaScript, else this thread.
+ */
+export function createFigureRenderer(workers = 2): FigureRenderer {
   if (!import.meta.url.endsWith('.js')) return inThisThread();
-  return inWorker(new URL('./renderWorker.js', import.meta.url));
+  const pool = Array.from({ length: workers }, () =>
+    inWorker(new URL('./renderWorker.js', import.meta.url)),
+  );
+  return {
+    render(spec, basePath) {
+      const idle = pool.reduce((a, b) => (b.waiting() < a.waiting() ? b : a));
+      return idle.render(spec, basePath);
+    },
+    close: async () => {
+      await Promise.all(pool.map((w) => w.close()));
+    },
+  };
 }

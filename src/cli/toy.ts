@@ -153,6 +153,7 @@ export async function runToyCommand(
     if (renderer !== null) pending.push(renderer.render(spec, join(s.out, name)));
   };
   const targets = toyTargetsSpec(toyTargets());
+  draw(targets, 'targets');
   const panels: VegaLiteSpec[] = [];
   const runs: ToyModelRun[] = [];
   const reports: ToyModelReport[] = [];
@@ -200,7 +201,6 @@ export async function runToyCommand(
         }
       }
       if (k === 0 && renderer !== null) {
-        draw(targets, 'targets');
         const all = vconcatSpec([hconcatSpec(panels, { spacing: 40 }), targets], {
           title: `Toy problem, protocol ${s.protocolName}, seed ${s.seed}`,
         });
