@@ -15,6 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -51,7 +52,18 @@ function duBytes(path) {
 const { project, cleanup } = packAndInstall();
 const pkgDir = join(project, 'node_modules/ssn-ts');
 try {
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
+  // The consumer's strict settings with a Node consumer's lib (ES2022, no DOM: the .d.ts need
+  // none), then TypeScript's default lib for that target (DOM included) with and without ssn-ts.
+  const tsconfig = (lib, files) => ({
+    ...CONSUMER_TSCONFIG,
+    compilerOptions: { ...CONSUMER_TSCONFIG.compilerOptions, ...(lib ? { lib } : {}) },
+    include: undefined,
+    files,
+  });
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig(['ES2022'], ['five.ts'])));
+  writeFileSync(join(project, 'tsconfig.dom.json'), JSON.stringify(tsconfig(null, ['five.ts'])));
+  writeFileSync(join(project, 'tsconfig.empty.json'), JSON.stringify(tsconfig(null, ['empty.ts'])));
+  writeFileSync(join(project, 'empty.ts'), 'export const x: number = 1;\n');
   writeFileSync(
     join(project, 'five.ts'),
     `import { lowRankNormal, logProb } from 'ssn-ts';
@@ -63,8 +75,19 @@ export const z = [x, y];
   );
   const importScript =
     "const t = performance.now(); await import('ssn-ts'); console.log(performance.now() - t);";
-  const series = { importMs: [], importProcessS: [], helpS: [], npmStartS: [], typecheckS: [] };
+  const series = {
+    nodeStartS: [],
+    importMs: [],
+    importProcessS: [],
+    helpS: [],
+    npmStartS: [],
+    typecheckS: [],
+    typecheckDomS: [],
+    typecheckEmptyDomS: [],
+  };
+  const loadBefore = loadavg()[0];
   for (let r = 0; r < rounds; r++) {
+    series.nodeStartS.push(wall('node', ['-e', '0'], project).s);
     series.importMs.push(
       Number(wall('node', ['--input-type=module', '-e', importScript], project).stdout),
     );
@@ -72,6 +95,8 @@ export const z = [x, y];
     series.helpS.push(wall(join(project, 'node_modules/.bin/ssn'), ['--help'], project).s);
     series.npmStartS.push(wall('npm', ['start', '--silent'], pkgDir).s);
     series.typecheckS.push(wall('node', [tscBin, '-p', project], project).s);
+    series.typecheckDomS.push(wall('node', [tscBin, '-p', 'tsconfig.dom.json'], project).s);
+    series.typecheckEmptyDomS.push(wall('node', [tscBin, '-p', 'tsconfig.empty.json'], project).s);
   }
 
   // Native modules (process.dlopen) and gpu.js loaded by `import 'ssn-ts'`.
@@ -114,7 +139,14 @@ console.log(JSON.stringify(loaded));`,
     sh('npm', ['ls', '--all', '--parseable'], { cwd: project }).trim().split('\n').length - 1;
 
   const m = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, median(v)]));
+  const loadAfter = loadavg()[0];
   const rows = [
+    [
+      '(machine load: `node -e 0`, load average before → after)',
+      `${m.nodeStartS.toFixed(3)} s, ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
+      '(for reference)',
+      true,
+    ],
     ["`import('ssn-ts')` in Node", `${m.importMs.toFixed(0)} ms`, '≤ 100 ms', m.importMs <= 100],
     [
       '`node -e "import(\'ssn-ts\')"`, whole process',
@@ -143,10 +175,16 @@ console.log(JSON.stringify(loaded));`,
       bundleBytes <= 60e3,
     ],
     [
-      '5-line consumer type-check (strict, skipLibCheck false)',
+      '5-line consumer type-check (strict, skipLibCheck false, lib ES2022)',
       `${m.typecheckS.toFixed(2)} s`,
       '≤ 2 s',
       m.typecheckS <= 2,
+    ],
+    [
+      'the same with the default lib (DOM included)',
+      `${m.typecheckDomS.toFixed(2)} s (${m.typecheckEmptyDomS.toFixed(2)} s without ssn-ts)`,
+      '(for reference)',
+      true,
     ],
   ];
   console.log(

@@ -18,12 +18,18 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-/** Quiet on errors (runCli reports them), throwing instead of exiting, for a command and its subcommands. */
+/**
+ * For a command and its subcommands: quiet on errors (runCli reports them), throwing instead of
+ * exiting, and every required option marked "(required)" in the help.
+ */
 function configure(cmd: Command, writeOut: (s: string) => void): void {
   cmd
     .exitOverride()
     .configureOutput({ writeOut, writeErr: writeOut, outputError: () => {} })
     .showHelpAfterError(false);
+  for (const o of cmd.options) {
+    if (o.mandatory && !o.description.includes('(required)')) o.description += ' (required)';
+  }
   for (const sub of cmd.commands) configure(sub, writeOut);
 }
 

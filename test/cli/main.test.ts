@@ -42,6 +42,7 @@ describe('ssn', () => {
   it('help marks required options and offers --quiet on the long-running commands', () => {
     const help = (cmd: string) => ssn(`${cmd} --help`).stdout;
     expect(help('train')).toMatch(/--model <kind>.*\(required\)/);
+    expect(help('check')).toMatch(/--vectors <file>.*\(required\)/);
     for (const cmd of ['toy', 'train', 'experiment']) expect(help(cmd)).toMatch(/--quiet/);
   });
 });
