@@ -138,6 +138,45 @@ export { lowRankNormal, logProb, sample, mcLossSampled, generalisedEnergyDistanc
     if (png.subarray(1, 4).toString() !== 'PNG')
       throw new Error('out/toy/figure2.png is not a PNG');
   });
+
+  check(
+    '(e) without the optional peer gpu.js: ssn-ts/gpu and --backend gpujs name it; auto falls back',
+    () => {
+      const g = spawnSync('node', ['--input-type=module', '-e', "await import('ssn-ts/gpu')"], {
+        cwd: project,
+        encoding: 'utf8',
+      });
+      if (g.status === 0 || !g.stderr.includes("Cannot find package 'gpu.js'")) {
+        throw new Error(
+          `import('ssn-ts/gpu'): status ${g.status}, stderr:\n${g.stderr.slice(0, 400)}`,
+        );
+      }
+      const quick = [
+        '--no-install',
+        'ssn',
+        'train',
+        '--model',
+        'lowrank',
+        '--quick',
+        '--quiet',
+        '--no-figures',
+      ];
+      const t = spawnSync('npx', [...quick, '--backend', 'gpujs'], {
+        cwd: project,
+        encoding: 'utf8',
+      });
+      if (t.status !== 2 || !/^ssn: --backend: gpujs: .*npm install gpu\.js\n$/.test(t.stderr)) {
+        throw new Error(`--backend gpujs: status ${t.status}, stderr:\n${t.stderr}`);
+      }
+      const a = spawnSync('npx', quick, { cwd: project, encoding: 'utf8' });
+      if (
+        a.status !== 0 ||
+        !/^backend: auto: reference \(gpu\.js could not be loaded/m.test(a.stdout)
+      ) {
+        throw new Error(`--backend auto: status ${a.status}, stdout:\n${a.stdout}${a.stderr}`);
+      }
+    },
+  );
 } finally {
   cleanup();
 }
