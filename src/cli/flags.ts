@@ -7,7 +7,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CommanderError, InvalidArgumentError } from 'commander';
-import { CliError, FileError, UsageError } from './errors.js';
+import { CliError, EXIT_IO, EXIT_USAGE, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
 
 /** A commander parser for an integer flag ≥ `min`. */
 export function integerArg(min: number): (value: string) => number {
@@ -193,14 +193,17 @@ export function errorReport(err: unknown): { line: string | null; exitCode: numb
   if (err instanceof CliError) return { line: err.message, exitCode: err.exitCode };
   if (err instanceof CommanderError) {
     const line = commanderErrorLine(err);
-    return { line, exitCode: line === null ? err.exitCode : 2 };
+    return { line, exitCode: line === null ? err.exitCode : EXIT_USAGE };
   }
   if (err instanceof RangeError || err instanceof TypeError) {
-    return { line: err.message, exitCode: 2 };
+    return { line: err.message, exitCode: EXIT_USAGE };
   }
   const e = err as NodeJS.ErrnoException;
   if (err instanceof Error && typeof e.code === 'string' && typeof e.path === 'string') {
-    return { line: `${e.path}: cannot read or write (${e.code})`, exitCode: 3 };
+    return { line: `${e.path}: cannot read or write (${e.code})`, exitCode: EXIT_IO };
   }
-  return { line: err instanceof Error ? err.message : String(err), exitCode: 1 };
+  return {
+    line: err instanceof Error ? err.message : String(err),
+    exitCode: EXIT_VALUE_OFF,
+  };
 }
