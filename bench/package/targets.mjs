@@ -81,6 +81,8 @@ export const z = [x, y];
     importProcessS: [],
     helpS: [],
     npmStartS: [],
+    toyS: [],
+    npmVersionS: [],
     typecheckS: [],
     typecheckDomS: [],
     typecheckEmptyDomS: [],
@@ -94,6 +96,8 @@ export const z = [x, y];
     series.importProcessS.push(wall('node', ['-e', "import('ssn-ts')"], project).s);
     series.helpS.push(wall(join(project, 'node_modules/.bin/ssn'), ['--help'], project).s);
     series.npmStartS.push(wall('npm', ['start', '--silent'], pkgDir).s);
+    series.toyS.push(wall('node', ['bin/ssn.js', 'toy'], pkgDir).s);
+    series.npmVersionS.push(wall('npm', ['--version'], pkgDir).s);
     series.typecheckS.push(wall('node', [tscBin, '-p', project], project).s);
     series.typecheckDomS.push(wall('node', [tscBin, '-p', 'tsconfig.dom.json'], project).s);
     series.typecheckEmptyDomS.push(wall('node', [tscBin, '-p', 'tsconfig.empty.json'], project).s);
@@ -160,6 +164,12 @@ console.log(JSON.stringify(loaded));`,
       `${m.npmStartS.toFixed(2)} s`,
       '≤ 1.2 s',
       m.npmStartS <= 1.2,
+    ],
+    [
+      'its parts: `ssn toy` without npm; `npm --version`',
+      `${m.toyS.toFixed(2)} s; ${m.npmVersionS.toFixed(2)} s`,
+      '(for reference)',
+      true,
     ],
     [
       'node_modules, optional peers left out',
