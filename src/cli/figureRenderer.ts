@@ -1,10 +1,11 @@
 /**
- * Rendering figures beside the work: compiled (dist/), the vega → SVG → PNG work runs in worker
- * threads (src/cli/renderWorker.ts), which load vega and resvg and draw each figure while the
- * main thread goes on training, so a 2-core machine overlaps the two; each figure goes to the
- * worker with the fewest figures waiting, so the last two figures are drawn side by side once
- * training is over. Run from the TypeScript sources (tests, tsx) it renders in this thread, the
- * same calls in the same order.
+ * Rendering figures beside the work: compiled (dist/), the vega → SVG → PNG work runs in a worker
+ * thread (src/cli/renderWorker.ts), which loads vega and resvg and draws each figure while the
+ * main thread goes on training, so a 2-core machine overlaps the two. With several workers each
+ * figure goes to the one with the fewest figures waiting; one is the default, as `ssn toy` ran
+ * faster with one than with two on a 2-core machine (0.94 s against 1.06 s, medians of 5
+ * interleaved runs on a shared machine). Run from the TypeScript sources (tests, tsx) it renders
+ * in this thread, the same calls in the same order.
  */
 import { Worker } from 'node:worker_threads';
 import type { VegaLiteSpec } from '../plot/spec.js';
@@ -75,7 +76,7 @@ function inWorker(url: URL): FigureRenderer & { waiting(): number } {
 /**
  * A figure renderer: `workers` worker threads when running compiled JavaScript, else this thread.
  */
-export function createFigureRenderer(workers = 2): FigureRenderer {
+export function createFigureRenderer(workers = 1): FigureRenderer {
   if (!import.meta.url.endsWith('.js')) return inThisThread();
   const pool = Array.from({ length: workers }, () =>
     inWorker(new URL('./renderWorker.js', import.meta.url)),
