@@ -2,10 +2,10 @@
  * Rendering figures beside the work: compiled (dist/), the vega → SVG → PNG work runs in a worker
  * thread (src/cli/renderWorker.ts), which loads vega and resvg and draws each figure while the
  * main thread goes on training, so a 2-core machine overlaps the two. With several workers each
- * figure goes to the one with the fewest figures waiting; one is the default, as `ssn toy` ran
- * faster with one than with two on a 2-core machine (0.94 s against 1.06 s, medians of 5
- * interleaved runs on a shared machine). Run from the TypeScript sources (tests, tsx) it renders
- * in this thread, the same calls in the same order.
+ * figure goes to the one with the fewest figures waiting. One is the default: on the 2-core
+ * machine two were slower (their start-up, loading vega twice, competes with the training). Run
+ * from the TypeScript sources (tests, tsx) it renders in this thread, the same calls in the same
+ * order.
  */
 import { Worker } from 'node:worker_threads';
 import type { VegaLiteSpec } from '../plot/spec.js';
