@@ -3,7 +3,7 @@
  * thread (src/cli/renderWorker.ts), which loads vega and resvg and draws each figure while the
  * main thread goes on training, so a 2-core machine overlaps the two. With several workers each
  * figure goes to the one with the fewest figures waiting. One is the default: on the 2-core
- * machine two were slower (their start-up, loading vega twice, competes with the training). Run
+ * machine a second one (loading vega again while the training runs) was not measurably faster. Run
  * from the TypeScript sources (tests, tsx) it renders in this thread, the same calls in the same
  * order.
  */
