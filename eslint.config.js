@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'coverage/**', 'web/dist/**'] },
+  {
+    ignores: ['node_modules/**', 'out/**', 'coverage/**', 'dist/**', 'docs/api/**', 'web/dist/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@
  * Run: npx vitest bench --run bench/conv.bench.ts
  */
 import { bench, describe, afterAll } from 'vitest';
-import { createConvBackend } from '../src/kernels/convBackend.js';
+import { createConvBackend } from '../src/kernels/gpujsConvBackend.js';
 import type { ConvBackend, ConvBackendName } from '../src/kernels/convBackend.js';
 import { createRng, standardNormal } from '../src/random/rng.js';
 

@@ -47,11 +47,11 @@ import {
   figure6Spec,
   formatExperimentTable,
   pickDisagreeingImages,
-  renderFigure,
   runExperiment,
   ssnParameterCount,
   type ExperimentProgress,
 } from '../src/index.js';
+import { renderFigure } from '../src/node.js';
 
 const quick = process.env.SSN_QUICK === '1';
 const config = quick ? QUICK_EXPERIMENT : EXPERIMENT_DEFAULTS;

@@ -41,7 +41,6 @@ import {
   fullModelOptimum,
   independentPixelOptimum,
   lowRankNormal,
-  renderFigure,
   runToyModel,
   toyModelFigureSpec,
   toyModelReport,
@@ -49,6 +48,7 @@ import {
   toyTargets,
   toyTargetsSpec,
 } from '../src/index.js';
+import { renderFigure } from '../src/node.js';
 
 const quick = process.env.SSN_QUICK === '1';
 const outDir = quick

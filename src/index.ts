@@ -1,5 +1,13 @@
 /**
- * ssn-ts: the public API, re-exported explicitly.
+ * ssn-ts, the core entry: randomness, the low-rank normal, the loss, metrics, the toy problem, the
+ * conv net and its training, synthetic data, conformance on in-memory objects and figure specs as
+ * plain JSON. Browser-safe: nothing reachable from here imports a Node built-in, a native module
+ * or gpu.js (test/package/coreImports.test.ts enforces it). Rendering figures and file I/O are in
+ * `ssn-ts/node` (src/node.ts), the gpu.js kernels in `ssn-ts/gpu` (src/gpu.ts).
+ *
+ * A new public function: add it here (or to node.ts / gpu.ts when it needs Node or gpu.js), with
+ * every type its signature uses, in the group of its folder.
+ * @module ssn-ts
  */
 export {
   createRng,
@@ -48,6 +56,16 @@ export {
   COV_DIAG_EPSILON,
 } from './distribution/head.js';
 export type { HeadOutputs } from './distribution/head.js';
+
+export {
+  headToDistributionFromViews,
+  labelMapFromView,
+  logitsView,
+  pixelMajorView,
+  samplesView,
+  toFlat,
+} from './ndarray/views.js';
+export type { HeadViews, NumberView } from './ndarray/views.js';
 
 export { mcLoss, mcLossSampled } from './loss/mcLoss.js';
 export {
@@ -102,25 +120,43 @@ export { createAdam } from './nn/adam.js';
 export type { Adam, AdamOptions } from './nn/adam.js';
 export { heInitConv } from './nn/init.js';
 export type { ConvLayerParams } from './nn/init.js';
-export { createConvBackend, selfCheckConvBackend } from './kernels/convBackend.js';
-export type { ConvBackend, ConvBackendChoice } from './kernels/convBackend.js';
+export {
+  createConvBackend,
+  referenceConvBackend,
+  selfCheckConvBackend,
+} from './kernels/convBackend.js';
+export type {
+  ConvBackend,
+  ConvBackendChoice,
+  ConvBackendName,
+  GpujsConvFactory,
+  GpujsConvKernels,
+} from './kernels/convBackend.js';
 
 export { makeSyntheticDataset, DEFAULT_ANNOTATOR_HABITS } from './data/syntheticLesions.js';
 export type {
   SyntheticDataset,
   SyntheticDatasetOptions,
   AnnotatorHabit,
+  ImageMeta,
+  LesionMeta,
 } from './data/syntheticLesions.js';
 export { splitDataset } from './data/splitDataset.js';
+export type { DatasetSplit, SplitSizes } from './data/splitDataset.js';
 export { annotationStats } from './data/annotationStats.js';
+export type { AnnotationStats } from './data/annotationStats.js';
 
 export { heatmapSpec } from './plot/heatmapSpec.js';
+export type { HeatmapOptions } from './plot/heatmapSpec.js';
 export { stripsSpec } from './plot/stripsSpec.js';
+export type { StripsOptions } from './plot/stripsSpec.js';
 export { labelMapGridSpec } from './plot/labelMapGridSpec.js';
+export type { LabelMapGridOptions, MapPanel, MapKind } from './plot/labelMapGridSpec.js';
 export { logLogSpec, powerLawExponent } from './plot/logLogSpec.js';
+export type { LogLogOptions, LogLogSeries } from './plot/logLogSpec.js';
 export { vconcatSpec, hconcatSpec } from './plot/concatSpec.js';
-export { renderFigure, specToSvg, svgToPng } from './plot/renderFigure.js';
-export type { VegaLiteSpec } from './plot/spec.js';
+export type { ConcatOptions } from './plot/concatSpec.js';
+export type { VegaLiteSpec, ColorScheme } from './plot/spec.js';
 
 export {
   TOY_PIXELS,
@@ -131,17 +167,22 @@ export {
   fullModelOptimum,
 } from './toy/problem.js';
 export { initToyParams, toyDistribution, toyDistributionVjp } from './toy/model.js';
-export type { ToyModelKind, ToyParams, ToyGrads } from './toy/model.js';
+export type { ToyModelKind, ToyParams, ToyGrads, ToyInit } from './toy/model.js';
 export { toyProtocol, PAPER_PROTOCOL, BEST_PROTOCOL } from './toy/protocol.js';
-export type { ToyProtocol, ToyProtocolName } from './toy/protocol.js';
+export type {
+  ToyProtocol,
+  ToyProtocolName,
+  ToyPhase,
+  ToyProtocolOverrides,
+} from './toy/protocol.js';
 export { trainToy } from './toy/train.js';
 export { toyLossAndGrads } from './toy/step.js';
 export { toyLossAndGradsReference } from './toy/stepReference.js';
-export type { ToyTrainResult } from './toy/train.js';
+export type { ToyTrainResult, ToyStepCallback } from './toy/train.js';
 export { evaluateToy } from './toy/evaluate.js';
-export type { ToyEvaluation } from './toy/evaluate.js';
+export type { ToyEvaluation, EvaluateToyOptions } from './toy/evaluate.js';
 export { runToyModel } from './toy/experiment.js';
-export type { ToyModelRun } from './toy/experiment.js';
+export type { ToyModelRun, RunToyModelOptions } from './toy/experiment.js';
 export { binarySamples, toyModelFigureSpec, toyTargetsSpec } from './toy/figure.js';
 export { formatToyTable, toyModelReport } from './toy/report.js';
 export type { ToyModelReport } from './toy/report.js';
@@ -161,6 +202,7 @@ export type {
   Tolerance,
 } from './conformance/format.js';
 export { computeCase, readCase, NanResultError } from './conformance/caseOps.js';
+export type { ReadCase, OutputShape } from './conformance/caseOps.js';
 export { generateVectors } from './conformance/generateVectors.js';
 export { caseTolerance } from './conformance/caseTolerance.js';
 export { logProbErrorBounds, entropyErrorBounds } from './conformance/logDensityErrorBound.js';
@@ -169,17 +211,19 @@ export {
   formatComparison,
   DEFAULT_TOLERANCE,
 } from './conformance/compareResults.js';
+export type { Comparison, CompareOptions, ComparisonRow } from './conformance/compareResults.js';
 
 export {
   createUNet,
   unetForward,
   unetVjp,
   unetParameterCount,
+  referenceConvOps,
   DEFAULT_UNET_WIDTHS,
 } from './nn/network.js';
-export type { ConvOps, UNetParams, UNetWidths } from './nn/network.js';
+export type { ConvOps, UNetParams, UNetWidths, UNetCache } from './nn/network.js';
 export { createHeads, headsForward, headsVjp, HEAD_KINDS } from './nn/heads.js';
-export type { HeadKind, HeadParams } from './nn/heads.js';
+export type { HeadKind, HeadParams, HeadMaps, HeadMapGrads } from './nn/heads.js';
 export {
   createSsnNetwork,
   ssnForward,
@@ -187,10 +231,11 @@ export {
   ssnDistribution,
   ssnParameterCount,
 } from './nn/ssnNetwork.js';
-export type { SsnNetwork, SsnNetworkOptions } from './nn/ssnNetwork.js';
+export type { SsnNetwork, SsnNetworkOptions, SsnCache } from './nn/ssnNetwork.js';
 export { serializeWeights, parseWeights, WEIGHTS_FORMAT, WEIGHTS_VERSION } from './nn/serialize.js';
 export type { LoadedWeights } from './nn/serialize.js';
 export { imageLoss } from './train/imageLoss.js';
+export type { ImageLossOptions } from './train/imageLoss.js';
 export { trainModel } from './train/trainModel.js';
 export type { TrainOptions, TrainedModel } from './train/trainModel.js';
 export {
@@ -199,13 +244,23 @@ export {
   sampleLabelMaps,
   annotatorDiversity,
 } from './train/evaluate.js';
-export type { Evaluation, MetricSummary } from './train/evaluate.js';
+export type {
+  Evaluation,
+  MetricSummary,
+  ImagePrediction,
+  EvaluateOptions,
+} from './train/evaluate.js';
 export {
   runExperiment,
   experimentData,
   EXPERIMENT_DEFAULTS,
   QUICK_EXPERIMENT,
 } from './train/experiment.js';
-export type { ExperimentConfig, ExperimentProgress, ExperimentResult } from './train/experiment.js';
+export type {
+  ExperimentConfig,
+  ExperimentResult,
+  ModelResult,
+  ExperimentProgress,
+} from './train/experiment.js';
 export { formatExperimentTable } from './train/report.js';
 export { figure3Spec, figure6Spec, pickDisagreeingImages } from './train/figures.js';

@@ -40,8 +40,8 @@ export default defineConfig({
   base: './',
   resolve: {
     alias: [
-      // TODO(merge): 'ssn-ts' → ../src/index.ts once the core entry is browser-safe.
-      { find: /^ssn-ts$/, replacement: here('src/ssn-core-shim.ts') },
+      // The package's own entries, from source: the core and ssn-ts/gpu.
+      { find: /^ssn-ts$/, replacement: here('../src/index.ts') },
       { find: /^ssn-ts\/gpu$/, replacement: here('../src/gpu.ts') },
       // gpu.js's package "main" is its Node build (headless-gl, WebAssembly); the page needs
       // its browser build, already minified.

@@ -19,8 +19,8 @@ import {
   lowRankNormal,
   mcLossSampled,
   powerLawExponent,
-  renderFigure,
 } from '../../src/index.js';
+import { renderFigure } from '../../src/node.js';
 import { cpuModel, median } from '../compare/compare.js';
 import { distributionFixture, labelFixture } from '../compare/fixtures.js';
 

@@ -1,28 +1,14 @@
 /**
- * The `ssn` command line. Each subcommand lives in its own module and registers itself here.
+ * The `ssn` command line's entry (bin/ssn.js runs its compiled form, dist/cli/main.js).
  */
-import { Command, CommanderError } from 'commander';
-import { registerConformance } from './conformance.js';
-import { registerToy } from './toy.js';
-import { registerTrain } from './train.js';
+import { runCli } from './program.js';
 
-const program = new Command()
-  .name('ssn')
-  .description('Stochastic Segmentation Networks in TypeScript')
-  .showHelpAfterError()
-  .exitOverride();
+// `ssn … | head -1`: when the reader closes the pipe, stop quietly with the work's exit code.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE')
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw err;
+});
 
-registerToy(program);
-registerConformance(program);
-registerTrain(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exit(err.exitCode);
-  }
-  // A user error: one line naming the fault, no stack trace.
-  console.error(`ssn: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-}
+const code = await runCli(process.argv.slice(2));
+if (code !== 0) process.exitCode = code;

@@ -6,10 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { hconcatSpec, vconcatSpec } from '../plot/concatSpec.js';
-import { renderFigure } from '../plot/renderFigure.js';
+import type { VegaLiteSpec } from '../plot/spec.js';
 import { runToyModel, type ToyModelRun } from '../toy/experiment.js';
 import { binarySamples, toyModelFigureSpec, toyTargetsSpec } from '../toy/figure.js';
 import type { ToyModelKind } from '../toy/model.js';
@@ -23,66 +22,48 @@ import {
   toyReport,
   type ToyModelReport,
 } from '../toy/report.js';
-import { protocolSteps, type ToyStepCallback } from '../toy/train.js';
+import { protocolSteps } from '../toy/train.js';
+import {
+  asFlagError,
+  checkWritableDir,
+  checkWritableFile,
+  choiceArg,
+  integerArg,
+  pathArg,
+  positiveArg,
+} from './flags.js';
+import { createFigureRenderer } from './figureRenderer.js';
+import { createProgress, stderrIo, type ProgressIo } from './progress.js';
 
-/** Flags as commander hands them over (strings until parsed). */
+/** Flags as commander hands them over (already parsed and checked one by one). */
 export interface ToyCliOptions {
-  model?: string;
-  rank?: string;
-  steps?: string;
-  pretrainSteps?: string;
-  samples?: string;
-  lr?: string;
-  seed?: string;
-  seeds?: string;
+  model?: 'diagonal' | 'lowrank' | 'both';
+  rank?: number;
+  steps?: number;
+  pretrainSteps?: number;
+  samples?: number;
+  lr?: number;
+  seed?: number;
+  seeds?: number;
   antithetic?: boolean;
-  evalSamples?: string;
+  evalSamples?: number;
   out?: string;
   figures?: boolean;
   json?: string;
-  protocol?: string;
+  protocol?: ToyProtocolName;
+  quick?: boolean;
   quiet?: boolean;
 }
 
-/** Where the command writes, and whether stderr is a terminal (progress bar) or not. */
-export interface ToyIo {
+/** Where the command writes: stdout lines, and progress (stderr lines, terminal or not). */
+export interface ToyIo extends ProgressIo {
   out(line: string): void;
-  err(line: string): void;
-  isTTY: boolean;
 }
 
-const consoleIo: ToyIo = {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-  isTTY: process.stderr.isTTY === true,
-};
+const consoleIo: ToyIo = { ...stderrIo, out: (line) => console.log(line) };
 
-function parseInteger(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (!/^\s*[+-]?\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < min) {
-    throw new RangeError(`--${flag}: must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
-  }
-  return v;
-}
-
-function parsePositive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v <= 0) {
-    throw new RangeError(`--${flag}: must be a positive number, got ${JSON.stringify(value)}`);
-  }
-  return v;
-}
-
-function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new RangeError(
-      `--${flag}: must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as T;
-}
+/** `--quick`: a run of a few seconds (for trying the command; the numbers are rough). */
+export const QUICK_TOY = { steps: 40, pretrainSteps: 10, samples: 8, evalSamples: 1000 } as const;
 
 /** The settings `ssn toy` runs with, parsed and checked. */
 export interface ToySettings {
@@ -99,93 +80,50 @@ export interface ToySettings {
   protocol: ReturnType<typeof toyProtocol>;
 }
 
+/** The library's option names as the flags that set them. */
+const TOY_FLAGS = {
+  steps: '--steps',
+  pretrainSteps: '--pretrain-steps',
+  samples: '--samples',
+  lr: '--lr',
+} as const;
+
 /**
- * Parses and checks the flags.
- * @throws RangeError naming the flag (`--steps: must be an integer ≥ 0, got "x"`)
+ * The settings from the flags: the protocol's (or `--quick`'s) values overridden by flags.
+ * @throws UsageError naming the flag (`--samples: antithetic sampling needs an even count, got 7`)
  */
 export function parseToyOptions(o: ToyCliOptions): ToySettings {
-  const model = parseChoice('model', o.model ?? 'both', ['diagonal', 'lowrank', 'both'] as const);
-  const protocolName = parseChoice('protocol', o.protocol ?? 'best', ['paper', 'best'] as const);
-  const rank = parseInteger('rank', o.rank, 1) ?? 2;
-  const seed = parseInteger('seed', o.seed, 0) ?? 0;
-  const seeds = parseInteger('seeds', o.seeds, 1) ?? 1;
-  const evalSamples = parseInteger('eval-samples', o.evalSamples, 1) ?? 100_000;
-  const samples = parseInteger('samples', o.samples, 1);
+  const model = o.model ?? 'both';
+  const protocolName = o.protocol ?? 'best';
+  const quick = o.quick === true ? QUICK_TOY : undefined;
   let protocol;
   try {
     protocol = toyProtocol(protocolName, {
-      steps: parseInteger('steps', o.steps, 0),
-      pretrainSteps: parseInteger('pretrain-steps', o.pretrainSteps, 0),
-      samples,
-      lr: parsePositive('lr', o.lr),
+      steps: o.steps ?? quick?.steps,
+      pretrainSteps: o.pretrainSteps ?? quick?.pretrainSteps,
+      samples: o.samples ?? quick?.samples,
+      lr: o.lr,
       antithetic: o.antithetic,
     });
   } catch (err) {
-    if (err instanceof RangeError && err.message.startsWith('samples:')) {
-      throw new RangeError(
-        `--samples: ${err.message.slice('samples: '.length)} (or pass --no-antithetic)`,
-      );
+    const e = asFlagError(err, TOY_FLAGS);
+    if (e instanceof Error && e.message.startsWith('--samples: antithetic')) {
+      e.message += ' (or pass --no-antithetic)';
     }
-    throw err;
+    throw e;
   }
-  if (o.out !== undefined && o.out.trim() === '')
-    throw new RangeError('--out: must be a directory');
-  if (o.json !== undefined && o.json.trim() === '')
-    throw new RangeError('--json: must be a file name');
   return {
     models: model === 'both' ? ['diagonal', 'lowrank'] : [model],
-    rank,
+    rank: o.rank ?? 2,
     protocolName,
-    seed,
-    seeds,
-    evalSamples,
+    seed: o.seed ?? 0,
+    seeds: o.seeds ?? 1,
+    evalSamples: o.evalSamples ?? quick?.evalSamples ?? 100_000,
     out: o.out ?? 'out/toy',
     figures: o.figures !== false,
-    json: o.json,
+    ...(o.json === undefined ? {} : { json: o.json }),
     quiet: o.quiet === true,
     protocol,
-  };
-}
-
-/** A progress reporter: a bar on a terminal, a plain line every 10% otherwise, nothing if quiet. */
-function progress(
-  io: ToyIo,
-  quiet: boolean,
-  label: string,
-): { onStep?: ToyStepCallback; stop(): void } {
-  if (quiet) return { stop() {} };
-  if (io.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        format: `${label.padEnd(18)} [{bar}] {percentage}% | {value}/{total} steps | loss {loss}`,
-        stream: process.stderr,
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      onStep(step, total, loss) {
-        if (!started) {
-          bar.start(total, 0, { loss: '-' });
-          started = true;
-        }
-        if (step % 50 === 0 || step === total) bar.update(step, { loss: loss.toFixed(4) });
-      },
-      stop() {
-        if (started) bar.stop();
-      },
-    };
-  }
-  return {
-    onStep(step, total, loss) {
-      const tenth = Math.max(1, Math.floor(total / 10));
-      if (step % tenth === 0 || step === total) {
-        io.err(`${label}: step ${step}/${total}, loss ${loss.toFixed(4)}`);
-      }
-    },
-    stop() {},
   };
 }
 
@@ -196,11 +134,27 @@ export interface ToyCommandResult {
   figures: string[];
 }
 
-/** Runs `ssn toy` with parsed settings. */
+/**
+ * Runs `ssn toy` with parsed settings. The output paths are checked before any training.
+ * @throws FileError when `--out` or `--json` cannot be written
+ */
 export async function runToyCommand(
   s: ToySettings,
   io: ToyIo = consoleIo,
 ): Promise<ToyCommandResult> {
+  if (s.figures) checkWritableDir('--out', s.out);
+  if (s.json !== undefined) checkWritableFile('--json', s.json);
+  const progress = createProgress(s.quiet, io);
+  // Figures are drawn (in a worker when compiled) as soon as their data exist, while training
+  // goes on: the targets now, each model's panel after it, the whole Figure 2 after the first seed.
+  const renderer = s.figures ? createFigureRenderer() : null;
+  const pending: Promise<string>[] = [];
+  const draw = (spec: VegaLiteSpec, name: string) => {
+    if (renderer !== null) pending.push(renderer.render(spec, join(s.out, name)));
+  };
+  const targets = toyTargetsSpec(toyTargets());
+  draw(targets, 'targets');
+  const panels: VegaLiteSpec[] = [];
   const runs: ToyModelRun[] = [];
   const reports: ToyModelReport[] = [];
   const total = protocolSteps(s.protocol);
@@ -213,59 +167,57 @@ export async function runToyCommand(
         `${s.protocol.antithetic ? ' antithetic' : ''}, lr ${s.protocol.phases.map((p) => (p.lrFinal === undefined ? `${p.lr}` : `${p.lr}→${p.lrFinal}`)).join(', ')}`,
     );
   }
-  for (let k = 0; k < s.seeds; k++) {
-    const seed = s.seed + k;
-    for (const kind of s.models) {
-      const label = `${kind === 'diagonal' ? 'diagonal' : `rank ${s.rank}`}${s.seeds > 1 ? ` seed ${seed}` : ''}`;
-      const bar = progress(io, s.quiet, label);
-      let run: ToyModelRun;
-      try {
-        run = runToyModel({
-          kind,
-          rank: s.rank,
-          protocol: s.protocol,
-          seed,
-          evalSamples: s.evalSamples,
-          onStep: bar.onStep,
-          now: () => performance.now(),
-        });
-      } finally {
-        bar.stop();
+  let figures: string[] = [];
+  try {
+    for (let k = 0; k < s.seeds; k++) {
+      const seed = s.seed + k;
+      for (const kind of s.models) {
+        const label = `${kind === 'diagonal' ? 'diagonal' : `rank ${s.rank}`}${s.seeds > 1 ? ` seed ${seed}` : ''}`;
+        let run: ToyModelRun;
+        try {
+          run = runToyModel({
+            kind,
+            rank: s.rank,
+            protocol: s.protocol,
+            seed,
+            evalSamples: s.evalSamples,
+            onStep: (step, steps, loss) =>
+              progress.update(label, step, steps, 'steps', `loss ${loss.toFixed(4)}`),
+            now: () => performance.now(),
+          });
+        } finally {
+          progress.stop();
+        }
+        runs.push(run);
+        reports.push(toyModelReport(run, s.seeds > 1 ? seed : undefined));
+        if (k === 0 && renderer !== null) {
+          const panel = toyModelFigureSpec(
+            run.dist,
+            binarySamples(run.dist, run.figureRng),
+            run.name === 'diagonal' ? '(a) diagonal model' : `(b) rank-${run.rank} model`,
+          );
+          panels.push(panel);
+          draw(panel, `figure2-${run.name}`);
+        }
       }
-      runs.push(run);
-      reports.push(toyModelReport(run, s.seeds > 1 ? seed : undefined));
+      if (k === 0 && renderer !== null) {
+        const all = vconcatSpec([hconcatSpec(panels, { spacing: 40 }), targets], {
+          title: `Toy problem, protocol ${s.protocolName}, seed ${s.seed}`,
+        });
+        draw(all, 'figure2');
+      }
     }
-  }
 
-  io.out(formatToyTable(reports));
-  if (s.seeds > 1) {
-    io.out('');
-    io.out(formatSeedSummary(summariseSeeds(reports)));
-  }
-
-  const figures: string[] = [];
-  if (s.figures) {
-    const first = runs.slice(0, s.models.length);
-    const panels = first.map((run) =>
-      toyModelFigureSpec(
-        run.dist,
-        binarySamples(run.dist, run.figureRng),
-        run.name === 'diagonal' ? '(a) diagonal model' : `(b) rank-${run.rank} model`,
-      ),
-    );
-    const targets = toyTargetsSpec(toyTargets());
-    for (let i = 0; i < first.length; i++) {
-      figures.push(
-        (await renderFigure(panels[i], join(s.out, `figure2-${first[i].name}`))).pngPath,
-      );
+    io.out(formatToyTable(reports));
+    if (s.seeds > 1) {
+      io.out('');
+      io.out(formatSeedSummary(summariseSeeds(reports)));
     }
-    figures.push((await renderFigure(targets, join(s.out, 'targets'))).pngPath);
-    const all = vconcatSpec([hconcatSpec(panels, { spacing: 40 }), targets], {
-      title: `Toy problem, protocol ${s.protocolName}, seed ${s.seed}`,
-    });
-    figures.push((await renderFigure(all, join(s.out, 'figure2'))).pngPath);
-    if (!s.quiet) io.err(`figures: ${figures.join(', ')} (and .svg)`);
+    figures = await Promise.all(pending);
+  } finally {
+    await renderer?.close();
   }
+  if (figures.length > 0 && !s.quiet) io.err(`figures: ${figures.join(', ')} (and .svg)`);
 
   if (s.json !== undefined) {
     const report = toyReport(runs, s.protocolName, s.seed);
@@ -285,21 +237,47 @@ export function registerToy(program: Command): void {
   program
     .command('toy')
     .description('train and evaluate the 21-pixel toy problem (paper section 5.1)')
-    .option('--model <which>', 'diagonal, lowrank or both', 'both')
-    .option('--rank <n>', 'rank of the low-rank model', '2')
-    .option('--protocol <name>', 'paper (the official script) or best (ours)', 'best')
-    .option('--steps <n>', "steps on every parameter (default: the protocol's)")
-    .option('--pretrain-steps <n>', "mean-only steps before them (default: the protocol's)")
-    .option('--samples <n>', "MC samples per image per step (default: the protocol's)")
-    .option('--lr <x>', "Adam's learning rate (default: the protocol's)")
+    .option(
+      '--model <which>',
+      'diagonal, lowrank or both',
+      choiceArg(['diagonal', 'lowrank', 'both']),
+      'both',
+    )
+    .option('--rank <n>', 'rank of the low-rank model', integerArg(1), 2)
+    .option(
+      '--protocol <name>',
+      'paper (the official script) or best (ours)',
+      choiceArg(['paper', 'best']),
+      'best',
+    )
+    .option(
+      '--quick',
+      `a run of seconds: ${QUICK_TOY.pretrainSteps} + ${QUICK_TOY.steps} steps, ${QUICK_TOY.samples} samples, ${QUICK_TOY.evalSamples} eval samples (flags override)`,
+    )
+    .option('--steps <n>', "steps on every parameter (default: the protocol's)", integerArg(0))
+    .option(
+      '--pretrain-steps <n>',
+      "mean-only steps before them (default: the protocol's)",
+      integerArg(0),
+    )
+    .option(
+      '--samples <n>',
+      "MC samples per image per step (default: the protocol's)",
+      integerArg(1),
+    )
+    .option('--lr <x>', "Adam's learning rate (default: the protocol's)", positiveArg)
     .option('--antithetic', "antithetic sample pairs (default: the protocol's)")
     .option('--no-antithetic', 'plain samples')
-    .option('--seed <n>', 'random seed', '0')
-    .option('--seeds <n>', 'train seeds seed..seed+n-1 and print mean and spread', '1')
-    .option('--eval-samples <n>', 'samples per target of the precise estimate', '100000')
-    .option('--out <dir>', 'directory for the figures', 'out/toy')
+    .option('--seed <n>', 'random seed', integerArg(0), 0)
+    .option('--seeds <n>', 'train seeds seed..seed+n-1 and print mean and spread', integerArg(1), 1)
+    .option(
+      '--eval-samples <n>',
+      'samples per target of the precise estimate (default 100000)',
+      integerArg(1),
+    )
+    .option('--out <dir>', 'directory for the figures', pathArg, 'out/toy')
     .option('--no-figures', 'skip the figures')
-    .option('--json <file>', 'write the numbers as JSON')
+    .option('--json <file>', 'write the numbers as JSON', pathArg)
     .option('--quiet', 'no progress output')
     .action(async (opts: ToyCliOptions) => {
       await runToyCommand(parseToyOptions(opts));

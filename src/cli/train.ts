@@ -5,16 +5,18 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { createConvBackend } from '../kernels/convBackend.js';
+import {
+  createConvBackend,
+  referenceConvBackend,
+  type GpujsConvFactory,
+} from '../kernels/convBackend.js';
 import type { ConvBackend, ConvBackendChoice } from '../kernels/convBackend.js';
 import { HEAD_KINDS } from '../nn/heads.js';
 import type { HeadKind } from '../nn/heads.js';
-import { renderFigure } from '../plot/renderFigure.js';
 import { serializeWeights } from '../nn/serialize.js';
-import { FileError } from './errors.js';
+import { FileError, UsageError } from './errors.js';
 import {
   EXPERIMENT_DEFAULTS,
   QUICK_EXPERIMENT,
@@ -28,37 +30,19 @@ import type {
 } from '../train/experiment.js';
 import { figure3Spec, figure6Spec, pickDisagreeingImages } from '../train/figures.js';
 import { formatExperimentTable } from '../train/report.js';
+import {
+  asFlagError,
+  checkWritableDir,
+  checkWritableFile,
+  choiceArg,
+  choiceListArg,
+  integerArg,
+  pathArg,
+  positiveArg,
+} from './flags.js';
+import { createProgress } from './progress.js';
 
 const BACKENDS = ['auto', 'reference', 'gpujs-cpu', 'gpujs'] as const;
-
-function intArg(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`must be an integer ≥ ${min}, got "${value}"`);
-    }
-    return n;
-  };
-}
-
-function positiveArg(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !(n > 0)) {
-    throw new InvalidArgumentError(`must be a positive number, got "${value}"`);
-  }
-  return n;
-}
-
-function modelArg(value: string): HeadKind {
-  if (!HEAD_KINDS.includes(value as HeadKind)) {
-    throw new InvalidArgumentError(`must be one of ${HEAD_KINDS.join(', ')}, got "${value}"`);
-  }
-  return value as HeadKind;
-}
-
-function modelListArg(value: string): HeadKind[] {
-  return value.split(',').map((v) => modelArg(v.trim()));
-}
 
 /** Options common to both commands, as commander parses them. */
 interface CommonFlags {
@@ -76,6 +60,7 @@ interface CommonFlags {
   evalSamples?: number;
   rank?: number;
   seed?: number;
+  quiet?: boolean;
 }
 
 function addCommonOptions(cmd: Command, figuresDefault: string | false): Command {
@@ -84,23 +69,58 @@ function addCommonOptions(cmd: Command, figuresDefault: string | false): Command
       new Option('--backend <name>', 'convolution backend').choices(BACKENDS).default('auto'),
     )
     .option('--quick', 'a tiny preset that runs in seconds (for tests; numbers mean nothing)')
-    .option('--json <file>', 'write the results as JSON')
+    .option('--json <file>', 'write the results as JSON', pathArg)
     .option(
       '--figures <dir>',
       'write figure3.png and figure6.png (from the low-rank model) here',
+      pathArg,
       figuresDefault === false ? undefined : figuresDefault,
     )
     .option('--no-figures', 'do not render figures')
-    .option('--size <n>', 'image side (even, ≥ 24)', intArg(24))
-    .option('--train-images <n>', 'training images', intArg(1))
-    .option('--test-images <n>', 'test images', intArg(1))
-    .option('--steps <n>', 'Adam steps per model', intArg(1))
-    .option('--batch <n>', 'images per step', intArg(1))
+    .option('--size <n>', 'image side (even, ≥ 24)', integerArg(24))
+    .option('--train-images <n>', 'training images', integerArg(1))
+    .option('--test-images <n>', 'test images', integerArg(1))
+    .option('--steps <n>', 'Adam steps per model', integerArg(1))
+    .option('--batch <n>', 'images per step', integerArg(1))
     .option('--lr <x>', 'Adam learning rate', positiveArg)
-    .option('--loss-samples <n>', 'MC samples of the loss (even: antithetic pairs)', intArg(2))
-    .option('--eval-samples <n>', 'samples per test image for GED and diversity', intArg(1))
-    .option('--rank <n>', 'rank R of the low-rank head', intArg(1))
-    .option('--seed <n>', 'seed of data, initialisation and sampling', intArg(0));
+    .option('--loss-samples <n>', 'MC samples of the loss (even: antithetic pairs)', integerArg(2))
+    .option('--eval-samples <n>', 'samples per test image for GED and diversity', integerArg(1))
+    .option('--rank <n>', 'rank R of the low-rank head', integerArg(1))
+    .option('--seed <n>', 'seed of data, initialisation and sampling', integerArg(0))
+    .option('--quiet', 'no progress output');
+}
+
+/** ExperimentConfig's fields as the flags that set them. */
+const CONFIG_FLAGS = {
+  size: '--size',
+  trainImages: '--train-images',
+  testImages: '--test-images',
+  steps: '--steps',
+  batchSize: '--batch',
+  lr: '--lr',
+  lossSamples: '--loss-samples',
+  evalSamples: '--eval-samples',
+  rank: '--rank',
+  seed: '--seed',
+  models: '--models',
+} as const;
+
+/**
+ * The backend `--backend` asks for. The gpu.js kernels are loaded only for a gpu.js choice (gpu.js
+ * is an optional peer dependency); without gpu.js, 'auto' is the reference.
+ * @throws UsageError when 'gpujs' or 'gpujs-cpu' is asked for and gpu.js is not installed
+ */
+export async function loadConvBackend(choice: ConvBackendChoice): Promise<ConvBackend> {
+  if (choice === 'reference') return createConvBackend('reference');
+  let gpujs: GpujsConvFactory;
+  try {
+    gpujs = (await import('../kernels/gpujsConv.js')).createGpujsConv;
+  } catch (err) {
+    const missing = `gpu.js could not be loaded (${(err as Error).message.split('\n')[0]}); it is an optional peer dependency: npm install gpu.js`;
+    if (choice === 'auto') return referenceConvBackend(`auto: reference (${missing})`);
+    throw new UsageError(`--backend: ${choice}: ${missing}`);
+  }
+  return createConvBackend(choice, gpujs);
 }
 
 /** The configuration a command runs: the preset (defaults or --quick) overridden by flags. */
@@ -121,7 +141,11 @@ export function configFromFlags(flags: CommonFlags, models: HeadKind[]): Experim
     rank: flags.rank ?? base.rank,
     seed: flags.seed ?? base.seed,
   };
-  checkExperimentConfig(c);
+  try {
+    checkExperimentConfig(c);
+  } catch (err) {
+    throw asFlagError(err, CONFIG_FLAGS);
+  }
   return c;
 }
 
@@ -158,50 +182,18 @@ export function resultJson(result: ExperimentResult, backend: ConvBackend, secon
   };
 }
 
-/** Progress: a cli-progress bar per phase on a TTY, else a plain line every 10%. */
-function progressReporter(): { update: (p: ExperimentProgress) => void; stop: () => void } {
-  const tty = process.stderr.isTTY === true;
-  let bar: cliProgress.SingleBar | null = null;
-  let key = '';
-  let lastTenth = -1;
-  const stop = () => {
-    bar?.stop();
-    bar = null;
-  };
+/** The experiment's progress as the one reporter's tasks. */
+function experimentProgress(quiet: boolean): {
+  update: (p: ExperimentProgress) => void;
+  stop: () => void;
+} {
+  const progress = createProgress(quiet);
   return {
-    stop,
-    update(p) {
-      const done = p.phase === 'train' ? p.step : p.image;
-      const total = p.phase === 'train' ? p.steps : p.images;
-      const k = `${p.model}/${p.phase}`;
-      const label = `${p.model.padEnd(13)} ${p.phase === 'train' ? 'train   ' : 'evaluate'}`;
-      const loss = p.phase === 'train' ? p.loss.toFixed(1) : '';
-      if (k !== key) {
-        stop();
-        key = k;
-        lastTenth = -1;
-        if (tty) {
-          bar = new cliProgress.SingleBar(
-            {
-              format: `${label} [{bar}] {value}/{total} {extra} | {duration_formatted} elapsed, eta {eta_formatted}`,
-              stream: process.stderr,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total, 0, { extra: '' });
-        }
-      }
-      if (bar) {
-        bar.update(done, { extra: loss === '' ? '' : `loss ${loss}` });
-      } else {
-        const tenth = Math.floor((10 * done) / total);
-        if (tenth > lastTenth) {
-          lastTenth = tenth;
-          console.error(`${label} ${done}/${total}${loss === '' ? '' : ` loss ${loss}`}`);
-        }
-      }
-      if (done === total) stop();
-    },
+    stop: () => progress.stop(),
+    update: (p) =>
+      p.phase === 'train'
+        ? progress.update(`${p.model} train`, p.step, p.steps, 'steps', `loss ${p.loss.toFixed(1)}`)
+        : progress.update(`${p.model} evaluate`, p.image, p.images, 'images'),
   };
 }
 
@@ -210,7 +202,12 @@ async function runAndReport(
   models: HeadKind[],
 ): Promise<void> {
   const config = configFromFlags(flags, models);
-  const backend = createConvBackend(flags.backend);
+  if (flags.json !== undefined) checkWritableFile('--json', flags.json);
+  if (flags.save !== undefined) checkWritableFile('--save', flags.save);
+  if (flags.figures !== false && flags.figures !== undefined) {
+    checkWritableDir('--figures', flags.figures);
+  }
+  const backend = await loadConvBackend(flags.backend);
   try {
     console.log(`backend: ${backend.selection}`);
     console.log(
@@ -219,7 +216,7 @@ async function runAndReport(
         `${config.evalSamples} samples per test image, rank ${config.rank}`,
     );
     const t0 = performance.now();
-    const progress = progressReporter();
+    const progress = experimentProgress(flags.quiet === true);
     let result: ExperimentResult;
     try {
       result = runExperiment(backend, config, progress.update);
@@ -250,6 +247,8 @@ async function runAndReport(
       console.log(`wrote ${flags.save}`);
     }
     if (flags.figures !== false && flags.figures !== undefined) {
+      // Loaded only now: vega and resvg are slow to load.
+      const { renderFigure } = await import('../plot/renderFigure.js');
       const stochastic =
         result.models.find((m) => m.name === 'lowrank') ??
         result.models.find((m) => m.name === 'diagonal');
@@ -283,8 +282,12 @@ export function registerTrain(program: Command): void {
     program
       .command('train')
       .description('train one conv net on the synthetic lesions and evaluate it (Table 1 columns)')
-      .requiredOption('--model <kind>', 'deterministic | diagonal | lowrank', modelArg)
-      .option('--save <file>', 'write the trained weights as JSON (src/nn/serialize.ts)'),
+      .requiredOption(
+        '--model <kind>',
+        'deterministic | diagonal | lowrank (required)',
+        choiceArg(HEAD_KINDS),
+      )
+      .option('--save <file>', 'write the trained weights as JSON (src/nn/serialize.ts)', pathArg),
     false,
   ).action(async (flags: CommonFlags & { model: HeadKind; save?: string }) => {
     await runAndReport(flags, [flags.model]);
@@ -296,7 +299,11 @@ export function registerTrain(program: Command): void {
       .description(
         'train the deterministic, diagonal and low-rank nets on all four annotation sets and print Table 1',
       )
-      .option('--models <list>', 'comma-separated subset of the three models', modelListArg),
+      .option(
+        '--models <list>',
+        'comma-separated subset of the three models',
+        choiceListArg(HEAD_KINDS),
+      ),
     'out/conv-net',
   ).action(async (flags: CommonFlags & { models?: HeadKind[] }) => {
     await runAndReport(flags, flags.models ?? [...HEAD_KINDS]);

@@ -42,12 +42,14 @@ export interface ComparisonRow {
   note?: string;
 }
 
+/** What `compareResults` found: one row per output field, and how many fail. */
 export interface Comparison {
   rows: ComparisonRow[];
   /** Number of failing rows. */
   failed: number;
 }
 
+/** Options of `compareResults`. */
 export interface CompareOptions {
   /** Tolerance for cases that carry none; default DEFAULT_TOLERANCE. */
   defaultTolerance?: Tolerance;

@@ -36,6 +36,7 @@ export const CONFORMANCE_OPS = [
   'metrics.ged',
   'metrics.dice',
 ] as const;
+/** The name of an op a conformance case exercises (one of `CONFORMANCE_OPS`). */
 export type ConformanceOp = (typeof CONFORMANCE_OPS)[number];
 
 /** |actual − expected| ≤ atol + rtol |expected|, entry by entry. */
@@ -60,6 +61,7 @@ export function formatNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+/** One case of a conformance file: an op, its inputs and (once computed) its expected outputs. */
 export interface ConformanceCase {
   id: string;
   op: ConformanceOp;
@@ -72,6 +74,7 @@ export interface ConformanceCase {
   extra?: Record<string, unknown>;
 }
 
+/** A conformance file as `parseConformance` returns it (spec/conformance.md). */
 export interface ConformanceFile {
   format: typeof CONFORMANCE_FORMAT;
   version: typeof CONFORMANCE_VERSION;

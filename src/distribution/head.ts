@@ -17,6 +17,7 @@ import { lowRankNormal, type LowRankNormal } from './lowRankNormal.js';
 /** The ε in covDiag = exp(logDiag) + ε, as in the official code. */
 export const COV_DIAG_EPSILON = 1e-5;
 
+/** The three heads' raw outputs for one image, class-major, S pixels (or voxels). */
 export interface HeadOutputs {
   /** C x S mean logits. */
   mean: ArrayLike<number>;

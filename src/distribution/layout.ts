@@ -7,8 +7,13 @@
 import { checkInteger, checkLength } from '../util/validate.js';
 import type { LowRankNormal } from './lowRankNormal.js';
 
+/**
+ * The order of the C x S logits in a flat array: 'class-major' (class c's S pixels together,
+ * index c*S + s, as the net's channels) or 'pixel-major' (pixel s's C logits together, s*C + c).
+ */
 export type Layout = 'class-major' | 'pixel-major';
 
+/** Every logit layout, in a fixed order. */
 export const LAYOUTS: readonly Layout[] = ['class-major', 'pixel-major'];
 
 /** Throws unless `layout` names a known layout. */
@@ -31,6 +36,7 @@ export function logitIndex(
   return layout === 'class-major' ? c * pixels + s : s * classes + c;
 }
 
+/** Options of `convertLayout`: C, the layouts to convert from and to, entries per logit. */
 export interface ConvertLayoutOptions {
   classes: number;
   from: Layout;
@@ -99,7 +105,7 @@ export function convertDistributionLayout(
  * Per-logit noise weights for the paper's per-class manipulation (Figure 6): every logit of
  * class c gets weights[c]. Pass the result as `rowWeights` to `rsample`, with the same noises,
  * to scale one class's noise from −3 to 3 while the others keep weight 1.
- * @param weights - one weight per class, length C
+ * @param options.weights - one weight per class, length C
  */
 export function classNoiseWeights(options: {
   classes: number;

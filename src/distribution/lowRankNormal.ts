@@ -46,6 +46,7 @@ export interface LowRankNormal {
   readonly covDiag: Float64Array;
 }
 
+/** The arguments of `lowRankNormal`: loc (N), covFactor (N x R row-major), covDiag (N), R. */
 export interface LowRankNormalParams {
   loc: ArrayLike<number>;
   covFactor: ArrayLike<number>;

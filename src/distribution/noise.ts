@@ -5,6 +5,7 @@
 import { standardNormalInto, type Rng } from '../random/rng.js';
 import { checkFinite, checkInteger, checkLength } from '../util/validate.js';
 
+/** The standard-normal noises of M samples: eps_R (M x R) and eps_N (M x N). */
 export interface Noise {
   /** Number of samples M. */
   readonly count: number;
@@ -20,6 +21,7 @@ export interface NoiseInput {
   readonly epsDiag: ArrayLike<number>;
 }
 
+/** Options of `drawNoise`: how many samples, of which rank and event size. */
 export interface DrawNoiseOptions {
   /** Number of samples M (even when antithetic). */
   count: number;

@@ -4,6 +4,7 @@ import type { LowRankNormal } from './lowRankNormal.js';
 import { rsampleTiles } from './kernels/rsampleTiles.js';
 import { checkNoise, drawNoise, type Noise, type NoiseInput } from './noise.js';
 
+/** Options of `rsample`: temperature and per-logit noise weights. */
 export interface RsampleOptions {
   /**
    * Temperature T ≥ 0 scaling both noise terms (paper Figure 6); T = 0 gives the mean, T = 1
@@ -64,6 +65,7 @@ export function checkRsampleOptions(
   return { temperature: t, rowWeights: w };
 }
 
+/** Options of `sample`: the count M, antithetic pairs, and `rsample`'s options. */
 export interface SampleOptions extends RsampleOptions {
   /** Number of samples M (`samples` in `mcLossSampled`'s options; here it names the result). */
   count: number;

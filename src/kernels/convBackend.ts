@@ -2,17 +2,40 @@
  * Choice of convolution implementation: the float64 TypeScript reference (src/nn/conv2d.ts) or
  * the gpu.js kernels (float32) in gpu.js's JS CPU mode or its 'gpu' mode (GL where available,
  * else WebAssembly). Every backend has the reference's contract; `name` and `gpuMode` say what ran.
+ *
+ * This module is part of the browser-safe core and never loads gpu.js: the gpu.js kernels
+ * (src/kernels/gpujsConv.ts) are passed in as a {@link GpujsConvFactory}, which
+ * src/kernels/gpujsConvBackend.ts (the `ssn-ts/gpu` entry) does.
  */
 import { conv2d, conv2dVjp } from '../nn/conv2d.js';
 import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
 import type { FeatureMap } from '../nn/featureMap.js';
-import { createGpujsConv } from './gpujsConv.js';
-import type { GpujsConv } from './gpujsConv.js';
 
 /** A concrete backend. */
 export type ConvBackendName = 'reference' | 'gpujs-cpu' | 'gpujs';
 /** What a caller may ask for; 'auto' = 'gpujs' when it runs on a GPU and passes a self-check, else 'reference'. */
 export type ConvBackendChoice = 'auto' | ConvBackendName;
+
+/**
+ * The gpu.js convolution kernels as the core sees them (the shape of `createGpujsConv`'s result in
+ * src/kernels/gpujsConv.ts, restated here so that the core's types never mention gpu.js).
+ */
+export interface GpujsConvKernels {
+  /** The gpu.js backend that actually runs ('webasm', 'headlessgl', 'cpu', …). */
+  readonly mode: string;
+  /** `conv2d`'s forward pass in float32. */
+  conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
+  /** `conv2dVjp` in float32. */
+  conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  /** Releases the compiled kernels. */
+  dispose(): void;
+}
+
+/**
+ * Builds the gpu.js kernels in gpu.js's 'gpu' mode (its best backend) or its JS 'cpu' mode;
+ * `createGpujsConv` from `ssn-ts/gpu` is one.
+ */
+export type GpujsConvFactory = (request: 'gpu' | 'cpu') => GpujsConvKernels;
 
 /** A convolution implementation with the contract of `conv2d` / `conv2dVjp`. */
 export interface ConvBackend {
@@ -21,7 +44,9 @@ export interface ConvBackend {
   readonly gpuMode: string | null;
   /** One line saying what was asked for, what was chosen and why (for the run's log). */
   readonly selection: string;
+  /** The convolution, as `conv2d` (src/nn/conv2d.ts). */
   conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
+  /** Its vector-Jacobian product, as `conv2dVjp`. */
   conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
   /** Releases compiled kernels (a no-op for 'reference'); the backend must not be used afterwards. */
   dispose(): void;
@@ -39,7 +64,11 @@ export function referenceConvBackend(selection = 'reference: requested'): ConvBa
   return { name: 'reference', gpuMode: null, selection, conv2d, conv2dVjp, dispose: () => {} };
 }
 
-function fromGpujs(name: 'gpujs-cpu' | 'gpujs', g: GpujsConv, selection: string): ConvBackend {
+function fromGpujs(
+  name: 'gpujs-cpu' | 'gpujs',
+  g: GpujsConvKernels,
+  selection: string,
+): ConvBackend {
   return {
     name,
     get gpuMode() {
@@ -119,7 +148,9 @@ export function selfCheckConvBackend(backend: ConvBackend): string | null {
 }
 
 /**
- * A convolution backend.
+ * A convolution backend. The gpu.js choices need the kernels: pass `createGpujsConv` from
+ * `ssn-ts/gpu` as `gpujs`, or call `createConvBackend` from `ssn-ts/gpu`, which does. Without
+ * them 'auto' is 'reference' (and `selection` says so).
  * - 'reference': float64 TypeScript.
  * - 'gpujs-cpu': gpu.js kernels on gpu.js's JS CPU backend (float32).
  * - 'gpujs': gpu.js kernels in gpu.js's 'gpu' mode, which runs on GL when a context exists and
@@ -127,11 +158,21 @@ export function selfCheckConvBackend(backend: ConvBackend): string | null {
  * - 'auto' (default): 'gpujs' if gpu.js runs on a GPU (headlessgl, webgl, webgl2, webgpu) and
  *   passes `selfCheckConvBackend`, else 'reference' (gpu.js's WebAssembly and JS backends are
  *   slower than the reference); `selection` says which and why.
- * @throws Error when an explicit gpu.js choice cannot be constructed
+ * @param gpujs the gpu.js kernels' factory (`createGpujsConv` from `ssn-ts/gpu`)
+ * @throws Error when an explicit gpu.js choice cannot be constructed, or is asked for without `gpujs`
  * @throws RangeError on an unknown choice
- * @example createConvBackend('auto').name // 'reference' in Node without headless-gl (gpu.js would use webasm)
+ * @example createConvBackend('auto').name // 'reference' (no gpu.js kernels passed in)
  */
-export function createConvBackend(choice: ConvBackendChoice = 'auto'): ConvBackend {
+export function createConvBackend(
+  choice: ConvBackendChoice = 'auto',
+  gpujs?: GpujsConvFactory,
+): ConvBackend {
+  if ((choice === 'gpujs' || choice === 'gpujs-cpu') && gpujs === undefined) {
+    throw new Error(
+      `choice: '${choice}' needs the gpu.js kernels: call createConvBackend from 'ssn-ts/gpu' (with the optional package gpu.js installed)`,
+    );
+  }
+  const createGpujsConv = gpujs as GpujsConvFactory;
   switch (choice) {
     case 'reference':
       return referenceConvBackend();
@@ -144,7 +185,12 @@ export function createConvBackend(choice: ConvBackendChoice = 'auto'): ConvBacke
       return fromGpujs('gpujs', g, `gpujs: requested (gpu.js mode ${g.mode})`);
     }
     case 'auto': {
-      let g: GpujsConv;
+      if (gpujs === undefined) {
+        return referenceConvBackend(
+          "auto: reference (gpu.js kernels not loaded; createConvBackend from 'ssn-ts/gpu' loads them)",
+        );
+      }
+      let g: GpujsConvKernels;
       try {
         g = createGpujsConv('gpu');
       } catch (e) {

@@ -19,6 +19,7 @@ import {
   type PixelLikelihoodOptions,
 } from './pixelLikelihood.js';
 
+/** The MC loss (paper eq. 7) with the per-sample terms and weights behind it. */
 export interface McLossResult {
   /** −logsumexp_m ℓ_m + log M. */
   loss: number;
@@ -107,6 +108,7 @@ function notRepresentable(dist: LowRankNormal, eps: Noise): Error {
   );
 }
 
+/** Options of `mcLossSampled`: M, antithetic pairs, and the pixel likelihood. */
 export interface McLossSampledOptions extends PixelLikelihoodOptions {
   /**
    * Number of MC samples M (20 in the paper). Named `samples` at this level, as in the toy's

@@ -5,8 +5,10 @@
 import { checkLayout, type Layout } from '../distribution/layout.js';
 import { checkBinary, checkInteger, checkLabels, checkLength } from '../util/validate.js';
 
+/** The per-pixel likelihood: softmax over C classes, or sigmoid of one logit. */
 export type Likelihood = 'categorical' | 'bernoulli';
 
+/** How labels are scored against logits: the likelihood, C, the layout and a mask. */
 export interface PixelLikelihoodOptions {
   /**
    * 'categorical': C logits per pixel, p = softmax; 'bernoulli': one logit per pixel,

@@ -60,7 +60,7 @@ export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
  * SVG → PNG at `zoom`× (default 2). Uses the DejaVu font files explicitly when present (the same
  * pixels on every machine with fonts-dejavu-core), otherwise the system fonts.
  */
-export function svgToPng(svg: string, zoom = 2): Buffer {
+export function svgToPng(svg: string, zoom = 2): Uint8Array {
   if (!(zoom > 0) || !Number.isFinite(zoom))
     throw new RangeError(`zoom: must be a positive number, got ${zoom}`);
   const fontFiles = findFontFiles();

@@ -21,6 +21,7 @@ import { logLikelihoodMetric } from '../metrics/logLikelihoodMetric.js';
 import type { Rng } from '../random/rng.js';
 import { checkBinary, checkInteger, checkLength } from '../util/validate.js';
 
+/** The toy problem's log-likelihood estimates (the paper's and a precise one). */
 export interface ToyEvaluation {
   /** The paper's estimate on `paperSamples` (1000) samples per target. */
   paper1000: number;
@@ -32,6 +33,7 @@ export interface ToyEvaluation {
   samples: number;
 }
 
+/** Options of `evaluateToy`: sample counts and the chunk size. */
 export interface EvaluateToyOptions {
   /** Samples per target for the paper's estimate (default 1000). */
   paperSamples?: number;

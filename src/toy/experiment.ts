@@ -13,6 +13,7 @@ import { TOY_PIXELS, toyTargets } from './problem.js';
 import type { ToyProtocol } from './protocol.js';
 import { trainToy, type ToyStepCallback, type ToyTrainResult } from './train.js';
 
+/** Options of `runToyModel`: the model, its protocol, seed and evaluation. */
 export interface RunToyModelOptions {
   kind: ToyModelKind;
   /** Rank of the low-rank model (ignored for the diagonal one, whose rank is 0). Default 2. */
@@ -26,6 +27,7 @@ export interface RunToyModelOptions {
   now?: () => number;
 }
 
+/** One trained and evaluated toy model, with what Figure 2 needs. */
 export interface ToyModelRun {
   name: ToyModelKind;
   rank: number;

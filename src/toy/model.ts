@@ -22,6 +22,7 @@ import { lowRankNormal, type LowRankNormal } from '../distribution/lowRankNormal
 import type { Rng } from '../random/rng.js';
 import { checkBinary, checkFinite, checkInteger, checkLength } from '../util/validate.js';
 
+/** The toy problem's two models: diagonal covariance, or low-rank plus diagonal. */
 export type ToyModelKind = 'diagonal' | 'lowrank';
 
 /**

@@ -15,8 +15,10 @@ export interface ToyPhase {
   lrFinal?: number;
 }
 
+/** 'paper' (the official script's settings) or 'best' (ours, spec/toy-problem.md). */
 export type ToyProtocolName = 'paper' | 'best';
 
+/** How a toy model is trained: its phases, samples per step, antithetic or not. */
 export interface ToyProtocol {
   name: ToyProtocolName;
   phases: ToyPhase[];

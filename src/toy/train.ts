@@ -24,6 +24,7 @@ import { createToyStepWorkspace, fusedToyStep } from './kernels/fusedStep.js';
 /** Progress callback: called after every step with the step index (1-based) and its loss. */
 export type ToyStepCallback = (step: number, totalSteps: number, loss: number) => void;
 
+/** What `trainToy` did: steps taken, early stop, losses. */
 export interface ToyTrainResult {
   /** Steps taken (every phase together), counting the ones undone by a return to a checkpoint. */
   steps: number;

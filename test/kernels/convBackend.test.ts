@@ -1,9 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import {
-  createConvBackend,
-  referenceConvBackend,
-  selfCheckConvBackend,
-} from '../../src/kernels/convBackend.js';
+import { referenceConvBackend, selfCheckConvBackend } from '../../src/kernels/convBackend.js';
+import { createConvBackend } from '../../src/kernels/gpujsConvBackend.js';
 import type { ConvBackend } from '../../src/kernels/convBackend.js';
 import { conv2d } from '../../src/nn/conv2d.js';
 import { randomMap, randomWeight } from '../nn/helpers.js';

@@ -12,12 +12,13 @@ describe('notebooks/toy-problem.ts', () => {
 });
 
 describe('the notebooks', () => {
-  it('import the library only through its public entry, and name a Jupyter kernel', () => {
+  it('import the library only through its public entries, and name a Jupyter kernel', () => {
     for (const name of ['toy-problem.ts', 'conv-net.ts']) {
       const text = readFileSync(new URL(`../../notebooks/${name}`, import.meta.url), 'utf8');
       const sources = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
       const library = sources.filter((s) => !s.startsWith('node:'));
-      expect(library, name).toEqual(['../src/index.js']);
+      // The package's `ssn-ts` (core) and `ssn-ts/node` (figure rendering) entries, as sources.
+      expect(library, name).toEqual(['../src/index.js', '../src/node.js']);
       expect(text, name).toMatch(/^\/\/ {3}kernelspec:\n\/\/ {5}display_name: Deno\n/m);
     }
   });

@@ -1,9 +1,10 @@
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, afterAll, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { runCli } from '../../src/cli/program.js';
 import { registerTrain } from '../../src/cli/train.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssn-train-'));
@@ -36,8 +37,9 @@ async function run(args: string[]): Promise<{ out: string; err: string; error?: 
 describe('ssn experiment --quick', () => {
   it('trains the three models, prints the table and writes the JSON', async () => {
     const json = join(dir, 'result.json');
-    const r = await run(['experiment', '--quick', '--json', json, '--no-figures']);
+    const r = await run(['experiment', '--quick', '--quiet', '--json', json, '--no-figures']);
     expect(r.error).toBeUndefined();
+    expect(r.err).toBe(''); // --quiet: no progress
     expect(r.out).toMatch(/^backend: auto: /m);
     for (const name of ['deterministic', 'diagonal', 'lowrank', 'annotators']) {
       expect(r.out).toMatch(new RegExp(`^${name} `, 'm'));
@@ -80,33 +82,56 @@ describe('bad flags', () => {
   it.each([
     [
       ['train', '--model', 'full', '--quick'],
-      /--model.*must be one of deterministic, diagonal, lowrank, got "full"/,
+      '--model: must be one of deterministic, diagonal, lowrank, got "full"',
     ],
-    [['train', '--quick'], /required option '--model <kind>'/],
-    [['experiment', '--quick', '--steps', 'ten'], /--steps.*must be an integer ≥ 1, got "ten"/],
-    [['experiment', '--quick', '--size', '25'], /^size: must be even, got 25/m],
-    [['experiment', '--quick', '--lr', '-1'], /--lr.*must be a positive number/],
+    [['train', '--quick'], '--model: required'],
+    [['experiment', '--quick', '--steps', 'ten'], '--steps: must be an integer ≥ 1, got "ten"'],
+    [['experiment', '--quick', '--size', '25'], '--size: must be even, got 25'],
+    [['experiment', '--quick', '--lr', '-1'], /^--lr: must be a positive number/],
     [
       ['experiment', '--quick', '--backend', 'cuda'],
-      /--backend.*Allowed choices are auto, reference, gpujs-cpu, gpujs/,
+      '--backend: must be one of auto, reference, gpujs-cpu, gpujs, got "cuda"',
     ],
-    [['experiment', '--quick', '--models', 'lowrank,bayes'], /--models.*got "bayes"/],
-    [['experiment', '--quick', '--loss-samples', '3'], /^lossSamples: must be even/m],
-  ])('%j fails with a clear message', async (args, message) => {
-    const r = await run(args as string[]);
-    expect(r.error).toBeDefined();
-    expect(`${r.err}\n${r.error!.message}`).toMatch(message);
+    [['experiment', '--quick', '--models', 'lowrank,bayes'], /^--models: .*got "bayes"/],
+    [['experiment', '--quick', '--loss-samples', '3'], /^--loss-samples: must be even/],
+  ])('%j: one line naming the flag, exit 2', async (args, message) => {
+    const errs: string[] = [];
+    const code = await runCli(args as string[], (l) => errs.push(l));
+    expect(code).toBe(2);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]?.replace(/^ssn: /, '')).toMatch(message);
   });
 
-  it('through bin: one line `ssn: ...` and exit code 1', () => {
+  it('an unwritable --json or --figures fails before training (exit 3), writing nothing', async () => {
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, '');
+    for (const args of [
+      ['--json', join(file, 'r.json'), '--no-figures'],
+      ['--figures', join(file, 'figs')],
+    ]) {
+      const errs: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        expect(
+          await runCli(['experiment', '--quick', '--quiet', ...args], (l) => errs.push(l)),
+        ).toBe(3);
+        expect(log).not.toHaveBeenCalled();
+      } finally {
+        log.mockRestore();
+      }
+      expect(errs).toEqual([
+        expect.stringMatching(/^ssn: --(json|figures): .*is not a directory$/),
+      ]);
+    }
+  });
+
+  it('through the bin: one line `ssn: ...` and exit code 2', () => {
     const r = spawnSync(
       'npx',
       ['tsx', 'src/cli/main.ts', 'experiment', '--quick', '--size', '25', '--no-figures'],
-      {
-        encoding: 'utf8',
-      },
+      { encoding: 'utf8' },
     );
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^ssn: size: must be even, got 25$/m);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('ssn: --size: must be even, got 25\n');
   });
 });

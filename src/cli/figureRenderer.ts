@@ -1,0 +1,93 @@
+/**
+ * Rendering figures beside the work: compiled (dist/), the vega → SVG → PNG work runs in a worker
+ * thread (src/cli/renderWorker.ts), which loads vega and resvg and draws each figure while the
+ * main thread goes on training, so a 2-core machine overlaps the two. With several workers each
+ * figure goes to the one with the fewest figures waiting. One is the default: on the 2-core
+ * machine a second one (loading vega again while the training runs) was not measurably faster. Run
+ * from the TypeScript sources (tests, tsx) it renders in this thread, the same calls in the same
+ * order.
+ */
+import { Worker } from 'node:worker_threads';
+import type { VegaLiteSpec } from '../plot/spec.js';
+
+/** Renders figures in order of request; `render` resolves to the PNG's path. */
+export interface FigureRenderer {
+  /** Renders `spec` to `${basePath}.svg` and `.png` (as `renderFigure`). */
+  render(spec: VegaLiteSpec, basePath: string): Promise<string>;
+  /** Ends the worker (after every render has settled). */
+  close(): Promise<void>;
+}
+
+interface Reply {
+  id: number;
+  pngPath?: string;
+  error?: string;
+}
+
+function inThisThread(): FigureRenderer {
+  // Chained so that figures are drawn one at a time, in order.
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    render(spec, basePath) {
+      const next = last.then(async () => {
+        const { renderFigure } = await import('../plot/renderFigure.js');
+        return (await renderFigure(spec, basePath)).pngPath;
+      });
+      last = next.catch(() => {});
+      return next;
+    },
+    close: async () => {
+      await last;
+    },
+  };
+}
+
+function inWorker(url: URL): FigureRenderer & { waiting(): number } {
+  const worker = new Worker(url);
+  const waiting = new Map<number, { resolve(p: string): void; reject(e: Error): void }>();
+  let nextId = 0;
+  const failAll = (e: Error) => {
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  worker.on('message', (r: Reply) => {
+    const w = waiting.get(r.id);
+    waiting.delete(r.id);
+    if (r.error !== undefined) w?.reject(new Error(r.error));
+    else w?.resolve(r.pngPath ?? '');
+  });
+  worker.on('error', failAll);
+  worker.on('exit', () => failAll(new Error('the figure worker stopped')));
+  return {
+    waiting: () => waiting.size,
+    render(spec, basePath) {
+      const id = nextId++;
+      return new Promise<string>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, spec, basePath });
+      });
+    },
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * A figure renderer: `workers` worker threads when running compiled JavaScript, else this thread.
+ */
+export function createFigureRenderer(workers = 1): FigureRenderer {
+  if (!import.meta.url.endsWith('.js')) return inThisThread();
+  const pool = Array.from({ length: workers }, () =>
+    inWorker(new URL('./renderWorker.js', import.meta.url)),
+  );
+  return {
+    render(spec, basePath) {
+      const idle = pool.reduce((a, b) => (b.waiting() < a.waiting() ? b : a));
+      return idle.render(spec, basePath);
+    },
+    close: async () => {
+      await Promise.all(pool.map((w) => w.close()));
+    },
+  };
+}
