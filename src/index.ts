@@ -167,7 +167,13 @@ export {
   fullModelOptimum,
 } from './toy/problem.js';
 export { initToyParams, toyDistribution, toyDistributionVjp } from './toy/model.js';
-export type { ToyModelKind, ToyParams, ToyGrads, ToyInit } from './toy/model.js';
+export type {
+  ToyModelKind,
+  ToyParams,
+  ToyGrads,
+  ToyInit,
+  ToyParameterisation,
+} from './toy/model.js';
 export { toyProtocol, PAPER_PROTOCOL, BEST_PROTOCOL } from './toy/protocol.js';
 export type {
   ToyProtocol,
@@ -176,7 +182,8 @@ export type {
   ToyProtocolOverrides,
 } from './toy/protocol.js';
 export { trainToy } from './toy/train.js';
-export { toyLossAndGrads } from './toy/step.js';
+export { toyLossAndGrads, createToyStepWorkspace } from './toy/step.js';
+export type { ToyStepWorkspace } from './toy/step.js';
 export { toyLossAndGradsReference } from './toy/stepReference.js';
 export type { ToyTrainResult, ToyStepCallback } from './toy/train.js';
 export { evaluateToy } from './toy/evaluate.js';
@@ -202,10 +209,12 @@ export type {
   Tolerance,
 } from './conformance/format.js';
 export { computeCase, readCase, NanResultError } from './conformance/caseOps.js';
-export type { ReadCase, OutputShape } from './conformance/caseOps.js';
+export type { ReadCase, OutputShape, ComputeOptions } from './conformance/caseOps.js';
+export type { CaseCost } from './conformance/caseCost.js';
 export { generateVectors } from './conformance/generateVectors.js';
 export { caseTolerance } from './conformance/caseTolerance.js';
 export { logProbErrorBounds, entropyErrorBounds } from './conformance/logDensityErrorBound.js';
+export type { LowRankInputs, BoundOptions } from './conformance/logDensityErrorBound.js';
 export {
   compareResults,
   formatComparison,

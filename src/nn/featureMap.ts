@@ -6,6 +6,7 @@
  */
 import { checkInteger } from '../util/validate.js';
 
+/** One image's activations, C x H x W channel-major (see the layout above). */
 export interface FeatureMap {
   /** channels · height · width values, index `(c * height + y) * width + x` */
   readonly data: Float64Array;

@@ -15,7 +15,9 @@ import type { HeadKind } from './heads.js';
 import { createSsnNetwork, ssnParameters } from './ssnNetwork.js';
 import type { SsnNetwork } from './ssnNetwork.js';
 
+/** The `format` field of a weights file written by `serializeWeights`. */
 export const WEIGHTS_FORMAT = 'ssn-ts-weights';
+/** The `version` field of a weights file; `parseWeights` refuses any other. */
 export const WEIGHTS_VERSION = 1;
 
 /** A loaded weights file: the network and the free-form metadata saved with it. */
