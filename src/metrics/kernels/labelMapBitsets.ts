@@ -23,6 +23,7 @@ import {
   mapCount,
 } from '../labelMapChecks.js';
 import type { IouConvention } from '../labelMapChecks.js';
+import { andPopcount, popcount32 } from './popcount.js';
 
 /** K label maps as K·Q bitsets (layout: bitset (k, q) at words (k·Q + q)·W .. +W). */
 export interface LabelMapBitsets {
@@ -78,45 +79,87 @@ export function labelMapBitsets(
   const first = new Int32Array(K * Q).fill(W);
   const end = new Int32Array(K * Q);
   // Per map, 32 pixels at a time: OR the bits into one local word per channel, then flush.
-  const acc = new Int32Array(Q);
+  // The whole words of an integer typed array take branch-free loops: its entries are integers
+  // by construction, so one is a label iff (C − 1 − v) | v ≥ 0 as int32, OR-ed over the word
+  // and tested once. Other array-likes, and a last partial word, check pixel by pixel.
+  const wholeWords = isIntegerTypedArray(maps) ? S >>> 5 : 0;
+  const top = C - 1;
+  // acc[v]: the bits of label v in the current word (acc[0], the background, is never read).
+  const acc = new Int32Array(C);
   for (let k = 0; k < K; k++) {
     const base = k * S;
     for (let w = 0; w < W; w++) {
-      const s0 = w << 5;
-      const s1 = Math.min(s0 + 32, S);
-      let any = 0;
-      if (Q === 1) {
-        // One channel (binary, or 'lidc'): branch-free, bit = 1 iff v > 0.
-        for (let s = s0; s < s1; s++) {
-          const v = maps[base + s];
-          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, base + s, C);
-          any |= (-v >>> 31) << (s - s0);
+      const s0 = base + (w << 5);
+      let bad = 0;
+      if (w >= wholeWords) {
+        const n = Math.min(32, S - (w << 5));
+        for (let t = 0; t < n; t++) {
+          const v = maps[s0 + t];
+          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, s0 + t, C);
+          acc[Q === 1 && v !== 0 ? 1 : v] |= 1 << t;
         }
-        acc[0] = any;
+      } else if (Q === 1) {
+        // One channel (binary, or 'lidc'): bit t = 1 iff v > 0, i.e. the sign bit of −v;
+        // eight pixels a step (measured faster than one: bench/gedLevers.ts).
+        let word = 0;
+        for (let t = 0; t < 32; t += 8) {
+          const v0 = maps[s0 + t];
+          const v1 = maps[s0 + t + 1];
+          const v2 = maps[s0 + t + 2];
+          const v3 = maps[s0 + t + 3];
+          const v4 = maps[s0 + t + 4];
+          const v5 = maps[s0 + t + 5];
+          const v6 = maps[s0 + t + 6];
+          const v7 = maps[s0 + t + 7];
+          bad |= (top - v0) | v0 | (top - v1) | v1 | (top - v2) | v2 | (top - v3) | v3;
+          bad |= (top - v4) | v4 | (top - v5) | v5 | (top - v6) | v6 | (top - v7) | v7;
+          const lo = (-v0 >>> 31) | ((-v1 >>> 31) << 1) | ((-v2 >>> 31) << 2) | ((-v3 >>> 31) << 3);
+          const hi = (-v4 >>> 31) | ((-v5 >>> 31) << 1) | ((-v6 >>> 31) << 2) | ((-v7 >>> 31) << 3);
+          word |= (lo | (hi << 4)) << t;
+        }
+        acc[1] = word;
       } else {
-        for (let s = s0; s < s1; s++) {
-          const v = maps[base + s];
-          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, base + s, C);
-          if (v !== 0) {
-            acc[v - 1] |= 1 << (s - s0);
-            any = 1;
-          }
+        // One channel per foreground class, branch-free (labels in random order mispredict).
+        for (let t = 0; t < 32; t++) {
+          const v = maps[s0 + t];
+          bad |= (top - v) | v;
+          acc[v] |= 1 << t; // out of range only when bad: then a no-op
         }
       }
-      if (any === 0) continue;
+      if (bad < 0) throw firstLabelError(name, maps, s0, C);
       for (let q = 0; q < Q; q++) {
-        const word = acc[q];
+        const word = acc[q + 1];
         if (word === 0) continue;
         const kq = k * Q + q;
         bits[kq * W + w] = word;
         sizes[kq] += popcount32(word);
         if (w < first[kq]) first[kq] = w;
         end[kq] = w + 1;
-        acc[q] = 0;
+        acc[q + 1] = 0;
       }
     }
   }
   return { count: K, channels: Q, words: W, bits, sizes, first, end };
+}
+
+/** Whether every entry of `maps` is an integer by construction (an integer typed array). */
+function isIntegerTypedArray(maps: ArrayLike<number>): boolean {
+  return (
+    maps instanceof Int32Array ||
+    maps instanceof Uint8Array ||
+    maps instanceof Uint16Array ||
+    maps instanceof Int16Array ||
+    maps instanceof Int8Array ||
+    maps instanceof Uint32Array ||
+    maps instanceof Uint8ClampedArray
+  );
+}
+
+/** The error for the first invalid label among the 32 from `start` (one is known to be). */
+function firstLabelError(name: string, maps: ArrayLike<number>, start: number, C: number): Error {
+  let s = start;
+  while (maps[s] >= 0 && maps[s] < C) s++;
+  return labelError(name, maps[s], s, C);
 }
 
 /**
@@ -146,7 +189,7 @@ export function bitsetIouDistance(
 
 /**
  * |A ∩ B| for bitset (i, q) of `a` and bitset (j, q) of `b` (same S and convention), by
- * popcount of the word-wise AND over the overlap of their non-zero word ranges.
+ * popcount of the word-wise AND over the overlap of their non-zero word ranges (`andPopcount`).
  */
 export function intersectionCount(
   a: LabelMapBitsets,
@@ -161,20 +204,5 @@ export function intersectionCount(
   const jb = j * Q + q;
   const lo = Math.max(a.first[ia], b.first[jb]);
   const hi = Math.min(a.end[ia], b.end[jb]);
-  const abits = a.bits;
-  const bbits = b.bits;
-  const oa = ia * W;
-  const ob = jb * W;
-  let count = 0;
-  for (let w = lo; w < hi; w++) {
-    count += popcount32(abits[oa + w] & bbits[ob + w]);
-  }
-  return count;
-}
-
-/** Number of set bits of a 32-bit integer (Hacker's Delight 5-2, SWAR). */
-export function popcount32(word: number): number {
-  let x = word - ((word >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  return andPopcount(a.bits, ia * W, b.bits, jb * W, lo, hi);
 }

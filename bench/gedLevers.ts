@@ -1,0 +1,220 @@
+/**
+ * npx tsx bench/gedLevers.ts [--base REV] [--reps N]
+ *
+ * The GED levers of spec/performance.md#ged, each timed against what it replaces in one process,
+ * interleaved repetition by repetition (the machine may be shared), reported as medians and the
+ * ratio new / old:
+ *   - GED² end to end and the bitset packing alone: this tree against the library at git
+ *     revision REV (default 5b0d633, before the levers), extracted with `git archive` to
+ *     out/ged-baseline/REV/ and imported from there;
+ *   - the intersections of all within-set pairs of the `bench:compare` fixture, on the same packed
+ *     bitsets, by the library's `andPopcount` (Harley–Seal) against the alternatives measured
+ *     for it: one SWAR popcount per word (the old loop), a 16-bit table, and the table with two
+ *     pairs sharing each load of the first map's word.
+ * Every variant's result is checked equal to the old one's before any time is reported.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { discMapsFixture } from './compare/fixtures.js';
+import { generalisedEnergyDistance } from '../src/metrics/generalisedEnergyDistance.js';
+import { labelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
+import type { LabelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
+import { andPopcount, popcount32 } from '../src/metrics/kernels/popcount.js';
+import type { PairExpectationOptions } from '../src/metrics/sampleDiversity.js';
+
+type Ged = typeof generalisedEnergyDistance;
+type Pack = typeof labelMapBitsets;
+
+const { values } = parseArgs({
+  options: {
+    base: { type: 'string', default: '5b0d633' },
+    reps: { type: 'string', default: '60' },
+  },
+});
+const reps = Number(values.reps);
+if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`--reps: expected an integer ≥ 1`);
+
+/** The library at `rev`, unpacked once under out/ged-baseline/. */
+async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack }> {
+  const dir = resolve('out', 'ged-baseline', rev);
+  if (!existsSync(join(dir, 'src'))) {
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync('git', ['archive', rev, 'src']);
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
+  const gedModule = (await import(join(dir, 'src/metrics/generalisedEnergyDistance.ts'))) as {
+    generalisedEnergyDistance: Ged;
+  };
+  const packModule = (await import(join(dir, 'src/metrics/kernels/labelMapBitsets.ts'))) as {
+    labelMapBitsets: Pack;
+  };
+  return { ged: gedModule.generalisedEnergyDistance, pack: packModule.labelMapBitsets };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Times the variants interleaved; prints each median and its ratio to the first (the old). */
+function race(title: string, variants: Record<string, () => unknown>): void {
+  const names = Object.keys(variants);
+  const times: number[][] = names.map(() => []);
+  for (let r = 0; r < reps + 3; r++) {
+    names.forEach((name, v) => {
+      const t0 = performance.now();
+      variants[name]();
+      if (r >= 3) times[v].push(performance.now() - t0);
+    });
+  }
+  const old = median(times[0]);
+  console.log(`\n${title} (${reps} reps, medians)`);
+  names.forEach((name, v) => {
+    const m = median(times[v]);
+    console.log(
+      `  ${name.padEnd(46)} ${m.toFixed(3).padStart(8)} ms  new/old ${(m / old).toFixed(2)}`,
+    );
+  });
+}
+
+/** K·S labels of fair coin flips (foreground everywhere: no empty word ranges to skip). */
+function noiseMaps(K: number, S: number, classes: number): Int32Array {
+  const out = new Int32Array(K * S);
+  let x = 12345;
+  for (let i = 0; i < out.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    out[i] = ((x >>> 16) * classes) >>> 16;
+  }
+  return out;
+}
+
+const T16 = new Uint8Array(1 << 16);
+for (let x = 1; x < 1 << 16; x++) T16[x] = (x & 1) + T16[x >>> 1];
+
+/** All within-set pair intersections of `s` into `out` (i < j, row-major K × K), one channel. */
+type PairCounts = (s: LabelMapBitsets, out: Int32Array) => void;
+
+function pairLoop(count: (s: LabelMapBitsets, i: number, j: number) => number): PairCounts {
+  return (s, out) => {
+    const K = s.count;
+    for (let i = 0; i < K; i++) for (let j = i + 1; j < K; j++) out[i * K + j] = count(s, i, j);
+  };
+}
+const range = (s: LabelMapBitsets, i: number, j: number): [number, number] => [
+  Math.max(s.first[i], s.first[j]),
+  Math.min(s.end[i], s.end[j]),
+];
+const swarPerWord = pairLoop((s, i, j) => {
+  const [lo, hi] = range(s, i, j);
+  let c = 0;
+  for (let w = lo; w < hi; w++) c += popcount32(s.bits[i * s.words + w] & s.bits[j * s.words + w]);
+  return c;
+});
+const table16 = pairLoop((s, i, j) => {
+  const [lo, hi] = range(s, i, j);
+  let c = 0;
+  for (let w = lo; w < hi; w++) {
+    const x = s.bits[i * s.words + w] & s.bits[j * s.words + w];
+    c += T16[x & 0xffff] + T16[x >>> 16];
+  }
+  return c;
+});
+const harleySeal = pairLoop((s, i, j) => {
+  const [lo, hi] = range(s, i, j);
+  return andPopcount(s.bits, i * s.words, s.bits, j * s.words, lo, hi);
+});
+/** The table, pairs (i, j) and (i, j + 1) in one pass over the union of their ranges. */
+const table16TwoPairs: PairCounts = (s, out) => {
+  const { count: K, words: W, bits } = s;
+  for (let i = 0; i < K; i++) {
+    for (let j = i + 1; j < K; j += 2) {
+      const j1 = Math.min(j + 1, K - 1);
+      const lo = Math.min(range(s, i, j)[0], range(s, i, j1)[0]);
+      const hi = Math.max(range(s, i, j)[1], range(s, i, j1)[1]);
+      let c0 = 0;
+      let c1 = 0;
+      for (let w = lo; w < hi; w++) {
+        const a = bits[i * W + w];
+        const x = a & bits[j * W + w];
+        const y = a & bits[j1 * W + w];
+        c0 += T16[x & 0xffff] + T16[x >>> 16];
+        c1 += T16[y & 0xffff] + T16[y >>> 16];
+      }
+      out[i * K + j] = c0;
+      out[i * K + j1] = c1;
+    }
+  }
+};
+
+async function main(): Promise<void> {
+  const base = await baseline(values.base);
+  const side = 128;
+  const S = side * side;
+  const cases: [string, Int32Array, Int32Array, PairExpectationOptions][] = [
+    [
+      'bench:compare fixture: discs, 100 × 4, 128², C = 2',
+      discMapsFixture(100, side, 0),
+      discMapsFixture(4, side, 1000),
+      { pixels: S, classes: 2 },
+    ],
+    [
+      'coin flips, 100 × 4, 128², C = 2',
+      noiseMaps(100, S, 2),
+      noiseMaps(4, S, 2),
+      { pixels: S, classes: 2 },
+    ],
+    [
+      "4 classes, 'ssn', 20 × 4, 128², U-statistic",
+      noiseMaps(20, S, 4),
+      noiseMaps(4, S, 4),
+      { pixels: S, classes: 4, estimator: 'u' },
+    ],
+    [
+      'small: 6 × 4, 16², C = 2',
+      discMapsFixture(6, 16, 0),
+      discMapsFixture(4, 16, 1000),
+      { pixels: 256, classes: 2 },
+    ],
+  ];
+  console.log(
+    `GED levers: this tree (new) against ${values.base} (old); the machine may be shared`,
+  );
+  for (const [title, samples, annotations, options] of cases) {
+    const a = base.ged(samples, annotations, options);
+    const b = generalisedEnergyDistance(samples, annotations, options);
+    for (const key of ['ged', 'diversity', 'annotatorDiversity', 'crossDistance'] as const) {
+      if (!Object.is(a[key], b[key])) throw new Error(`${title}: ${key} differs`);
+    }
+    race(`GED², ${title}`, {
+      [`old (${values.base})`]: () => base.ged(samples, annotations, options),
+      new: () => generalisedEnergyDistance(samples, annotations, options),
+    });
+    race(`packing the samples into bitsets, ${title}`, {
+      [`old (${values.base})`]: () => base.pack('samples', samples, options),
+      new: () => labelMapBitsets('samples', samples, options),
+    });
+  }
+  const packed = labelMapBitsets('s', discMapsFixture(100, side, 0), { pixels: S, classes: 2 });
+  const K = packed.count;
+  const counts: Record<string, PairCounts> = {
+    'one SWAR popcount per word (old)': swarPerWord,
+    '16-bit table': table16,
+    '16-bit table, two pairs per pass': table16TwoPairs,
+    'Harley–Seal, 8 words (andPopcount, new)': harleySeal,
+  };
+  const reference = new Int32Array(K * K);
+  swarPerWord(packed, reference);
+  const outs = Object.fromEntries(Object.keys(counts).map((n) => [n, new Int32Array(K * K)]));
+  for (const [name, f] of Object.entries(counts)) {
+    f(packed, outs[name]);
+    if (!outs[name].every((v, q) => v === reference[q])) throw new Error(`${name}: counts differ`);
+  }
+  race(
+    'intersections of the 4950 within-sample pairs, bench:compare fixture',
+    Object.fromEntries(Object.entries(counts).map(([n, f]) => [n, () => f(packed, outs[n])])),
+  );
+}
+
+await main();
