@@ -7,10 +7,12 @@
  *   - GED² end to end and the bitset packing alone: this tree against the library at git
  *     revision REV (default 5b0d633, before the levers), extracted with `git archive` to
  *     out/ged-baseline/REV/ and imported from there;
+ *   - packing the `bench:compare` samples: the old per-pixel check against a branch-free loop one
+ *     pixel a step and the library's eight a step;
  *   - the intersections of all within-set pairs of the `bench:compare` fixture, on the same packed
  *     bitsets, by the library's `andPopcount` (Harley–Seal) against the alternatives measured
- *     for it: one SWAR popcount per word (the old loop), a 16-bit table, and the table with two
- *     pairs sharing each load of the first map's word.
+ *     for it: one SWAR popcount per word (the old loop), a 16-bit table, the table with two
+ *     pairs sharing each load of the first map's word, and Harley–Seal over the pairs in tiles.
  * Every variant's result is checked equal to the old one's before any time is reported.
  */
 import { execFileSync } from 'node:child_process';
@@ -96,43 +98,45 @@ for (let x = 1; x < 1 << 16; x++) T16[x] = (x & 1) + T16[x >>> 1];
 /** All within-set pair intersections of `s` into `out` (i < j, row-major K × K), one channel. */
 type PairCounts = (s: LabelMapBitsets, out: Int32Array) => void;
 
-function pairLoop(count: (s: LabelMapBitsets, i: number, j: number) => number): PairCounts {
-  return (s, out) => {
-    const K = s.count;
-    for (let i = 0; i < K; i++) for (let j = i + 1; j < K; j++) out[i * K + j] = count(s, i, j);
+/**
+ * A pair loop over all i < j: `count(bits, oa, ob, lo, hi)` for the overlap [lo, hi) of the two
+ * maps' non-zero word ranges, maps at words oa and ob.
+ */
+function pairLoop(
+  count: (bits: Uint32Array, oa: number, ob: number, lo: number, hi: number) => number,
+): PairCounts {
+  return ({ count: K, words: W, bits, first, end }, out) => {
+    for (let i = 0; i < K; i++) {
+      for (let j = i + 1; j < K; j++) {
+        const lo = Math.max(first[i], first[j]);
+        const hi = Math.min(end[i], end[j]);
+        out[i * K + j] = count(bits, i * W, j * W, lo, hi);
+      }
+    }
   };
 }
-const range = (s: LabelMapBitsets, i: number, j: number): [number, number] => [
-  Math.max(s.first[i], s.first[j]),
-  Math.min(s.end[i], s.end[j]),
-];
-const swarPerWord = pairLoop((s, i, j) => {
-  const [lo, hi] = range(s, i, j);
+const swarPerWord = pairLoop((bits, oa, ob, lo, hi) => {
   let c = 0;
-  for (let w = lo; w < hi; w++) c += popcount32(s.bits[i * s.words + w] & s.bits[j * s.words + w]);
+  for (let w = lo; w < hi; w++) c += popcount32(bits[oa + w] & bits[ob + w]);
   return c;
 });
-const table16 = pairLoop((s, i, j) => {
-  const [lo, hi] = range(s, i, j);
+const table16 = pairLoop((bits, oa, ob, lo, hi) => {
   let c = 0;
   for (let w = lo; w < hi; w++) {
-    const x = s.bits[i * s.words + w] & s.bits[j * s.words + w];
+    const x = bits[oa + w] & bits[ob + w];
     c += T16[x & 0xffff] + T16[x >>> 16];
   }
   return c;
 });
-const harleySeal = pairLoop((s, i, j) => {
-  const [lo, hi] = range(s, i, j);
-  return andPopcount(s.bits, i * s.words, s.bits, j * s.words, lo, hi);
-});
+const harleySeal = pairLoop((bits, oa, ob, lo, hi) => andPopcount(bits, oa, bits, ob, lo, hi));
+
 /** The table, pairs (i, j) and (i, j + 1) in one pass over the union of their ranges. */
-const table16TwoPairs: PairCounts = (s, out) => {
-  const { count: K, words: W, bits } = s;
+const table16TwoPairs: PairCounts = ({ count: K, words: W, bits, first, end }, out) => {
   for (let i = 0; i < K; i++) {
     for (let j = i + 1; j < K; j += 2) {
       const j1 = Math.min(j + 1, K - 1);
-      const lo = Math.min(range(s, i, j)[0], range(s, i, j1)[0]);
-      const hi = Math.max(range(s, i, j)[1], range(s, i, j1)[1]);
+      const lo = Math.max(first[i], Math.min(first[j], first[j1]));
+      const hi = Math.min(end[i], Math.max(end[j], end[j1]));
       let c0 = 0;
       let c1 = 0;
       for (let w = lo; w < hi; w++) {
@@ -147,6 +151,38 @@ const table16TwoPairs: PairCounts = (s, out) => {
     }
   }
 };
+
+/** Harley–Seal in tiles of 8 × 8 pairs, so that 16 maps' words (32 KiB at 128²) stay in L1. */
+const harleySealTiled: PairCounts = ({ count: K, words: W, bits, first, end }, out) => {
+  const B = 8;
+  for (let I = 0; I < K; I += B) {
+    for (let J = I; J < K; J += B) {
+      for (let i = I; i < Math.min(I + B, K); i++) {
+        for (let j = Math.max(J, i + 1); j < Math.min(J + B, K); j++) {
+          const lo = Math.max(first[i], first[j]);
+          const hi = Math.min(end[i], end[j]);
+          out[i * K + j] = andPopcount(bits, i * W, bits, j * W, lo, hi);
+        }
+      }
+    }
+  }
+};
+
+/** Binary maps of an Int32Array to bits, branch-free but one pixel a step (range check as the library's). */
+function packOnePixelAStep(maps: Int32Array, out: Uint32Array): void {
+  for (let w = 0; w < out.length; w++) {
+    const s0 = w << 5;
+    let word = 0;
+    let bad = 0;
+    for (let t = 0; t < 32; t++) {
+      const v = maps[s0 + t];
+      bad |= (1 - v) | v;
+      word |= (-v >>> 31) << t;
+    }
+    if (bad < 0) throw new RangeError('bad label');
+    out[w] = word;
+  }
+}
 
 async function main(): Promise<void> {
   const base = await baseline(values.base);
@@ -196,13 +232,25 @@ async function main(): Promise<void> {
       new: () => labelMapBitsets('samples', samples, options),
     });
   }
-  const packed = labelMapBitsets('s', discMapsFixture(100, side, 0), { pixels: S, classes: 2 });
+  const fixture = discMapsFixture(100, side, 0);
+  const packed = labelMapBitsets('s', fixture, { pixels: S, classes: 2 });
+  const onePixel = new Uint32Array(packed.bits.length);
+  packOnePixelAStep(fixture, onePixel);
+  if (!onePixel.every((v, w) => v === packed.bits[w])) throw new Error('one pixel a step: differs');
+  race('packing the bench:compare samples, binary, Int32Array', {
+    [`per-pixel check and branch (old, ${values.base})`]: () =>
+      base.pack('s', fixture, { pixels: S, classes: 2 }),
+    'branch-free, one pixel a step': () => packOnePixelAStep(fixture, onePixel),
+    'C = 2: eight pixels a step, v its own bit (new)': () =>
+      labelMapBitsets('s', fixture, { pixels: S, classes: 2 }),
+  });
   const K = packed.count;
   const counts: Record<string, PairCounts> = {
     'one SWAR popcount per word (old)': swarPerWord,
     '16-bit table': table16,
     '16-bit table, two pairs per pass': table16TwoPairs,
     'Harley–Seal, 8 words (andPopcount, new)': harleySeal,
+    'Harley–Seal, pairs in 8 × 8 tiles': harleySealTiled,
   };
   const reference = new Int32Array(K * K);
   swarPerWord(packed, reference);
