@@ -2,13 +2,13 @@
  * npx tsx bench/gedLevers.ts [--base REV] [--reps N]
  *
  * The GED levers of spec/performance.md#ged, each timed against what it replaces in one process,
- * interleaved repetition by repetition (the machine may be shared), reported as medians and the
- * ratio new / old:
+ * interleaved repetition by repetition after 10 untimed ones (the machine may be shared),
+ * reported as medians and the ratio new / old:
  *   - GED² end to end and the bitset packing alone: this tree against the library at git
  *     revision REV (default 5b0d633, before the levers), extracted with `git archive` to
  *     out/ged-baseline/REV/ and imported from there;
  *   - packing the `bench:compare` samples: the old per-pixel check against a branch-free loop one
- *     pixel a step and the library's eight a step;
+ *     pixel a step and the library's binary loop, eight a step;
  *   - the intersections of all within-set pairs of the `bench:compare` fixture, on the same packed
  *     bitsets, by the library's `andPopcount` (Harley–Seal) against the alternatives measured
  *     for it: one SWAR popcount per word (the old loop), a 16-bit table, the table with two
@@ -64,11 +64,11 @@ const median = (xs: number[]): number => {
 function race(title: string, variants: Record<string, () => unknown>): void {
   const names = Object.keys(variants);
   const times: number[][] = names.map(() => []);
-  for (let r = 0; r < reps + 3; r++) {
+  for (let r = 0; r < reps + 10; r++) {
     names.forEach((name, v) => {
       const t0 = performance.now();
       variants[name]();
-      if (r >= 3) times[v].push(performance.now() - t0);
+      if (r >= 10) times[v].push(performance.now() - t0);
     });
   }
   const old = median(times[0]);
@@ -259,6 +259,23 @@ async function main(): Promise<void> {
     f(packed, outs[name]);
     if (!outs[name].every((v, q) => v === reference[q])) throw new Error(`${name}: counts differ`);
   }
+  let overlap = 0;
+  let nonZero = 0;
+  for (let i = 0; i < K; i++) {
+    for (let j = i + 1; j < K; j++) {
+      const hi = Math.min(packed.end[i], packed.end[j]);
+      for (let w = Math.max(packed.first[i], packed.first[j]); w < hi; w++) {
+        overlap++;
+        if (packed.bits[i * packed.words + w] & packed.bits[j * packed.words + w]) nonZero++;
+      }
+    }
+  }
+  const pairs = (K * (K - 1)) / 2;
+  console.log(
+    `\nwithin-sample pairs of the bench:compare fixture: ${(overlap / pairs).toFixed(1)} words ` +
+      `per pair in the overlap of the non-zero ranges (of ${packed.words}), ` +
+      `${(nonZero / pairs).toFixed(1)} of them with a non-zero AND`,
+  );
   race(
     'intersections of the 4950 within-sample pairs, bench:compare fixture',
     Object.fromEntries(Object.entries(counts).map(([n, f]) => [n, () => f(packed, outs[n])])),
