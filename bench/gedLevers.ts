@@ -213,6 +213,12 @@ async function main(): Promise<void> {
       discMapsFixture(4, 16, 1000),
       { pixels: 256, classes: 2 },
     ],
+    [
+      'tiny: 2 × 1, 2 pixels (the fixed cost of a call)',
+      Int32Array.of(1, 0, 1, 1),
+      Int32Array.of(0, 1),
+      { pixels: 2, classes: 2 },
+    ],
   ];
   console.log(
     `GED levers: this tree (new) against ${values.base} (old); the machine may be shared`,
