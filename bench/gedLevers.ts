@@ -76,7 +76,7 @@ function race(title: string, variants: Record<string, () => unknown>): void {
   names.forEach((name, v) => {
     const m = median(times[v]);
     console.log(
-      `  ${name.padEnd(46)} ${m.toFixed(3).padStart(8)} ms  new/old ${(m / old).toFixed(2)}`,
+      `  ${name.padEnd(46)} ${(m < 0.1 ? m.toPrecision(2) : m.toFixed(3)).padStart(8)} ms  new/old ${(m / old).toFixed(2)}`,
     );
   });
 }
