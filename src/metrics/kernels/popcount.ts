@@ -5,9 +5,10 @@
  * exactly (an integer), by Harley–Seal carry-save adders: eight ANDed words at a time are
  * added bit-wise into running words of ones, twos and fours (each carry-save adder takes three
  * words of one weight and gives a sum word of that weight and a carry word of twice it), so
- * only every eighth word's worth of "eights" is popcounted; the remainders are popcounted at
- * the end, the last hi − lo mod 8 words one by one. Tied to the plain sum by
- * test/metrics/kernels.test.ts (lengths 0 to 40, words of all ones, random words).
+ * one popcount per eight words suffices, that of the weight-8 carry word; at the end the
+ * running ones, twos and fours are popcounted with weights 1, 2 and 4, and the last
+ * (hi − lo) mod 8 words one by one. Tied to the plain sum by test/metrics/kernels.test.ts
+ * (lengths 0 to 44, any sub-range, words of all ones, random words).
  * Measured against one popcount per word: bench/gedLevers.ts and spec/performance.md#ged.
  */
 
