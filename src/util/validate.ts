@@ -56,14 +56,13 @@ export function checkOneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],
 ): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    return value as T;
   const expected = allowed.map((a) => `'${a}'`).join(' or ');
   if (typeof value !== 'string') {
     throw new TypeError(`${name}: must be ${expected}, got ${show(value)}`);
   }
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`${name}: must be ${expected}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
+  throw new RangeError(`${name}: must be ${expected}, got ${JSON.stringify(value)}`);
 }
 
 /**

@@ -1,7 +1,11 @@
 /**
  * Ties the metric kernels (src/metrics/kernels/) to the reference formulas bit for bit: every
  * count is an integer and the floating-point steps are the same, in the same order, so equality
- * is exact (`toBe`, `Object.is`), not within a tolerance.
+ * is exact (`toBe`, `Object.is`), not within a tolerance. The second half covers the fast paths
+ * on their own: the Harley–Seal count against a plain per-word sum (every remainder length, words
+ * of all ones), the packing of every kind of array against a per-pixel packer written here
+ * (tails, empty and full maps, both conventions), its errors, and maps long enough (up to 40
+ * words) that the eight-word blocks run, sparse and dense.
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
@@ -13,8 +17,10 @@ import {
   generalisedEnergyDistanceReference,
   sampleDiversityReference,
 } from '../../src/metrics/energyDistanceReference.js';
+import { labelMapBitsets } from '../../src/metrics/kernels/labelMapBitsets.js';
+import { andPopcount } from '../../src/metrics/kernels/popcount.js';
 import { mapAt } from './naive.js';
-import { twoSets } from './arbitraries.js';
+import { labelMap, twoSets } from './arbitraries.js';
 
 describe('kernels equal the reference bit for bit', () => {
   it('bitset IoU distance (kernels/labelMapBitsets.ts) = iouDistanceReference', () => {
@@ -64,6 +70,190 @@ describe('kernels equal the reference bit for bit', () => {
         const diversity = sampleDiversity(t.samples, options);
         expect(diversity).toBe(sampleDiversityReference(t.samples, options));
         expect(diversity).toBe(fast.diversity);
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+});
+
+/** Set bits of a 32-bit word, one bit at a time. */
+function bitCount(word: number): number {
+  let n = 0;
+  for (let b = 0; b < 32; b++) n += (word >>> b) & 1;
+  return n;
+}
+
+/** Words biased to the cases that stress the carries: 0, all ones, and random. */
+const word = fc.oneof(
+  fc.constant(0),
+  fc.constant(0xffffffff),
+  fc.integer({ min: 0, max: 0xffffffff }),
+);
+
+describe('andPopcount (kernels/popcount.ts) = the plain per-word sum', () => {
+  it('for every range [lo, hi) of two word arrays, lengths 0 to 40, empty ranges included', () => {
+    const arrays = fc.integer({ min: 0, max: 44 }).chain((n) =>
+      fc.record({
+        a: fc.array(word, { minLength: n, maxLength: n }),
+        b: fc.array(word, { minLength: n, maxLength: n }),
+        lo: fc.integer({ min: 0, max: n }),
+        hi: fc.integer({ min: 0, max: n }),
+        shift: fc.integer({ min: 0, max: 3 }),
+      }),
+    );
+    fc.assert(
+      fc.property(arrays, ({ a, b, lo, hi, shift }) => {
+        // a is read at offset 0, b at `shift` (b's words placed after `shift` leading zeros).
+        const A = Uint32Array.from(a);
+        const B = Uint32Array.from([...new Array<number>(shift).fill(7), ...b]);
+        let expected = 0;
+        for (let w = lo; w < hi; w++) expected += bitCount(a[w] & b[w]);
+        expect(andPopcount(A, 0, B, shift, lo, hi)).toBe(expected);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it('counts 32 per word when both ranges are all ones (every carry taken)', () => {
+    const ones = new Uint32Array(40).fill(0xffffffff);
+    for (let n = 0; n <= 40; n++) expect(andPopcount(ones, 0, ones, 0, 0, n)).toBe(32 * n);
+  });
+});
+
+/** The kinds of array a set of label maps can arrive as. */
+const arrayKinds = {
+  Array: (v: number[]) => v,
+  Int32Array: (v: number[]) => Int32Array.from(v),
+  Uint8Array: (v: number[]) => Uint8Array.from(v),
+  Uint32Array: (v: number[]) => Uint32Array.from(v),
+  Int8Array: (v: number[]) => Int8Array.from(v),
+  Float64Array: (v: number[]) => Float64Array.from(v),
+} as const;
+const kinds = Object.keys(arrayKinds) as (keyof typeof arrayKinds)[];
+
+/** One map: background-heavy or empty (labelMap), or all foreground of one class. */
+function anyMap(S: number, C: number): fc.Arbitrary<number[]> {
+  return fc.oneof(
+    { weight: 3, arbitrary: labelMap(S, C) },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 1, max: C - 1 }).map((c) => new Array<number>(S).fill(c)),
+    },
+  );
+}
+
+/** K maps of S ∈ [1, 1300] pixels (up to 41 words: the eight-word blocks and their remainders). */
+const longSets = fc
+  .record({
+    C: fc.constantFrom(2, 3, 5),
+    S: fc.oneof(fc.integer({ min: 1, max: 1300 }), fc.constantFrom(32, 256, 288, 1024)),
+    convention: fc.constantFrom('ssn' as const, 'lidc' as const),
+    kind: fc.constantFrom(...kinds),
+  })
+  .chain((d) =>
+    fc.record({
+      d: fc.constant(d),
+      samples: fc.array(anyMap(d.S, d.C), { minLength: 1, maxLength: 5 }),
+      annotations: fc.array(anyMap(d.S, d.C), { minLength: 1, maxLength: 3 }),
+      estimator: fc.constantFrom('v' as const, 'u' as const),
+    }),
+  );
+
+describe('the fast paths on long maps, every array kind', () => {
+  it('labelMapBitsets equals a per-pixel packer (bits, sizes, word ranges)', () => {
+    fc.assert(
+      fc.property(longSets, ({ d, samples }) => {
+        const { C, S, convention } = d;
+        const flat = samples.flat();
+        const packed = labelMapBitsets('s', arrayKinds[d.kind](flat), {
+          pixels: S,
+          classes: C,
+          convention,
+        });
+        const Q = convention === 'ssn' ? C - 1 : 1;
+        const W = Math.ceil(S / 32);
+        expect([packed.count, packed.channels, packed.words]).toEqual([samples.length, Q, W]);
+        samples.forEach((map, k) => {
+          for (let q = 0; q < Q; q++) {
+            const kq = k * Q + q;
+            const inChannel = (v: number): boolean => (Q === 1 ? v > 0 : v === q + 1);
+            const expectedBits = new Uint32Array(W);
+            map.forEach((v, s) => {
+              if (inChannel(v)) expectedBits[s >>> 5] |= 1 << (s & 31);
+            });
+            const nonZero = [...expectedBits.keys()].filter((w) => expectedBits[w] !== 0);
+            expect(packed.bits.subarray(kq * W, (kq + 1) * W)).toEqual(expectedBits);
+            expect(packed.sizes[kq]).toBe(map.filter(inChannel).length);
+            expect(packed.first[kq]).toBe(nonZero.length ? nonZero[0] : W);
+            expect(packed.end[kq]).toBe(nonZero.length ? nonZero[nonZero.length - 1] + 1 : 0);
+          }
+        });
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('GED² and diversity equal the reference bit for bit', () => {
+    fc.assert(
+      fc.property(longSets, ({ d, samples, annotations, estimator }) => {
+        fc.pre(estimator === 'v' || (samples.length >= 2 && annotations.length >= 2));
+        const options = { pixels: d.S, classes: d.C, convention: d.convention, estimator };
+        const s = arrayKinds[d.kind](samples.flat());
+        const y = arrayKinds[d.kind](annotations.flat());
+        const fast = generalisedEnergyDistance(s, y, options);
+        const reference = generalisedEnergyDistanceReference(s, y, options);
+        for (const key of ['ged', 'diversity', 'annotatorDiversity', 'crossDistance'] as const) {
+          expect(Object.is(fast[key], reference[key])).toBe(true);
+        }
+        expect(sampleDiversity(s, options)).toBe(sampleDiversityReference(s, options));
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('a bad label in any word, of any integer array kind, gets the per-pixel check error', () => {
+    const bad = fc.record({
+      S: fc.integer({ min: 1, max: 100 }),
+      K: fc.integer({ min: 1, max: 3 }),
+      C: fc.constantFrom(2, 3),
+      convention: fc.constantFrom('ssn' as const, 'lidc' as const),
+      at: fc.nat(),
+      value: fc.constantFrom(-1, 3, 7, 200, 2 ** 31, 2 ** 32 - 1, -(2 ** 31)),
+      kind: fc.constantFrom('Int32Array', 'Uint8Array', 'Uint32Array', 'Int8Array' as const),
+    });
+    fc.assert(
+      fc.property(bad, ({ S, K, C, convention, at, value, kind }) => {
+        const labels = arrayKinds[kind](new Array<number>(K * S).fill(C - 1));
+        labels[at % (K * S)] = value; // wraps in the typed array as it would for a caller
+        const stored = labels[at % (K * S)];
+        fc.pre(stored < 0 || stored >= C);
+        const options = { pixels: S, classes: C, convention };
+        const expected = `samples: value ${stored} at index ${at % (K * S)} is out of range for ${C} classes`;
+        expect(() => labelMapBitsets('samples', labels, options)).toThrow(RangeError);
+        expect(() => labelMapBitsets('samples', labels, options)).toThrow(expected);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('a non-integer label in any word of an Array or Float64Array is a TypeError', () => {
+    const bad = fc.record({
+      S: fc.integer({ min: 1, max: 100 }),
+      K: fc.integer({ min: 1, max: 3 }),
+      at: fc.nat(),
+      value: fc.constantFrom(0.5, 1.5, -0.5, Number.NaN),
+      kind: fc.constantFrom('Array', 'Float64Array' as const),
+    });
+    fc.assert(
+      fc.property(bad, ({ S, K, at, value, kind }) => {
+        const flat = new Array<number>(K * S).fill(1);
+        flat[at % (K * S)] = value;
+        const labels = arrayKinds[kind](flat);
+        const options = { pixels: S, classes: 2 };
+        expect(() => labelMapBitsets('samples', labels, options)).toThrow(TypeError);
+        expect(() => labelMapBitsets('samples', labels, options)).toThrow(
+          `at index ${at % (K * S)} is not an integer label`,
+        );
       }),
       { seed: 42, numRuns: 200 },
     );

@@ -14,6 +14,11 @@
  *   'lidc' — one channel, the binary foreground (pixel s in it iff label > 0)
  * Alongside: the popcount |A_kq| and the range [first, end) of non-zero words, so that an
  * intersection only visits the words where both maps have foreground (lesions are small).
+ *
+ * Speed (spec/performance.md#ged, bench/gedLevers.ts): the labels of an integer typed array are
+ * checked once per 32-pixel word, branch-free; binary maps are packed eight pixels a step, each
+ * label being its own bit; an intersection is counted by Harley–Seal carry-save adders
+ * (popcount.ts). Other array-likes take the plain per-pixel check, with the same errors.
  */
 import {
   checkClasses,
@@ -23,6 +28,7 @@ import {
   mapCount,
 } from '../labelMapChecks.js';
 import type { IouConvention } from '../labelMapChecks.js';
+import { andPopcount, popcount32 } from './popcount.js';
 
 /** K label maps as K·Q bitsets (layout: bitset (k, q) at words (k·Q + q)·W .. +W). */
 export interface LabelMapBitsets {
@@ -73,50 +79,146 @@ export function labelMapBitsets(
   const K = mapCount(name, maps, S);
   const Q = perClass ? C - 1 : 1;
   const W = (S + 31) >>> 5;
-  const bits = new Uint32Array(K * Q * W);
+  const bits = packBits(name, maps, K, S, C, Q, W);
+  // Per bitset, its size and its range of non-zero words, in one pass over the words.
   const sizes = new Int32Array(K * Q);
   const first = new Int32Array(K * Q).fill(W);
   const end = new Int32Array(K * Q);
-  // Per map, 32 pixels at a time: OR the bits into one local word per channel, then flush.
-  const acc = new Int32Array(Q);
+  for (let kq = 0; kq < K * Q; kq++) {
+    let size = 0;
+    for (let w = 0; w < W; w++) {
+      const word = bits[kq * W + w];
+      if (word === 0) continue;
+      size += popcount32(word);
+      if (first[kq] === W) first[kq] = w;
+      end[kq] = w + 1;
+    }
+    sizes[kq] = size;
+  }
+  return { count: K, channels: Q, words: W, bits, sizes, first, end };
+}
+
+/**
+ * The bits of `labelMapBitsets`: bitset (k, q) at words (k·Q + q)·W .. +W, after checking every
+ * label. @throws as `labelMapBitsets` for a label that is not an integer in [0, C)
+ */
+function packBits(
+  name: string,
+  maps: ArrayLike<number>,
+  K: number,
+  S: number,
+  C: number,
+  Q: number,
+  W: number,
+): Uint32Array {
+  // The whole words of an integer typed array take branch-free loops: its entries are integers
+  // by construction, so the range check can be OR-ed over a word and tested once (v is in [0, C)
+  // iff (C − 1 − v) | v ≥ 0 as int32). Binary maps have their own loop (packBinary). Other
+  // array-likes, and a last partial word, are checked pixel by pixel.
+  const wholeWords = isIntegerTypedArray(maps) ? S >>> 5 : 0;
+  if (C === 2 && wholeWords > 0) return packBinary(name, maps, K, S, W);
+  const bits = new Uint32Array(K * Q * W);
+  const top = C - 1;
+  // acc[v]: the bits of label v in the current word, or for 'lidc' acc[1] those of v > 0
+  // (acc[0], the background, is never read).
+  const acc = new Int32Array(C);
+  // Per map, 32 pixels at a time: OR the bits into one local word per label, then store.
   for (let k = 0; k < K; k++) {
     const base = k * S;
     for (let w = 0; w < W; w++) {
-      const s0 = w << 5;
-      const s1 = Math.min(s0 + 32, S);
-      let any = 0;
-      if (Q === 1) {
-        // One channel (binary, or 'lidc'): branch-free, bit = 1 iff v > 0.
-        for (let s = s0; s < s1; s++) {
-          const v = maps[base + s];
-          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, base + s, C);
-          any |= (-v >>> 31) << (s - s0);
+      const s0 = base + (w << 5);
+      if (w < wholeWords) {
+        // One channel per foreground class, or for 'lidc' bit = (v > 0) = the sign bit of −v;
+        // branch-free (labels in random order mispredict). Out of range only when bad: a no-op.
+        let bad = 0;
+        for (let t = 0; t < 32; t++) {
+          const v = maps[s0 + t];
+          bad |= (top - v) | v;
+          acc[Q === 1 ? -v >>> 31 : v] |= 1 << t;
         }
-        acc[0] = any;
+        if (bad < 0) throw firstLabelError(name, maps, s0, C);
       } else {
-        for (let s = s0; s < s1; s++) {
-          const v = maps[base + s];
-          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, base + s, C);
-          if (v !== 0) {
-            acc[v - 1] |= 1 << (s - s0);
-            any = 1;
-          }
+        const n = Math.min(32, S - (w << 5));
+        for (let t = 0; t < n; t++) {
+          const v = maps[s0 + t];
+          if (!(v >= 0 && v < C && (v | 0) === v)) throw labelError(name, v, s0 + t, C);
+          acc[Q === 1 && v !== 0 ? 1 : v] |= 1 << t;
         }
       }
-      if (any === 0) continue;
       for (let q = 0; q < Q; q++) {
-        const word = acc[q];
-        if (word === 0) continue;
-        const kq = k * Q + q;
-        bits[kq * W + w] = word;
-        sizes[kq] += popcount32(word);
-        if (w < first[kq]) first[kq] = w;
-        end[kq] = w + 1;
-        acc[q] = 0;
+        bits[(k * Q + q) * W + w] = acc[q + 1];
+        acc[q + 1] = 0;
       }
     }
   }
-  return { count: K, channels: Q, words: W, bits, sizes, first, end };
+  return bits;
+}
+
+/**
+ * `packBits` for C = 2 and an integer typed array: v & ~1 = 0 iff v is a label, and then v is its
+ * own bit; eight pixels a step (measured faster than one: bench/gedLevers.ts).
+ */
+function packBinary(
+  name: string,
+  maps: ArrayLike<number>,
+  K: number,
+  S: number,
+  W: number,
+): Uint32Array {
+  const bits = new Uint32Array(K * W);
+  const wholeWords = S >>> 5;
+  for (let k = 0; k < K; k++) {
+    for (let w = 0; w < wholeWords; w++) {
+      const s0 = k * S + (w << 5);
+      let word = 0;
+      let any = 0;
+      for (let t = 0; t < 32; t += 8) {
+        const v0 = maps[s0 + t];
+        const v1 = maps[s0 + t + 1];
+        const v2 = maps[s0 + t + 2];
+        const v3 = maps[s0 + t + 3];
+        const v4 = maps[s0 + t + 4];
+        const v5 = maps[s0 + t + 5];
+        const v6 = maps[s0 + t + 6];
+        const v7 = maps[s0 + t + 7];
+        any |= v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7;
+        const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3);
+        const hi = v4 | (v5 << 1) | (v6 << 2) | (v7 << 3);
+        word |= (lo | (hi << 4)) << t;
+      }
+      if (any & ~1) throw firstLabelError(name, maps, s0, 2);
+      bits[k * W + w] = word;
+    }
+    // A last partial word, pixel by pixel.
+    let word = 0;
+    for (let s = wholeWords << 5; s < S; s++) {
+      const v = maps[k * S + s];
+      if (v !== 0 && v !== 1) throw labelError(name, v, k * S + s, 2);
+      word |= v << (s & 31);
+    }
+    if (wholeWords < W) bits[k * W + wholeWords] = word;
+  }
+  return bits;
+}
+
+/** Whether every entry of `maps` is an integer by construction (an integer typed array). */
+function isIntegerTypedArray(maps: ArrayLike<number>): boolean {
+  return (
+    maps instanceof Int32Array ||
+    maps instanceof Uint8Array ||
+    maps instanceof Uint16Array ||
+    maps instanceof Int16Array ||
+    maps instanceof Int8Array ||
+    maps instanceof Uint32Array ||
+    maps instanceof Uint8ClampedArray
+  );
+}
+
+/** The error for the first invalid label among the 32 from `start` (one is known to be). */
+function firstLabelError(name: string, maps: ArrayLike<number>, start: number, C: number): Error {
+  let s = start;
+  while (maps[s] >= 0 && maps[s] < C) s++;
+  return labelError(name, maps[s], s, C);
 }
 
 /**
@@ -146,7 +248,7 @@ export function bitsetIouDistance(
 
 /**
  * |A ∩ B| for bitset (i, q) of `a` and bitset (j, q) of `b` (same S and convention), by
- * popcount of the word-wise AND over the overlap of their non-zero word ranges.
+ * popcount of the word-wise AND over the overlap of their non-zero word ranges (`andPopcount`).
  */
 export function intersectionCount(
   a: LabelMapBitsets,
@@ -161,20 +263,5 @@ export function intersectionCount(
   const jb = j * Q + q;
   const lo = Math.max(a.first[ia], b.first[jb]);
   const hi = Math.min(a.end[ia], b.end[jb]);
-  const abits = a.bits;
-  const bbits = b.bits;
-  const oa = ia * W;
-  const ob = jb * W;
-  let count = 0;
-  for (let w = lo; w < hi; w++) {
-    count += popcount32(abits[oa + w] & bbits[ob + w]);
-  }
-  return count;
-}
-
-/** Number of set bits of a 32-bit integer (Hacker's Delight 5-2, SWAR). */
-export function popcount32(word: number): number {
-  let x = word - ((word >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  return andPopcount(a.bits, ia * W, b.bits, jb * W, lo, hi);
 }

@@ -1,0 +1,306 @@
+/**
+ * npx tsx bench/gedLevers.ts [--base REV] [--reps N]
+ *
+ * The GED levers of spec/performance.md#ged, each timed against what it replaces in one process,
+ * interleaved repetition by repetition after 10 untimed ones (the machine may be shared),
+ * reported as medians and the ratio new / old:
+ *   - GED² end to end and the bitset packing alone: this tree against the library at git
+ *     revision REV (default 5b0d633, before the levers), extracted with `git archive` to
+ *     out/ged-baseline/REV/ and imported from there;
+ *   - packing the `bench:compare` samples: the old per-pixel check against a branch-free loop one
+ *     pixel a step and the library's binary loop, eight a step;
+ *   - the intersections of all within-set pairs of the `bench:compare` fixture, on the same packed
+ *     bitsets, by the library's `andPopcount` (Harley–Seal) against the alternatives measured
+ *     for it: one SWAR popcount per word (the old loop), a 16-bit table, the table with two
+ *     pairs sharing each load of the first map's word, and Harley–Seal over the pairs in tiles.
+ * Every variant's result is checked equal to the old one's before any time is reported.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { discMapsFixture } from './compare/fixtures.js';
+import { generalisedEnergyDistance } from '../src/metrics/generalisedEnergyDistance.js';
+import { labelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
+import type { LabelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
+import { andPopcount, popcount32 } from '../src/metrics/kernels/popcount.js';
+import type { PairExpectationOptions } from '../src/metrics/sampleDiversity.js';
+
+type Ged = typeof generalisedEnergyDistance;
+type Pack = typeof labelMapBitsets;
+
+const { values } = parseArgs({
+  options: {
+    base: { type: 'string', default: '5b0d633' },
+    reps: { type: 'string', default: '60' },
+  },
+});
+const reps = Number(values.reps);
+if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`--reps: expected an integer ≥ 1`);
+
+/** The library at `rev`, unpacked once under out/ged-baseline/. */
+async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack }> {
+  const dir = resolve('out', 'ged-baseline', rev);
+  if (!existsSync(join(dir, 'src'))) {
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync('git', ['archive', rev, 'src']);
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
+  const gedModule = (await import(join(dir, 'src/metrics/generalisedEnergyDistance.ts'))) as {
+    generalisedEnergyDistance: Ged;
+  };
+  const packModule = (await import(join(dir, 'src/metrics/kernels/labelMapBitsets.ts'))) as {
+    labelMapBitsets: Pack;
+  };
+  return { ged: gedModule.generalisedEnergyDistance, pack: packModule.labelMapBitsets };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Times the variants interleaved; prints each median and its ratio to the first (the old). A
+ * repetition runs a variant `calls` times (for calls too short for the timer alone) and counts
+ * the time per call.
+ */
+function race(title: string, variants: Record<string, () => unknown>, calls = 1): void {
+  const names = Object.keys(variants);
+  const times: number[][] = names.map(() => []);
+  for (let r = 0; r < reps + 10; r++) {
+    names.forEach((name, v) => {
+      const f = variants[name];
+      const t0 = performance.now();
+      for (let c = 0; c < calls; c++) f();
+      if (r >= 10) times[v].push((performance.now() - t0) / calls);
+    });
+  }
+  const old = median(times[0]);
+  const per = calls > 1 ? `, ${calls} calls a repetition` : '';
+  console.log(`\n${title} (${reps} reps${per}, medians per call)`);
+  names.forEach((name, v) => {
+    const m = median(times[v]);
+    const ms = m < 0.1 ? m.toPrecision(2) : m.toFixed(3);
+    console.log(`  ${name.padEnd(46)} ${ms.padStart(8)} ms  new/old ${(m / old).toFixed(2)}`);
+  });
+}
+
+/** K·S labels of fair coin flips (foreground everywhere: no empty word ranges to skip). */
+function noiseMaps(K: number, S: number, classes: number): Int32Array {
+  const out = new Int32Array(K * S);
+  let x = 12345;
+  for (let i = 0; i < out.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    out[i] = ((x >>> 16) * classes) >>> 16;
+  }
+  return out;
+}
+
+const T16 = new Uint8Array(1 << 16);
+for (let x = 1; x < 1 << 16; x++) T16[x] = (x & 1) + T16[x >>> 1];
+
+/** All within-set pair intersections of `s` into `out` (i < j, row-major K × K), one channel. */
+type PairCounts = (s: LabelMapBitsets, out: Int32Array) => void;
+
+/**
+ * A pair loop over all i < j: `count(bits, oa, ob, lo, hi)` for the overlap [lo, hi) of the two
+ * maps' non-zero word ranges, maps at words oa and ob.
+ */
+function pairLoop(
+  count: (bits: Uint32Array, oa: number, ob: number, lo: number, hi: number) => number,
+): PairCounts {
+  return ({ count: K, words: W, bits, first, end }, out) => {
+    for (let i = 0; i < K; i++) {
+      for (let j = i + 1; j < K; j++) {
+        const lo = Math.max(first[i], first[j]);
+        const hi = Math.min(end[i], end[j]);
+        out[i * K + j] = count(bits, i * W, j * W, lo, hi);
+      }
+    }
+  };
+}
+const swarPerWord = pairLoop((bits, oa, ob, lo, hi) => {
+  let c = 0;
+  for (let w = lo; w < hi; w++) c += popcount32(bits[oa + w] & bits[ob + w]);
+  return c;
+});
+const table16 = pairLoop((bits, oa, ob, lo, hi) => {
+  let c = 0;
+  for (let w = lo; w < hi; w++) {
+    const x = bits[oa + w] & bits[ob + w];
+    c += T16[x & 0xffff] + T16[x >>> 16];
+  }
+  return c;
+});
+const harleySeal = pairLoop((bits, oa, ob, lo, hi) => andPopcount(bits, oa, bits, ob, lo, hi));
+
+/** The table, pairs (i, j) and (i, j + 1) in one pass over the union of their ranges. */
+const table16TwoPairs: PairCounts = ({ count: K, words: W, bits, first, end }, out) => {
+  for (let i = 0; i < K; i++) {
+    for (let j = i + 1; j < K; j += 2) {
+      const j1 = Math.min(j + 1, K - 1);
+      const lo = Math.max(first[i], Math.min(first[j], first[j1]));
+      const hi = Math.min(end[i], Math.max(end[j], end[j1]));
+      let c0 = 0;
+      let c1 = 0;
+      for (let w = lo; w < hi; w++) {
+        const a = bits[i * W + w];
+        const x = a & bits[j * W + w];
+        const y = a & bits[j1 * W + w];
+        c0 += T16[x & 0xffff] + T16[x >>> 16];
+        c1 += T16[y & 0xffff] + T16[y >>> 16];
+      }
+      out[i * K + j] = c0;
+      out[i * K + j1] = c1;
+    }
+  }
+};
+
+/** Harley–Seal in tiles of 8 × 8 pairs, so that 16 maps' words (32 KiB at 128²) stay in L1. */
+const harleySealTiled: PairCounts = ({ count: K, words: W, bits, first, end }, out) => {
+  const B = 8;
+  for (let I = 0; I < K; I += B) {
+    for (let J = I; J < K; J += B) {
+      for (let i = I; i < Math.min(I + B, K); i++) {
+        for (let j = Math.max(J, i + 1); j < Math.min(J + B, K); j++) {
+          const lo = Math.max(first[i], first[j]);
+          const hi = Math.min(end[i], end[j]);
+          out[i * K + j] = andPopcount(bits, i * W, bits, j * W, lo, hi);
+        }
+      }
+    }
+  }
+};
+
+/** Binary maps of an Int32Array to bits, branch-free but one pixel a step (range check as the library's). */
+function packOnePixelAStep(maps: Int32Array, out: Uint32Array): void {
+  for (let w = 0; w < out.length; w++) {
+    const s0 = w << 5;
+    let word = 0;
+    let bad = 0;
+    for (let t = 0; t < 32; t++) {
+      const v = maps[s0 + t];
+      bad |= (1 - v) | v;
+      word |= (-v >>> 31) << t;
+    }
+    if (bad < 0) throw new RangeError('bad label');
+    out[w] = word;
+  }
+}
+
+async function main(): Promise<void> {
+  const base = await baseline(values.base);
+  const side = 128;
+  const S = side * side;
+  const cases: [string, Int32Array, Int32Array, PairExpectationOptions][] = [
+    [
+      'bench:compare fixture: discs, 100 × 4, 128², C = 2',
+      discMapsFixture(100, side, 0),
+      discMapsFixture(4, side, 1000),
+      { pixels: S, classes: 2 },
+    ],
+    [
+      'coin flips, 100 × 4, 128², C = 2',
+      noiseMaps(100, S, 2),
+      noiseMaps(4, S, 2),
+      { pixels: S, classes: 2 },
+    ],
+    [
+      "4 classes, 'ssn', 20 × 4, 128², U-statistic",
+      noiseMaps(20, S, 4),
+      noiseMaps(4, S, 4),
+      { pixels: S, classes: 4, estimator: 'u' },
+    ],
+    [
+      'small: 6 × 4, 16², C = 2',
+      discMapsFixture(6, 16, 0),
+      discMapsFixture(4, 16, 1000),
+      { pixels: 256, classes: 2 },
+    ],
+    [
+      'tiny: 2 × 1, 2 pixels (the fixed cost of a call)',
+      Int32Array.of(1, 0, 1, 1),
+      Int32Array.of(0, 1),
+      { pixels: 2, classes: 2 },
+    ],
+  ];
+  console.log(
+    `GED levers: this tree (new) against ${values.base} (old); the machine may be shared`,
+  );
+  for (const [title, samples, annotations, options] of cases) {
+    const a = base.ged(samples, annotations, options);
+    const b = generalisedEnergyDistance(samples, annotations, options);
+    for (const key of ['ged', 'diversity', 'annotatorDiversity', 'crossDistance'] as const) {
+      if (!Object.is(a[key], b[key])) throw new Error(`${title}: ${key} differs`);
+    }
+    // Enough calls a repetition for about a millisecond at least.
+    const calls = Math.max(1, Math.round(2e5 / (samples.length + annotations.length)));
+    race(
+      `GED², ${title}`,
+      {
+        [`old (${values.base})`]: () => base.ged(samples, annotations, options),
+        new: () => generalisedEnergyDistance(samples, annotations, options),
+      },
+      calls,
+    );
+    race(
+      `packing the samples into bitsets, ${title}`,
+      {
+        [`old (${values.base})`]: () => base.pack('samples', samples, options),
+        new: () => labelMapBitsets('samples', samples, options),
+      },
+      calls,
+    );
+  }
+  const fixture = discMapsFixture(100, side, 0);
+  const packed = labelMapBitsets('s', fixture, { pixels: S, classes: 2 });
+  const onePixel = new Uint32Array(packed.bits.length);
+  packOnePixelAStep(fixture, onePixel);
+  if (!onePixel.every((v, w) => v === packed.bits[w])) throw new Error('one pixel a step: differs');
+  race('packing the bench:compare samples, binary, Int32Array', {
+    [`per-pixel check and branch (old, ${values.base})`]: () =>
+      base.pack('s', fixture, { pixels: S, classes: 2 }),
+    'branch-free, one pixel a step': () => packOnePixelAStep(fixture, onePixel),
+    'C = 2: eight pixels a step, v its own bit (new)': () =>
+      labelMapBitsets('s', fixture, { pixels: S, classes: 2 }),
+  });
+  const K = packed.count;
+  const counts: Record<string, PairCounts> = {
+    'one SWAR popcount per word (old)': swarPerWord,
+    '16-bit table': table16,
+    '16-bit table, two pairs per pass': table16TwoPairs,
+    'Harley–Seal, 8 words (andPopcount, new)': harleySeal,
+    'Harley–Seal, pairs in 8 × 8 tiles': harleySealTiled,
+  };
+  const reference = new Int32Array(K * K);
+  swarPerWord(packed, reference);
+  const outs = Object.fromEntries(Object.keys(counts).map((n) => [n, new Int32Array(K * K)]));
+  for (const [name, f] of Object.entries(counts)) {
+    f(packed, outs[name]);
+    if (!outs[name].every((v, q) => v === reference[q])) throw new Error(`${name}: counts differ`);
+  }
+  let overlap = 0;
+  let nonZero = 0;
+  for (let i = 0; i < K; i++) {
+    for (let j = i + 1; j < K; j++) {
+      const hi = Math.min(packed.end[i], packed.end[j]);
+      for (let w = Math.max(packed.first[i], packed.first[j]); w < hi; w++) {
+        overlap++;
+        if (packed.bits[i * packed.words + w] & packed.bits[j * packed.words + w]) nonZero++;
+      }
+    }
+  }
+  const pairs = (K * (K - 1)) / 2;
+  console.log(
+    `\nwithin-sample pairs of the bench:compare fixture: ${(overlap / pairs).toFixed(1)} words ` +
+      `per pair in the overlap of the non-zero ranges (of ${packed.words}), ` +
+      `${(nonZero / pairs).toFixed(1)} of them with a non-zero AND`,
+  );
+  race(
+    'intersections of the 4950 within-sample pairs, bench:compare fixture',
+    Object.fromEntries(Object.entries(counts).map(([n, f]) => [n, () => f(packed, outs[n])])),
+  );
+}
+
+await main();
