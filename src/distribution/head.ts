@@ -124,6 +124,7 @@ export function headToDistributionVjp(
   const gradMean = Float64Array.from(grads.gradLoc);
   const gradLogDiag = new Float64Array(n);
   const gradFactor = new Float64Array(n * r);
+  // The (class, pixel) walk of headToDistribution, each forward line's derivative in its place.
   for (let cls = 0; cls < c; cls++) {
     for (let px = 0; px < s; px++) {
       const i = cls * s + px;

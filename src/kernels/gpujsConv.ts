@@ -13,7 +13,7 @@ import { checkConvShapes } from '../nn/conv2d.js';
 import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
 import { checkFeatureMap } from '../nn/featureMap.js';
 import type { FeatureMap } from '../nn/featureMap.js';
-import { gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
+import { destroyGpujs, gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
 
 /** What gpu.js is asked for: 'gpu' (its best backend: GL, else WebAssembly, else JS) or 'cpu' (its JS backend). */
 export type GpujsRequest = 'gpu' | 'cpu';
@@ -261,9 +261,7 @@ export function createGpujsConv(requested: GpujsRequest): GpujsConv {
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const k of cache.values()) k.destroy();
-      cache.clear();
-      gpu.destroy();
+      destroyGpujs(gpu, cache);
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
  * 2-D convolution (cross-correlation, as in PyTorch's `Conv2d`), stride 1, odd kernel size k,
  * zero "same" padding p = (k − 1)/2, and its vector-Jacobian product. Float64 reference.
+ * Both walk the same shifts (dy, dx) = (ky − p, kx − p) over the same valid rectangles; the walk
+ * is written out in each so that the innermost loops make no call.
  */
 import { checkInteger } from '../util/validate.js';
 import { checkFeatureMap, createFeatureMap } from './featureMap.js';
@@ -190,16 +192,16 @@ export function conv2dVjp(x: FeatureMap, w: ConvWeight, gradOutput: FeatureMap):
         const y0 = dy < 0 ? -dy : 0;
         const y1 = dy > 0 ? H - dy : H;
         for (let kx = 0; kx < k; kx++) {
-          const dxo = kx - p;
-          const x0 = dxo < 0 ? -dxo : 0;
-          const x1 = dxo > 0 ? W - dxo : W;
+          const dx = kx - p;
+          const x0 = dx < 0 ? -dx : 0;
+          const x1 = dx > 0 ? W - dx : W;
           const wIdx = ((o * I + i) * k + ky) * k + kx;
           const wv = wd[wIdx];
           let acc = 0;
-          // The forward pairs (out(o, r, c), in(i, r + dy, c + dxo)); both gradients walk the same pairs.
+          // The forward pairs (out(o, r, c), in(i, r + dy, c + dx)); both gradients walk the same pairs.
           for (let r = y0; r < y1; r++) {
             const outRow = oBase + r * W;
-            const inRow = iBase + (r + dy) * W + dxo;
+            const inRow = iBase + (r + dy) * W + dx;
             for (let c = x0; c < x1; c++) {
               const g = gd[outRow + c];
               acc += g * xd[inRow + c];

@@ -1,4 +1,8 @@
-/** 2×2 max pooling with stride 2, and its VJP. */
+/**
+ * 2×2 max pooling with stride 2, and its VJP. The walk over 2×2 windows (rows `top`, `bottom`)
+ * is written out here and in upsample2.ts: each loop body differs, and a per-window callback
+ * would cost a call per output cell in the network's training loop.
+ */
 import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 

@@ -1,4 +1,7 @@
-/** Nearest-neighbour 2× upsampling, and its VJP. */
+/**
+ * Nearest-neighbour 2× upsampling, and its VJP. The 2×2 block walk is written out in each
+ * function, as in maxPool2.ts (a per-block callback would cost a call per cell).
+ */
 import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 

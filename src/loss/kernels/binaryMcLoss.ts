@@ -36,6 +36,8 @@ export function binaryMcLoss(
   noise: Noise,
   geometry: PixelGeometry,
 ): McLossResult {
+  // The outline of categoricalMcLoss (√d, forward, weights, backward); the passes themselves and
+  // the slopes' layout (pixel-major here, sample-major there) are what differ.
   const { count } = noise;
   const sqrtD = new Float64Array(dist.size);
   for (let i = 0; i < sqrtD.length; i++) sqrtD[i] = Math.sqrt(dist.covDiag[i]);

@@ -287,6 +287,8 @@ function backward(
   target0: number,
   target1: number,
 ): void {
+  // The preamble and the per-sample offsets mirror `forward`'s: both passes are unrolled over the
+  // two targets in binaryMcLoss's operation order (bit for bit), so no helper sits in the loop.
   const n = ws.size;
   const { count, epsFactor: eF, epsDiag: eD } = noise;
   const two = target1 >= 0;
