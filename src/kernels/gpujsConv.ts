@@ -38,6 +38,9 @@ interface KernelThis {
   constants: ConvConstants;
 }
 
+// gpu.js compiles each kernel below from its own source text and cannot call a function of ours,
+// so the bounds-checked window loops are written out in each of the three.
+
 /** y(o, r, c) = b(o) + Σ w(o, i, ky, kx) x(i, r + ky − p, c + kx − p); output [W, H, O] (x fastest). */
 function convForwardKernel(this: KernelThis, x: number[], w: number[], b: number[]): number {
   const o = this.thread.z;
