@@ -249,13 +249,13 @@ function readLossMc(f: Fields): ReadCase {
     },
     cost: samplesCost(d.size, d.rank, noise.count, d.size * (d.rank + 2) + 1),
     compute: () => {
-      const r = mcLoss(build(d), labels, noise, { likelihood, classes, layout, mask });
-      return {
-        loss: r.loss,
-        gradLoc: r.gradLoc,
-        gradCovFactor: r.gradCovFactor,
-        gradCovDiag: r.gradCovDiag,
-      };
+      const { loss, gradLoc, gradCovFactor, gradCovDiag } = mcLoss(build(d), labels, noise, {
+        likelihood,
+        classes,
+        layout,
+        mask,
+      });
+      return { loss, gradLoc, gradCovFactor, gradCovDiag };
     },
   };
 }
@@ -296,13 +296,12 @@ function readMetricsGed(f: Fields): ReadCase {
     },
     cost: gedCost(classes, pixels, ns, na),
     compute: () => {
-      const g = generalisedEnergyDistance(samples, annotations, { pixels, classes });
-      return {
-        ged: g.ged,
-        diversity: g.diversity,
-        annotatorDiversity: g.annotatorDiversity,
-        crossDistance: g.crossDistance,
-      };
+      const { ged, diversity, annotatorDiversity, crossDistance } = generalisedEnergyDistance(
+        samples,
+        annotations,
+        { pixels, classes },
+      );
+      return { ged, diversity, annotatorDiversity, crossDistance };
     },
   };
 }

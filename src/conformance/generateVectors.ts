@@ -128,6 +128,8 @@ function lossCase(
   return { ...inputs, ...noises(rng, o.samples, o.rank, n, o.antithetic) };
 }
 
+// One entry per case: name, op and its inputs' recipe. The entries look alike because they are
+// data (a case's sizes and corners), not repeated logic.
 const RECIPES: Recipe[] = [
   ['logprob-basic', 'lowrank.logProb', (r) => lowrankX(r, { n: 8, rank: 2 })],
   ['logprob-rank1', 'lowrank.logProb', (r) => lowrankX(r, { n: 6, rank: 1 })],

@@ -190,7 +190,10 @@ function capacitanceBound(inputs: LowRankInputs): FactoredBound {
   return new FactoredBound(R, k, formError);
 }
 
-/** The dense form's covariance Σ = P Pᵀ + D with its error bounds. */
+/**
+ * The dense form's covariance Σ = P Pᵀ + D with its error bounds, built as `capacitanceBound`
+ * builds K (each entry's value beside the sum of its terms' magnitudes), for another matrix.
+ */
 function covarianceBound(inputs: LowRankInputs): FactoredBound {
   const { covFactor: p, covDiag: d, rank: R } = inputs;
   const N = d.length;

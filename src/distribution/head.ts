@@ -105,7 +105,7 @@ export function headToDistribution(head: HeadOutputs): LowRankNormal {
 /**
  * VJP of `headToDistribution`: maps gradients with respect to (loc, covFactor, covDiag) back to
  * the head's outputs. d covDiag / d logDiag = exp(logDiag) m (chain rule).
- * @returns dMean (C x S), dLogDiag (C x S), dFactor ((R*C) x S)
+ * @returns gradMean (C x S), gradLogDiag (C x S), gradFactor ((R*C) x S)
  */
 export function headToDistributionVjp(
   head: HeadOutputs,
@@ -114,24 +114,25 @@ export function headToDistributionVjp(
     gradCovFactor: ArrayLike<number>;
     gradCovDiag: ArrayLike<number>;
   },
-): { dMean: Float64Array; dLogDiag: Float64Array; dFactor: Float64Array } {
+): { gradMean: Float64Array; gradLogDiag: Float64Array; gradFactor: Float64Array } {
   const s = checkHead(head);
   const { classes: c, rank: r, mask } = head;
   const n = c * s;
   checkLength('gradLoc', grads.gradLoc, n, `N = C x S = ${n}`);
   checkLength('gradCovFactor', grads.gradCovFactor, n * r, `N x R = ${n} x ${r}`);
   checkLength('gradCovDiag', grads.gradCovDiag, n, `N = C x S = ${n}`);
-  const dMean = Float64Array.from(grads.gradLoc);
-  const dLogDiag = new Float64Array(n);
-  const dFactor = new Float64Array(n * r);
+  const gradMean = Float64Array.from(grads.gradLoc);
+  const gradLogDiag = new Float64Array(n);
+  const gradFactor = new Float64Array(n * r);
+  // The (class, pixel) walk of headToDistribution, each forward line's derivative in its place.
   for (let cls = 0; cls < c; cls++) {
     for (let px = 0; px < s; px++) {
       const i = cls * s + px;
       const m = mask === undefined ? 1 : mask[px];
-      dLogDiag[i] = grads.gradCovDiag[i] * Math.exp(head.logDiag[i]) * m;
+      gradLogDiag[i] = grads.gradCovDiag[i] * Math.exp(head.logDiag[i]) * m;
       for (let k = 0; k < r; k++)
-        dFactor[(k * c + cls) * s + px] = grads.gradCovFactor[i * r + k] * m;
+        gradFactor[(k * c + cls) * s + px] = grads.gradCovFactor[i * r + k] * m;
     }
   }
-  return { dMean, dLogDiag, dFactor };
+  return { gradMean, gradLogDiag, gradFactor };
 }

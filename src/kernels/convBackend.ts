@@ -26,7 +26,7 @@ export interface GpujsConvKernels {
   /** `conv2d`'s forward pass in float32. */
   conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
   /** `conv2dVjp` in float32. */
-  conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  conv2dVjp(x: FeatureMap, w: ConvWeight, gradOutput: FeatureMap): Conv2dGrads;
   /** Releases the compiled kernels. */
   dispose(): void;
 }
@@ -47,7 +47,7 @@ export interface ConvBackend {
   /** The convolution, as `conv2d` (src/nn/conv2d.ts). */
   conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
   /** Its vector-Jacobian product, as `conv2dVjp`. */
-  conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  conv2dVjp(x: FeatureMap, w: ConvWeight, gradOutput: FeatureMap): Conv2dGrads;
   /** Releases compiled kernels (a no-op for 'reference'); the backend must not be used afterwards. */
   dispose(): void;
 }
@@ -76,7 +76,7 @@ function fromGpujs(
     },
     selection,
     conv2d: (x, w, b) => g.conv2d(x, w, b),
-    conv2dVjp: (x, w, dOut) => g.conv2dVjp(x, w, dOut),
+    conv2dVjp: (x, w, gradOutput) => g.conv2dVjp(x, w, gradOutput),
     dispose: () => g.dispose(),
   };
 }
@@ -131,14 +131,18 @@ export function selfCheckConvBackend(backend: ConvBackend): string | null {
     const grads = backend.conv2dVjp(x, w, g);
     const want = conv2dVjp(x, w, g);
     const scale = conv2dVjp(xa, wa, ga);
-    const dxRatio = worstRatio(grads.dx.data, want.dx.data, scale.dx.data);
-    const dwRatio = worstRatio(grads.dw, want.dw, scale.dw);
-    const dbRatio = worstRatio(grads.db, want.db, scale.db);
+    const gradInputRatio = worstRatio(
+      grads.gradInput.data,
+      want.gradInput.data,
+      scale.gradInput.data,
+    );
+    const gradWeightRatio = worstRatio(grads.gradWeight, want.gradWeight, scale.gradWeight);
+    const gradBiasRatio = worstRatio(grads.gradBias, want.gradBias, scale.gradBias);
     const failed = [
       ['forward', yRatio],
-      ['input VJP', dxRatio],
-      ['weight VJP', dwRatio],
-      ['bias VJP', dbRatio],
+      ['input VJP', gradInputRatio],
+      ['weight VJP', gradWeightRatio],
+      ['bias VJP', gradBiasRatio],
     ].filter(([, r]) => !((r as number) <= 1));
     if (failed.length === 0) return null;
     return `self-check failed (${failed.map(([n, r]) => `${n} error ${(r as number).toPrecision(3)}× tolerance`).join(', ')})`;

@@ -13,7 +13,7 @@ import { checkConvShapes } from '../nn/conv2d.js';
 import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
 import { checkFeatureMap } from '../nn/featureMap.js';
 import type { FeatureMap } from '../nn/featureMap.js';
-import { gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
+import { destroyGpujs, gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
 
 /** What gpu.js is asked for: 'gpu' (its best backend: GL, else WebAssembly, else JS) or 'cpu' (its JS backend). */
 export type GpujsRequest = 'gpu' | 'cpu';
@@ -37,6 +37,9 @@ interface KernelThis {
   thread: { x: number; y: number; z: number };
   constants: ConvConstants;
 }
+
+// gpu.js compiles each kernel below from its own source text and cannot call a function of ours,
+// so the bounds-checked window loops are written out in each of the three.
 
 /** y(o, r, c) = b(o) + Σ w(o, i, ky, kx) x(i, r + ky − p, c + kx − p); output [W, H, O] (x fastest). */
 function convForwardKernel(this: KernelThis, x: number[], w: number[], b: number[]): number {
@@ -62,7 +65,7 @@ function convForwardKernel(this: KernelThis, x: number[], w: number[], b: number
   return s;
 }
 
-/** dx(i, r, c) = Σ w(o, i, ky, kx) g(o, r − ky + p, c − kx + p); output [W, H, I]. */
+/** gradInput(i, r, c) = Σ w(o, i, ky, kx) g(o, r − ky + p, c − kx + p); output [W, H, I]. */
 function convInputVjpKernel(this: KernelThis, g: number[], w: number[]): number {
   const i = this.thread.z;
   const r = this.thread.y;
@@ -86,7 +89,7 @@ function convInputVjpKernel(this: KernelThis, g: number[], w: number[]): number 
   return s;
 }
 
-/** dw(o, i, ky, kx) = Σ_{r,c} g(o, r, c) x(i, r + ky − p, c + kx − p); output [k², I, O], thread.x = ky·k + kx. */
+/** gradWeight(o, i, ky, kx) = Σ_{r,c} g(o, r, c) x(i, r + ky − p, c + kx − p); output [k², I, O], thread.x = ky·k + kx. */
 function convWeightVjpKernel(this: KernelThis, x: number[], g: number[]): number {
   const o = this.thread.z;
   const i = this.thread.y;
@@ -142,7 +145,7 @@ export interface GpujsConv {
    */
   readonly mode: string;
   conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
-  conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  conv2dVjp(x: FeatureMap, w: ConvWeight, gradOutput: FeatureMap): Conv2dGrads;
   /** Destroys every compiled kernel and the gpu.js instance. */
   dispose(): void;
 }
@@ -226,40 +229,42 @@ export function createGpujsConv(requested: GpujsRequest): GpujsConv {
       );
       return { data: flatten3d(result, c.O, c.H, c.W), channels: c.O, height: c.H, width: c.W };
     },
-    conv2dVjp(x, w, dOut) {
+    conv2dVjp(x, w, gradOutput) {
       checkAlive();
       checkConvShapes(x, w);
-      checkFeatureMap('dOut', dOut);
+      checkFeatureMap('gradOutput', gradOutput);
       const c = constantsOf(x, w);
-      if (dOut.channels !== c.O || dOut.height !== c.H || dOut.width !== c.W) {
+      if (gradOutput.channels !== c.O || gradOutput.height !== c.H || gradOutput.width !== c.W) {
         throw new RangeError(
-          `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match the output ${c.O}×${c.H}×${c.W}`,
+          `gradOutput: shape ${gradOutput.channels}×${gradOutput.height}×${gradOutput.width} does not match the output ${c.O}×${c.H}×${c.W}`,
         );
       }
       const x32 = Float32Array.from(x.data);
       const w32 = Float32Array.from(w.data);
-      const g32 = Float32Array.from(dOut.data);
-      const dxRaw = kernelFor('inputVjp', c)(g32 as never, w32 as never);
-      const dx = flatten3d(dxRaw, c.I, c.H, c.W);
-      const dwRaw = kernelFor('weightVjp', c)(x32 as never, g32 as never);
-      const dw = flatten3d(dwRaw, c.O, c.I, c.k * c.k);
+      const g32 = Float32Array.from(gradOutput.data);
+      const gradInputRaw = kernelFor('inputVjp', c)(g32 as never, w32 as never);
+      const gradInput = flatten3d(gradInputRaw, c.I, c.H, c.W);
+      const gradWeightRaw = kernelFor('weightVjp', c)(x32 as never, g32 as never);
+      const gradWeight = flatten3d(gradWeightRaw, c.O, c.I, c.k * c.k);
       // The bias gradient is a plain sum; it stays on the CPU in float64.
       const HW = c.H * c.W;
-      const db = new Float64Array(c.O);
-      const gd = dOut.data;
+      const gradBias = new Float64Array(c.O);
+      const gd = gradOutput.data;
       for (let o = 0; o < c.O; o++) {
         let s = 0;
         for (let j = o * HW; j < (o + 1) * HW; j++) s += gd[j];
-        db[o] = s;
+        gradBias[o] = s;
       }
-      return { dx: { data: dx, channels: c.I, height: c.H, width: c.W }, dw, db };
+      return {
+        gradInput: { data: gradInput, channels: c.I, height: c.H, width: c.W },
+        gradWeight,
+        gradBias,
+      };
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const k of cache.values()) k.destroy();
-      cache.clear();
-      gpu.destroy();
+      destroyGpujs(gpu, cache);
     },
   };
 }

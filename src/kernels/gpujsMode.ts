@@ -3,8 +3,10 @@
  * its GL kernel classes all inherit `static mode = 'gpu'` (WebGL2Kernel, WebGLKernel and
  * HeadlessGLKernel do not override it), so 'webgl2' vs 'webgl' vs 'headlessgl' is told by the
  * class itself. Other classes ('cpu', 'webasm', 'webgpu') do name their mode.
+ * Also the tear-down that the convolution backend and the sampler share.
  */
 import { HeadlessGLKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
+import type { GPU, IKernelRunShortcut } from 'gpu.js';
 
 /**
  * 'webgl2', 'headlessgl', 'webgl', or the class's own `mode` ('cpu', 'webasm', …).
@@ -26,4 +28,11 @@ export function gpujsKernelMode(kernelClass: unknown): string {
 export function gpujsCompiledMode(shortcut: unknown): string | null {
   const inner = (shortcut as { kernel?: { constructor?: unknown } } | undefined)?.kernel;
   return inner?.constructor === undefined ? null : gpujsKernelMode(inner.constructor);
+}
+
+/** Destroys every kernel in `cache`, empties it, then destroys `gpu` (its GL context). */
+export function destroyGpujs(gpu: GPU, cache: Map<string, IKernelRunShortcut>): void {
+  for (const k of cache.values()) k.destroy();
+  cache.clear();
+  gpu.destroy();
 }

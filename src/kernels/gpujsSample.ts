@@ -14,7 +14,7 @@ import type { NoiseInput } from '../distribution/noise.js';
 import { checkRsampleOptions } from '../distribution/rsample.js';
 import type { RsampleOptions } from '../distribution/rsample.js';
 import type { GpujsRequest } from './gpujsConv.js';
-import { gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
+import { destroyGpujs, gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
 
 interface SampleConstants {
   [key: string]: number;
@@ -120,9 +120,7 @@ export function createGpujsSampler(requested: GpujsRequest): GpujsSampler {
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const k of cache.values()) k.destroy();
-      cache.clear();
-      gpu.destroy();
+      destroyGpujs(gpu, cache);
     },
   };
 }

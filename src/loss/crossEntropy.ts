@@ -23,9 +23,9 @@ export function crossEntropyLoss(
   labels: ArrayLike<number>,
   options: PixelLikelihoodOptions,
 ): { loss: number; gradLogits: Float64Array } {
-  const g = pixelGeometry(logits.length, labels, options);
+  const geometry = pixelGeometry(logits.length, labels, options);
   checkFinite('logits', logits);
-  const { logitsPerPixel: cpp, pixels, pixelStride, classStride, mask } = g;
+  const { logitsPerPixel: cpp, pixels, pixelStride, classStride, mask } = geometry;
   const gradLogits = new Float64Array(logits.length);
   let loss = 0;
   for (let s = 0; s < pixels; s++) {

@@ -43,6 +43,7 @@ export function mcLossReference(
   noise: NoiseInput,
   options: PixelLikelihoodOptions,
 ): McLossResult {
+  // The same checks, in the same order, as mcLoss: both reject the same input with the same error.
   const geometry = pixelGeometry(dist.size, labels, options);
   const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
   const eta = rsampleReference(dist, eps);

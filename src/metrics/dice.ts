@@ -16,6 +16,7 @@
  * `annotations`. Each function is the formula, counted pixel by pixel (no separate kernel).
  * @see spec/metrics.md#dice
  */
+import { nanSum } from '../math/nanSum.js';
 import { checkArrayLike, checkClasses, checkLabels, mapCount } from './labelMapChecks.js';
 import { checkOptions } from './metricChecks.js';
 
@@ -208,15 +209,8 @@ export function diceClassMeans(
 
 /** The mean of the entries that are not NaN; NaN when there is none. */
 function nanMean(values: Float64Array): number {
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isNaN(values[i])) {
-      sum += values[i];
-      n++;
-    }
-  }
-  return n === 0 ? NaN : sum / n;
+  const { sum, count } = nanSum(values);
+  return count === 0 ? NaN : sum / count;
 }
 
 /**

@@ -67,6 +67,8 @@ export function iouDistanceReference(
   b: ArrayLike<number>,
   options: IouDistanceOptions,
 ): number {
+  // The checks iouDistance makes (its classes and labels inside labelMapBitsets), written out:
+  // the two reject the same input alike.
   checkMapPair(a, b);
   checkOptions(options);
   checkClasses(options.classes);

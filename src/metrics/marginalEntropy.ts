@@ -18,7 +18,10 @@ export interface EntropyOptions {
   classes: number;
 }
 
-/** Checks a class-major C·S array and the options, in argument order; returns S. */
+/**
+ * Checks a class-major C·S array and the options, in argument order; returns S. The two entropies
+ * below share it and their opening lines; their per-pixel loops differ (p log p vs log-softmax).
+ */
 function pixelCount(name: string, values: ArrayLike<number>, options: EntropyOptions): number {
   checkArrayLike(name, values);
   checkOptions(options);

@@ -25,25 +25,25 @@ export function concatChannels(a: FeatureMap, b: FeatureMap): FeatureMap {
 }
 
 /**
- * VJP of `concatChannels`: splits dOut back into the parts for a and for b.
+ * VJP of `concatChannels`: splits gradOutput back into the parts for a and for b.
  * @param aChannels - number of channels of the first input
- * @param dOut - cotangent (Ca + Cb, H, W)
- * @returns { da (Ca, H, W), db (Cb, H, W) }, new arrays
- * @throws RangeError when aChannels is not in [1, channels of dOut − 1]
+ * @param gradOutput - cotangent (Ca + Cb, H, W)
+ * @returns { gradA (Ca, H, W), gradB (Cb, H, W) }, new arrays
+ * @throws RangeError when aChannels is not in [1, channels of gradOutput − 1]
  */
 export function concatChannelsVjp(
   aChannels: number,
-  dOut: FeatureMap,
-): { da: FeatureMap; db: FeatureMap } {
-  checkFeatureMap('dOut', dOut);
-  const { channels: C, height: H, width: W } = dOut;
+  gradOutput: FeatureMap,
+): { gradA: FeatureMap; gradB: FeatureMap } {
+  checkFeatureMap('gradOutput', gradOutput);
+  const { channels: C, height: H, width: W } = gradOutput;
   checkInteger('aChannels', aChannels, 1);
   if (aChannels >= C) {
     throw new RangeError(`aChannels: must be an integer in [1, ${C - 1}], got ${aChannels}`);
   }
   const split = aChannels * H * W;
   return {
-    da: { data: dOut.data.slice(0, split), channels: aChannels, height: H, width: W },
-    db: { data: dOut.data.slice(split), channels: C - aChannels, height: H, width: W },
+    gradA: { data: gradOutput.data.slice(0, split), channels: aChannels, height: H, width: W },
+    gradB: { data: gradOutput.data.slice(split), channels: C - aChannels, height: H, width: W },
   };
 }

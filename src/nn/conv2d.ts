@@ -1,6 +1,8 @@
 /**
  * 2-D convolution (cross-correlation, as in PyTorch's `Conv2d`), stride 1, odd kernel size k,
  * zero "same" padding p = (k − 1)/2, and its vector-Jacobian product. Float64 reference.
+ * Both walk the same shifts (dy, dx) = (ky − p, kx − p) over the same valid rectangles; the walk
+ * is written out in each so that the innermost loops make no call.
  */
 import { checkInteger } from '../util/validate.js';
 import { checkFeatureMap, createFeatureMap } from './featureMap.js';
@@ -23,11 +25,11 @@ export interface ConvWeight {
 /** Gradients of a convolution: one per input, same shapes and layouts as the inputs. */
 export interface Conv2dGrads {
   /** ∂L/∂x, shape of x */
-  dx: FeatureMap;
+  gradInput: FeatureMap;
   /** ∂L/∂w, layout of `ConvWeight.data` */
-  dw: Float64Array;
+  gradWeight: Float64Array;
   /** ∂L/∂b, length outChannels */
-  db: Float64Array;
+  gradBias: Float64Array;
 }
 
 /**
@@ -148,41 +150,41 @@ export function conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMa
 }
 
 /**
- * Vector-Jacobian product of `conv2d` at x with cotangent dOut = ∂L/∂y:
- *   dx(i, r, c)      = Σ_{o, ky, kx} w(o, i, ky, kx) · dOut(o, r − ky + p, c − kx + p)   (transposed conv)
- *   dw(o, i, ky, kx) = Σ_{r, c} dOut(o, r, c) · x(i, r + ky − p, c + kx − p)           (correlation)
- *   db(o)            = Σ_{r, c} dOut(o, r, c)
- * so that ⟨conv2d(x, w, b) − b, u⟩ = ⟨x, dx(u)⟩ = ⟨w, dw(u)⟩ (the adjoint identity; conv is
+ * Vector-Jacobian product of `conv2d` at x with cotangent gradOutput = ∂L/∂y:
+ *   gradInput(i, r, c)      = Σ_{o, ky, kx} w(o, i, ky, kx) · gradOutput(o, r − ky + p, c − kx + p)   (transposed conv)
+ *   gradWeight(o, i, ky, kx) = Σ_{r, c} gradOutput(o, r, c) · x(i, r + ky − p, c + kx − p)           (correlation)
+ *   gradBias(o)            = Σ_{r, c} gradOutput(o, r, c)
+ * so that ⟨conv2d(x, w, b) − b, u⟩ = ⟨x, gradInput(u)⟩ = ⟨w, gradWeight(u)⟩ (the adjoint identity; conv is
  * bilinear in (x, w)). The bias itself is not needed.
  * @param x - the forward input (inC, H, W)
  * @param w - the forward weights
- * @param dOut - cotangent (outC, H, W)
- * @returns new arrays { dx (inC, H, W), dw (outC·inC·k²), db (outC) }
+ * @param gradOutput - cotangent (outC, H, W)
+ * @returns new arrays { gradInput (inC, H, W), gradWeight (outC·inC·k²), gradBias (outC) }
  * @throws RangeError when the shapes disagree
  */
-export function conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads {
+export function conv2dVjp(x: FeatureMap, w: ConvWeight, gradOutput: FeatureMap): Conv2dGrads {
   checkConvShapes(x, w);
-  checkFeatureMap('dOut', dOut);
+  checkFeatureMap('gradOutput', gradOutput);
   const { height: H, width: W } = x;
   const { outChannels: O, inChannels: I, kernelSize: k } = w;
-  if (dOut.channels !== O || dOut.height !== H || dOut.width !== W) {
+  if (gradOutput.channels !== O || gradOutput.height !== H || gradOutput.width !== W) {
     throw new RangeError(
-      `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match the output ${O}×${H}×${W}`,
+      `gradOutput: shape ${gradOutput.channels}×${gradOutput.height}×${gradOutput.width} does not match the output ${O}×${H}×${W}`,
     );
   }
   const p = (k - 1) >> 1;
   const HW = H * W;
   const xd = x.data;
   const wd = w.data;
-  const gd = dOut.data;
-  const dx = new Float64Array(I * HW);
-  const dw = new Float64Array(O * I * k * k);
-  const db = new Float64Array(O);
+  const gd = gradOutput.data;
+  const gradInput = new Float64Array(I * HW);
+  const gradWeight = new Float64Array(O * I * k * k);
+  const gradBias = new Float64Array(O);
   for (let o = 0; o < O; o++) {
     const oBase = o * HW;
     let s = 0;
     for (let j = oBase; j < oBase + HW; j++) s += gd[j];
-    db[o] = s;
+    gradBias[o] = s;
     for (let i = 0; i < I; i++) {
       const iBase = i * HW;
       for (let ky = 0; ky < k; ky++) {
@@ -190,26 +192,26 @@ export function conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2
         const y0 = dy < 0 ? -dy : 0;
         const y1 = dy > 0 ? H - dy : H;
         for (let kx = 0; kx < k; kx++) {
-          const dxo = kx - p;
-          const x0 = dxo < 0 ? -dxo : 0;
-          const x1 = dxo > 0 ? W - dxo : W;
+          const dx = kx - p;
+          const x0 = dx < 0 ? -dx : 0;
+          const x1 = dx > 0 ? W - dx : W;
           const wIdx = ((o * I + i) * k + ky) * k + kx;
           const wv = wd[wIdx];
           let acc = 0;
-          // The forward pairs (out(o, r, c), in(i, r + dy, c + dxo)); both gradients walk the same pairs.
+          // The forward pairs (out(o, r, c), in(i, r + dy, c + dx)); both gradients walk the same pairs.
           for (let r = y0; r < y1; r++) {
             const outRow = oBase + r * W;
-            const inRow = iBase + (r + dy) * W + dxo;
+            const inRow = iBase + (r + dy) * W + dx;
             for (let c = x0; c < x1; c++) {
               const g = gd[outRow + c];
               acc += g * xd[inRow + c];
-              dx[inRow + c] += wv * g;
+              gradInput[inRow + c] += wv * g;
             }
           }
-          dw[wIdx] = acc;
+          gradWeight[wIdx] = acc;
         }
       }
     }
   }
-  return { dx: createFeatureMap(I, H, W, dx), dw, db };
+  return { gradInput: createFeatureMap(I, H, W, gradInput), gradWeight, gradBias };
 }

@@ -57,9 +57,9 @@ export interface HeadMaps {
 
 /** Cotangents of the head outputs, shaped as `HeadMaps`. */
 export interface HeadMapGrads {
-  readonly dMean: ArrayLike<number>;
-  readonly dLogDiag?: ArrayLike<number>;
-  readonly dFactor?: ArrayLike<number>;
+  readonly gradMean: ArrayLike<number>;
+  readonly gradLogDiag?: ArrayLike<number>;
+  readonly gradFactor?: ArrayLike<number>;
 }
 
 /**
@@ -130,7 +130,7 @@ export function headsForward(ops: ConvOps, p: HeadParams, features: FeatureMap):
 
 /**
  * VJP of `headsForward`: the three 1×1 convolutions' VJPs, their input gradients summed.
- * A missing cotangent (e.g. dFactor of a diagonal head) is taken as zero.
+ * A missing cotangent (e.g. gradFactor of a diagonal head) is taken as zero.
  * @returns `grads` in the order of `headParameters`, and ∂L/∂features
  * @throws RangeError when a cotangent's length differs from its map's
  */
@@ -139,16 +139,16 @@ export function headsVjp(
   p: HeadParams,
   features: FeatureMap,
   d: HeadMapGrads,
-): { grads: Float64Array[]; dFeatures: FeatureMap } {
+): { grads: Float64Array[]; gradFeatures: FeatureMap } {
   const { height: H, width: W } = features;
   const S = H * W;
   const pairs: [ConvLayerParams, ArrayLike<number> | undefined, string][] = [
-    [p.mean, d.dMean, 'dMean'],
+    [p.mean, d.gradMean, 'gradMean'],
   ];
-  if (p.logDiag) pairs.push([p.logDiag, d.dLogDiag, 'dLogDiag']);
-  if (p.factor) pairs.push([p.factor, d.dFactor, 'dFactor']);
+  if (p.logDiag) pairs.push([p.logDiag, d.gradLogDiag, 'gradLogDiag']);
+  if (p.factor) pairs.push([p.factor, d.gradFactor, 'gradFactor']);
   const grads: Float64Array[] = [];
-  const dFeatures = new Float64Array(features.data.length);
+  const gradFeatures = new Float64Array(features.data.length);
   for (const [layer, g, name] of pairs) {
     const O = layer.weight.outChannels;
     const data = new Float64Array(O * S);
@@ -159,8 +159,8 @@ export function headsVjp(
       data.set(g);
     }
     const r = ops.conv2dVjp(features, layer.weight, { data, channels: O, height: H, width: W });
-    grads.push(r.dw, r.db);
-    for (let j = 0; j < dFeatures.length; j++) dFeatures[j] += r.dx.data[j];
+    grads.push(r.gradWeight, r.gradBias);
+    for (let j = 0; j < gradFeatures.length; j++) gradFeatures[j] += r.gradInput.data[j];
   }
-  return { grads, dFeatures: { ...features, data: dFeatures } };
+  return { grads, gradFeatures: { ...features, data: gradFeatures } };
 }

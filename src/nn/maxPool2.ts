@@ -1,4 +1,8 @@
-/** 2×2 max pooling with stride 2, and its VJP. */
+/**
+ * 2×2 max pooling with stride 2, and its VJP. The walk over 2×2 windows (rows `top`, `bottom`)
+ * is written out here and in upsample2.ts: each loop body differs, and a per-window callback
+ * would cost a call per output cell in the network's training loop.
+ */
 import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 
@@ -44,25 +48,25 @@ export function maxPool2(x: FeatureMap): FeatureMap {
  * VJP of `maxPool2` at x: each window's cotangent goes to its arg-max (the first one in row-major
  * window order on ties, as PyTorch does); the other three cells get 0.
  * @param x - the forward input (C, H, W)
- * @param dOut - cotangent (C, H/2, W/2)
- * @returns dx, a new feature map (C, H, W)
+ * @param gradOutput - cotangent (C, H/2, W/2)
+ * @returns gradInput, a new feature map (C, H, W)
  * @throws RangeError when the shapes disagree
  */
-export function maxPool2Vjp(x: FeatureMap, dOut: FeatureMap): FeatureMap {
+export function maxPool2Vjp(x: FeatureMap, gradOutput: FeatureMap): FeatureMap {
   checkFeatureMap('x', x);
-  checkFeatureMap('dOut', dOut);
+  checkFeatureMap('gradOutput', gradOutput);
   checkEvenSize(x);
   const { channels: C, height: H, width: W } = x;
   const h = H >> 1;
   const w = W >> 1;
-  if (dOut.channels !== C || dOut.height !== h || dOut.width !== w) {
+  if (gradOutput.channels !== C || gradOutput.height !== h || gradOutput.width !== w) {
     throw new RangeError(
-      `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match ${C}×${h}×${w}`,
+      `gradOutput: shape ${gradOutput.channels}×${gradOutput.height}×${gradOutput.width} does not match ${C}×${h}×${w}`,
     );
   }
   const xd = x.data;
-  const gd = dOut.data;
-  const dx = new Float64Array(xd.length);
+  const gd = gradOutput.data;
+  const gradInput = new Float64Array(xd.length);
   let j = 0;
   for (let c = 0; c < C; c++) {
     for (let r = 0; r < h; r++) {
@@ -75,9 +79,9 @@ export function maxPool2Vjp(x: FeatureMap, dOut: FeatureMap): FeatureMap {
         if (xd[a + 1] > xd[best]) best = a + 1;
         if (xd[b] > xd[best]) best = b;
         if (xd[b + 1] > xd[best]) best = b + 1;
-        dx[best] = gd[j++];
+        gradInput[best] = gd[j++];
       }
     }
   }
-  return { data: dx, channels: C, height: H, width: W };
+  return { data: gradInput, channels: C, height: H, width: W };
 }

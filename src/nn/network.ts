@@ -29,7 +29,7 @@ import { checkInteger } from '../util/validate.js';
  */
 export interface ConvOps {
   conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
-  conv2dVjp(x: FeatureMap, w: ConvWeight, dOut: FeatureMap): Conv2dGrads;
+  conv2dVjp(x: FeatureMap, w: ConvWeight, gradOutput: FeatureMap): Conv2dGrads;
 }
 
 /** The float64 reference convolution as `ConvOps`. */
@@ -146,26 +146,26 @@ export function unetForward(
 /**
  * VJP of `unetForward`: the VJPs of the layers in reverse order; the skip connection's gradient
  * (the e2 part of the concatenation) is added to the gradient reaching e2 through the pooling.
- * @param dFeatures - cotangent of the output feature map
- * @returns `grads` in the order of `unetParameters`, and dx (∂L/∂x)
+ * @param gradFeatures - cotangent of the output feature map
+ * @returns `grads` in the order of `unetParameters`, and gradInput (∂L/∂x)
  */
 export function unetVjp(
   ops: ConvOps,
   p: UNetParams,
   cache: UNetCache,
-  dFeatures: FeatureMap,
-): { grads: Float64Array[]; dx: FeatureMap } {
+  gradFeatures: FeatureMap,
+): { grads: Float64Array[]; gradInput: FeatureMap } {
   const { x, a1, e1, a2, e2, pooled, a3, u, a4 } = cache;
-  const gDec = ops.conv2dVjp(u, p.dec.weight, reluVjp(a4, dFeatures));
-  const { da: dUp, db: dSkip } = concatChannelsVjp(p.widths.bottleneck, gDec.dx);
-  const gBot = ops.conv2dVjp(pooled, p.bottleneck.weight, reluVjp(a3, upsample2Vjp(dUp)));
-  const dE2 = maxPool2Vjp(e2, gBot.dx);
-  const dE2Data = dE2.data;
-  for (let j = 0; j < dE2Data.length; j++) dE2Data[j] += dSkip.data[j];
-  const gEnc2 = ops.conv2dVjp(e1, p.enc2.weight, reluVjp(a2, dE2));
-  const gEnc1 = ops.conv2dVjp(x, p.enc1.weight, reluVjp(a1, gEnc2.dx));
+  const gDec = ops.conv2dVjp(u, p.dec.weight, reluVjp(a4, gradFeatures));
+  const { gradA: gradUp, gradB: gradSkip } = concatChannelsVjp(p.widths.bottleneck, gDec.gradInput);
+  const gBot = ops.conv2dVjp(pooled, p.bottleneck.weight, reluVjp(a3, upsample2Vjp(gradUp)));
+  const gradE2 = maxPool2Vjp(e2, gBot.gradInput);
+  const gradE2Data = gradE2.data;
+  for (let j = 0; j < gradE2Data.length; j++) gradE2Data[j] += gradSkip.data[j];
+  const gEnc2 = ops.conv2dVjp(e1, p.enc2.weight, reluVjp(a2, gradE2));
+  const gEnc1 = ops.conv2dVjp(x, p.enc1.weight, reluVjp(a1, gEnc2.gradInput));
   return {
-    grads: [gEnc1, gEnc2, gBot, gDec].flatMap((g) => [g.dw, g.db]),
-    dx: gEnc1.dx,
+    grads: [gEnc1, gEnc2, gBot, gDec].flatMap((g) => [g.gradWeight, g.gradBias]),
+    gradInput: gEnc1.gradInput,
   };
 }

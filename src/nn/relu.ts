@@ -19,23 +19,27 @@ export function relu(x: FeatureMap): FeatureMap {
 }
 
 /**
- * VJP of `relu` at x: dx = dOut · 1[x > 0] (the subgradient 0 is taken at x = 0).
+ * VJP of `relu` at x: gradInput = gradOutput · 1[x > 0] (the subgradient 0 is taken at x = 0).
  * @param x - the forward input
- * @param dOut - cotangent, shape of x
- * @returns dx, a new feature map of the shape of x
+ * @param gradOutput - cotangent, shape of x
+ * @returns gradInput, a new feature map of the shape of x
  * @throws RangeError when the shapes disagree
  */
-export function reluVjp(x: FeatureMap, dOut: FeatureMap): FeatureMap {
+export function reluVjp(x: FeatureMap, gradOutput: FeatureMap): FeatureMap {
   checkFeatureMap('x', x);
-  checkFeatureMap('dOut', dOut);
-  if (dOut.channels !== x.channels || dOut.height !== x.height || dOut.width !== x.width) {
+  checkFeatureMap('gradOutput', gradOutput);
+  if (
+    gradOutput.channels !== x.channels ||
+    gradOutput.height !== x.height ||
+    gradOutput.width !== x.width
+  ) {
     throw new RangeError(
-      `dOut: shape ${dOut.channels}×${dOut.height}×${dOut.width} does not match x ${x.channels}×${x.height}×${x.width}`,
+      `gradOutput: shape ${gradOutput.channels}×${gradOutput.height}×${gradOutput.width} does not match x ${x.channels}×${x.height}×${x.width}`,
     );
   }
   const xd = x.data;
-  const gd = dOut.data;
-  const dx = new Float64Array(xd.length);
-  for (let j = 0; j < xd.length; j++) dx[j] = xd[j] > 0 ? gd[j] : 0;
-  return { data: dx, channels: x.channels, height: x.height, width: x.width };
+  const gd = gradOutput.data;
+  const gradInput = new Float64Array(xd.length);
+  for (let j = 0; j < xd.length; j++) gradInput[j] = xd[j] > 0 ? gd[j] : 0;
+  return { data: gradInput, channels: x.channels, height: x.height, width: x.width };
 }

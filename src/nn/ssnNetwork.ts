@@ -89,7 +89,7 @@ export function ssnVjp(
   d: HeadMapGrads,
 ): Float64Array[] {
   const h = headsVjp(ops, net.heads, cache.features, d);
-  const b = unetVjp(ops, net.body, cache.body, h.dFeatures);
+  const b = unetVjp(ops, net.body, cache.body, h.gradFeatures);
   return [...b.grads, ...h.grads];
 }
 

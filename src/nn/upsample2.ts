@@ -1,4 +1,7 @@
-/** Nearest-neighbour 2× upsampling, and its VJP. */
+/**
+ * Nearest-neighbour 2× upsampling, and its VJP. The 2×2 block walk is written out in each
+ * function, as in maxPool2.ts (a per-block callback would cost a call per cell).
+ */
 import { checkFeatureMap } from './featureMap.js';
 import type { FeatureMap } from './featureMap.js';
 
@@ -33,32 +36,34 @@ export function upsample2(x: FeatureMap): FeatureMap {
 }
 
 /**
- * VJP of `upsample2`: dx(c, r, s) = Σ of dOut over the 2×2 block it was copied to
+ * VJP of `upsample2`: gradInput(c, r, s) = Σ of gradOutput over the 2×2 block it was copied to
  * (the adjoint of the copy is 2×2 sum pooling).
- * @param dOut - cotangent (C, 2h, 2w)
- * @returns dx, a new feature map (C, h, w)
- * @throws RangeError when dOut's height or width is odd
+ * @param gradOutput - cotangent (C, 2h, 2w)
+ * @returns gradInput, a new feature map (C, h, w)
+ * @throws RangeError when gradOutput's height or width is odd
  */
-export function upsample2Vjp(dOut: FeatureMap): FeatureMap {
-  checkFeatureMap('dOut', dOut);
-  const { channels: C, height: H, width: W } = dOut;
+export function upsample2Vjp(gradOutput: FeatureMap): FeatureMap {
+  checkFeatureMap('gradOutput', gradOutput);
+  const { channels: C, height: H, width: W } = gradOutput;
   if (H % 2 !== 0 || W % 2 !== 0) {
-    throw new RangeError(`dOut: height and width must be even (an upsampled map), got ${H}×${W}`);
+    throw new RangeError(
+      `gradOutput: height and width must be even (an upsampled map), got ${H}×${W}`,
+    );
   }
   const h = H >> 1;
   const w = W >> 1;
-  const gd = dOut.data;
-  const dx = new Float64Array(C * h * w);
+  const gd = gradOutput.data;
+  const gradInput = new Float64Array(C * h * w);
   let j = 0;
   for (let c = 0; c < C; c++) {
     for (let r = 0; r < h; r++) {
       const top = (c * H + 2 * r) * W;
       const bottom = top + W;
       for (let s = 0; s < w; s++) {
-        dx[j++] =
+        gradInput[j++] =
           gd[top + 2 * s] + gd[top + 2 * s + 1] + gd[bottom + 2 * s] + gd[bottom + 2 * s + 1];
       }
     }
   }
-  return { data: dx, channels: C, height: h, width: w };
+  return { data: gradInput, channels: C, height: h, width: w };
 }

@@ -76,10 +76,10 @@ export interface ToyInit {
 
 /** Gradients of a loss with respect to each free parameter (same shapes as ToyParams). */
 export interface ToyGrads {
-  dMean: Float64Array;
-  dLogDiag: Float64Array;
-  dLogScale: Float64Array;
-  dDirection: Float64Array;
+  gradMean: Float64Array;
+  gradLogDiag: Float64Array;
+  gradLogScale: Float64Array;
+  gradDirection: Float64Array;
 }
 
 /**
@@ -274,12 +274,12 @@ export function toyDistributionVjp(
   checkLength('gradLoc', grads.gradLoc, n, `N = ${n}`);
   checkLength('gradCovDiag', grads.gradCovDiag, n, `N = ${n}`);
   checkLength('gradCovFactor', grads.gradCovFactor, n * Math.max(r, 1), `N x R`);
-  const dMean = into?.dMean ?? new Float64Array(n);
-  for (let i = 0; i < n; i++) dMean[i] = grads.gradLoc[i];
-  const dLogDiag = into?.dLogDiag ?? new Float64Array(n);
-  for (let i = 0; i < n; i++) dLogDiag[i] = grads.gradCovDiag[i] * Math.exp(p.logDiag[i]);
-  const dLogScale = into?.dLogScale ?? new Float64Array(p.logScale.length);
-  const dDirection = into?.dDirection ?? new Float64Array(n * r);
+  const gradMean = into?.gradMean ?? new Float64Array(n);
+  for (let i = 0; i < n; i++) gradMean[i] = grads.gradLoc[i];
+  const gradLogDiag = into?.gradLogDiag ?? new Float64Array(n);
+  for (let i = 0; i < n; i++) gradLogDiag[i] = grads.gradCovDiag[i] * Math.exp(p.logDiag[i]);
+  const gradLogScale = into?.gradLogScale ?? new Float64Array(p.logScale.length);
+  const gradDirection = into?.gradDirection ?? new Float64Array(n * r);
   if (r > 0 && p.parameterisation === 'official') {
     const norms = columnNorms(p, n);
     const g = grads.gradCovFactor;
@@ -289,13 +289,13 @@ export function toyDistributionVjp(
         const j = i * r + k;
         const u = p.direction[j] / norms[k];
         const c = Math.exp(p.logScale[j]);
-        dLogScale[j] = g[j] * c * u;
+        gradLogScale[j] = g[j] * c * u;
         hu += c * g[j] * u;
       }
       for (let i = 0; i < n; i++) {
         const j = i * r + k;
         const u = p.direction[j] / norms[k];
-        dDirection[j] = (Math.exp(p.logScale[j]) * g[j] - hu * u) / norms[k];
+        gradDirection[j] = (Math.exp(p.logScale[j]) * g[j] - hu * u) / norms[k];
       }
     }
   } else if (r > 0) {
@@ -305,12 +305,12 @@ export function toyDistributionVjp(
       const c = Math.exp(p.logScale[k]);
       let gu = 0;
       for (let i = 0; i < n; i++) gu += g[i * r + k] * (p.direction[i * r + k] / norms[k]);
-      dLogScale[k] = c * gu;
+      gradLogScale[k] = c * gu;
       for (let i = 0; i < n; i++) {
         const u = p.direction[i * r + k] / norms[k];
-        dDirection[i * r + k] = (c / norms[k]) * (g[i * r + k] - gu * u);
+        gradDirection[i * r + k] = (c / norms[k]) * (g[i * r + k] - gu * u);
       }
     }
   }
-  return { dMean, dLogDiag, dLogScale, dDirection };
+  return { gradMean, gradLogDiag, gradLogScale, gradDirection };
 }

@@ -53,12 +53,12 @@ export function toyLossAndGrads(
     workspace.size === n &&
     workspace.rank === params.rank &&
     workspace.count === count &&
-    workspace.grads.dLogScale.length === params.logScale.length &&
+    workspace.grads.gradLogScale.length === params.logScale.length &&
     workspace.slopes.length === targets.length;
   if (workspace !== undefined && !fits) {
     throw new RangeError(
       `workspace: made for N ${workspace.size}, R ${workspace.rank}, M ${workspace.count}, ` +
-        `${workspace.slopes.length} targets, ${workspace.grads.dLogScale.length} log scales; ` +
+        `${workspace.slopes.length} targets, ${workspace.grads.gradLogScale.length} log scales; ` +
         `got ${n}, ${params.rank}, ${count}, ${targets.length}, ${params.logScale.length}`,
     );
   }

@@ -121,8 +121,8 @@ export function trainToy(
         copyToyParamsInto(params, checkpoint);
         return { steps: step, stoppedEarly: true, restoredStep: checkpointStep, losses };
       }
-      const all = [grads.dMean, grads.dLogDiag, grads.dLogScale, grads.dDirection];
-      const used = phase.train === 'mean' ? [grads.dMean] : all.filter((a) => a.length > 0);
+      const all = [grads.gradMean, grads.gradLogDiag, grads.gradLogScale, grads.gradDirection];
+      const used = phase.train === 'mean' ? [grads.gradMean] : all.filter((a) => a.length > 0);
       stepWithLrFactor(adam, used, phaseLearningRate(phase, i) / phase.lr, before);
       if (!paramsFinite(params)) {
         // The update itself overflowed: the next loss could not be computed either.
@@ -164,20 +164,20 @@ function stepWithLrFactor(
 
 function paramsFinite(p: ToyParams): boolean {
   return allFinite({
-    dMean: p.mean,
-    dLogDiag: p.logDiag,
-    dLogScale: p.logScale,
-    dDirection: p.direction,
+    gradMean: p.mean,
+    gradLogDiag: p.logDiag,
+    gradLogScale: p.logScale,
+    gradDirection: p.direction,
   });
 }
 
 function allFinite(g: {
-  dMean: Float64Array;
-  dLogDiag: Float64Array;
-  dLogScale: Float64Array;
-  dDirection: Float64Array;
+  gradMean: Float64Array;
+  gradLogDiag: Float64Array;
+  gradLogScale: Float64Array;
+  gradDirection: Float64Array;
 }): boolean {
-  for (const a of [g.dMean, g.dLogDiag, g.dLogScale, g.dDirection]) {
+  for (const a of [g.gradMean, g.gradLogDiag, g.gradLogScale, g.gradDirection]) {
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   }
   return true;

@@ -11,6 +11,7 @@
 import type { SyntheticDataset } from '../data/syntheticLesions.js';
 import type { LowRankNormal } from '../distribution/lowRankNormal.js';
 import { sample } from '../distribution/rsample.js';
+import { nanSum } from '../math/nanSum.js';
 import { diceNonEmpty, meanDice } from '../metrics/dice.js';
 import { generalisedEnergyDistance } from '../metrics/generalisedEnergyDistance.js';
 import { sampleDiversity } from '../metrics/sampleDiversity.js';
@@ -36,14 +37,7 @@ export interface MetricSummary {
  * @example meanSe([1, 2, NaN, 3]) // { mean: 2, se: 1/√3 ≈ 0.577, count: 3 }
  */
 export function meanSe(values: ArrayLike<number>): MetricSummary {
-  let n = 0;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isNaN(values[i])) {
-      sum += values[i];
-      n++;
-    }
-  }
+  const { sum, count: n } = nanSum(values);
   if (n === 0) return { mean: NaN, se: NaN, count: 0 };
   const mean = sum / n;
   let ss = 0;

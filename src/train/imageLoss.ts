@@ -56,7 +56,7 @@ export function imageLoss(
   const likelihood = { likelihood: 'categorical', classes } as const;
   if (net.heads.kind === 'deterministic' || options.meanOnly === true) {
     const { loss, gradLogits } = crossEntropyLoss(maps.mean.data, labels, likelihood);
-    return { loss, grads: ssnVjp(ops, net, cache, { dMean: gradLogits }) };
+    return { loss, grads: ssnVjp(ops, net, cache, { gradMean: gradLogits }) };
   }
   const head = ssnHeadOutputs(net, maps);
   const dist = ssnDistribution(net, maps)!;
@@ -64,10 +64,10 @@ export function imageLoss(
   const r = mcLoss(dist, labels, noise, likelihood);
   const d = headToDistributionVjp(head, r);
   const grads = ssnVjp(ops, net, cache, {
-    dMean: d.dMean,
-    dLogDiag: d.dLogDiag,
+    gradMean: d.gradMean,
+    gradLogDiag: d.gradLogDiag,
     // The diagonal network's zero factor is not a network output: its gradient stops here.
-    dFactor: net.heads.kind === 'lowrank' ? d.dFactor : undefined,
+    gradFactor: net.heads.kind === 'lowrank' ? d.gradFactor : undefined,
   });
   return { loss: r.loss, grads };
 }

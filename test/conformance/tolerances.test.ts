@@ -66,7 +66,7 @@ function textbook(c: ConformanceCase): number {
   const R = c.inputs.rank as number;
   const N = d.length;
   const k = Array.from({ length: R }, (_, r) =>
-    Array.from({ length: R }, (_, s) => {
+    Array.from({ length: R }, (__, s) => {
       let v = r === s ? 1 : 0;
       for (let i = 0; i < N; i++) v += (p[i * R + r] / d[i]) * p[i * R + s];
       return v;
@@ -94,7 +94,7 @@ function dense(c: ConformanceCase): number {
   const R = c.inputs.rank as number;
   const N = d.length;
   const sigma = Array.from({ length: N }, (_, i) =>
-    Array.from({ length: N }, (_, j) => {
+    Array.from({ length: N }, (__, j) => {
       let v = i === j ? d[i] : 0;
       for (let r = 0; r < R; r++) v += p[i * R + r] * p[j * R + r];
       return v;

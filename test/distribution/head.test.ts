@@ -78,7 +78,8 @@ describe('headToDistribution: the official layout (spec/official-code.md)', () =
         const g = headToDistributionVjp(head, { gradLoc: a, gradCovFactor: b, gradCovDiag: e });
         const h = 1e-6;
         for (const key of ['mean', 'logDiag', 'factor'] as const) {
-          const grad = key === 'mean' ? g.dMean : key === 'logDiag' ? g.dLogDiag : g.dFactor;
+          const grad =
+            key === 'mean' ? g.gradMean : key === 'logDiag' ? g.gradLogDiag : g.gradFactor;
           for (let i = 0; i < head[key].length; i++) {
             const plus = { ...head, [key]: head[key].map((x, j) => (j === i ? x + h : x)) };
             const minus = { ...head, [key]: head[key].map((x, j) => (j === i ? x - h : x)) };

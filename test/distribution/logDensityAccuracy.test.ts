@@ -19,9 +19,11 @@ describe('logProb on badly conditioned families, against a 60-digit dense refere
   }));
 
   it.each(FAMILIES)('%s: worst relative error ≤ 1e-6', (family) => {
-    const fc = cases.filter((c) => c.family === family);
-    expect(fc.length).toBeGreaterThanOrEqual(20);
-    const worst = Math.max(...fc.map((c) => relativeError(logProb(c.dist, c.x), c.reference)));
+    const ofFamily = cases.filter((c) => c.family === family);
+    expect(ofFamily.length).toBeGreaterThanOrEqual(20);
+    const worst = Math.max(
+      ...ofFamily.map((c) => relativeError(logProb(c.dist, c.x), c.reference)),
+    );
     expect(worst).toBeLessThanOrEqual(1e-6);
   });
 

@@ -67,7 +67,7 @@ describe('selfCheckConvBackend', () => {
       ...ref,
       conv2dVjp: (x, w, g) => {
         const r = ref.conv2dVjp(x, w, g);
-        return { ...r, dw: r.dw.map((v) => v * 1.001) };
+        return { ...r, gradWeight: r.gradWeight.map((v) => v * 1.001) };
       },
     };
     expect(selfCheckConvBackend(ref)).toBeNull();

@@ -67,10 +67,10 @@ function checkAll(
     { ...w, data: abs(w.data) },
     { ...u, data: abs(u.data) },
   );
-  expectFloat32Close('input VJP', got.dx.data, want.dx.data, scale.dx.data);
-  expectFloat32Close('weight VJP', got.dw, want.dw, scale.dw);
-  expectFloat32Close('bias VJP', got.db, want.db, scale.db);
-  expect([got.dx.channels, got.dx.height, got.dx.width]).toEqual([I, H, W]);
+  expectFloat32Close('input VJP', got.gradInput.data, want.gradInput.data, scale.gradInput.data);
+  expectFloat32Close('weight VJP', got.gradWeight, want.gradWeight, scale.gradWeight);
+  expectFloat32Close('bias VJP', got.gradBias, want.gradBias, scale.gradBias);
+  expect([got.gradInput.channels, got.gradInput.height, got.gradInput.width]).toEqual([I, H, W]);
 }
 
 for (const requested of ['gpu', 'cpu'] as GpujsRequest[]) {

@@ -19,7 +19,7 @@ describe('headToDistributionFromViews', () => {
   it.each([
     ['2D', [3, 4]],
     ['3D', [2, 3, 4]],
-  ])('%s: the same distribution as headToDistribution on the flat arrays', (_, spatial) => {
+  ])('%s: the same distribution as headToDistribution on the flat arrays', (_name, spatial) => {
     const C = 2;
     const R = 3;
     const S = spatial.reduce((a, b) => a * b, 1);

@@ -76,13 +76,13 @@ describe('conv2d', () => {
     expect(() => conv2d(x, createConvWeight(1, 2, 3), new Float64Array(2))).toThrow(/^b: /);
     expect(() => createConvWeight(1, 2, 2)).toThrow(/kernelSize must be odd/);
     expect(() => conv2dVjp(x, createConvWeight(1, 2, 3), createFeatureMap(1, 3, 2))).toThrow(
-      /^dOut: /,
+      /^gradOutput: /,
     );
   });
 });
 
 describe('conv2dVjp', () => {
-  it('satisfies the adjoint identity ⟨conv(x) − b, u⟩ = ⟨x, dx(u)⟩ = ⟨w, dw(u)⟩ and ⟨b, db(u)⟩ = Σ_o b_o Σ u_o', () => {
+  it('satisfies the adjoint identity ⟨conv(x) − b, u⟩ = ⟨x, gradInput(u)⟩ = ⟨w, gradWeight(u)⟩ and ⟨b, gradBias(u)⟩ = Σ_o b_o Σ u_o', () => {
     fc.assert(
       fc.property(convCase, (cs) => {
         const { x, w, b, u } = setup(cs);
@@ -90,15 +90,15 @@ describe('conv2dVjp', () => {
         const HW = cs.H * cs.W;
         const yNoBias = y.data.map((v, j) => v - b[Math.floor(j / HW)]);
         const lhs = dot(yNoBias, u.data);
-        const { dx, dw, db } = conv2dVjp(x, w, u);
+        const { gradInput, gradWeight, gradBias } = conv2dVjp(x, w, u);
         // conv is bilinear in (x, w), so ⟨conv(x, w), u⟩ equals both pairings.
         const scale = Math.sqrt(dot(yNoBias, yNoBias) * dot(u.data, u.data)) + 1;
-        expect(isClose(dot(x.data, dx.data), lhs, 1e-12, 1e-12 * scale)).toBe(true);
-        expect(isClose(dot(w.data, dw), lhs, 1e-12, 1e-12 * scale)).toBe(true);
+        expect(isClose(dot(x.data, gradInput.data), lhs, 1e-12, 1e-12 * scale)).toBe(true);
+        expect(isClose(dot(w.data, gradWeight), lhs, 1e-12, 1e-12 * scale)).toBe(true);
         let want = 0;
         for (let o = 0; o < cs.O; o++)
           for (let j = 0; j < HW; j++) want += b[o] * u.data[o * HW + j];
-        expect(isClose(dot(b, db), want, 1e-12, 1e-12 * scale)).toBe(true);
+        expect(isClose(dot(b, gradBias), want, 1e-12, 1e-12 * scale)).toBe(true);
       }),
       fcParams(60),
     );
@@ -114,7 +114,7 @@ describe('conv2dVjp', () => {
         const vb = standardNormal(createRng(`${cs.seed}/vb`), b.length);
         const L = (xx: typeof x, ww: typeof w, bb: Float64Array) =>
           dot(conv2d(xx, ww, bb).data, u.data);
-        const { dx, dw, db } = conv2dVjp(x, w, u);
+        const { gradInput, gradWeight, gradBias } = conv2dVjp(x, w, u);
         const fdX = (L(shifted(x, vx, eps), w, b) - L(shifted(x, vx, -eps), w, b)) / (2 * eps);
         const wPlus = { ...w, data: w.data.map((v, j) => v + eps * vw[j]) };
         const wMinus = { ...w, data: w.data.map((v, j) => v - eps * vw[j]) };
@@ -133,9 +133,9 @@ describe('conv2dVjp', () => {
           (2 * eps);
         // FD rounding ≈ 1e-16·|L|/ε ≈ 1e-10·|L|; the absolute term covers it.
         const atol = 1e-8 * (1 + Math.abs(L(x, w, b)));
-        expect(isClose(dot(dx.data, vx), fdX, 1e-6, atol)).toBe(true);
-        expect(isClose(dot(dw, vw), fdW, 1e-6, atol)).toBe(true);
-        expect(isClose(dot(db, vb), fdB, 1e-6, atol)).toBe(true);
+        expect(isClose(dot(gradInput.data, vx), fdX, 1e-6, atol)).toBe(true);
+        expect(isClose(dot(gradWeight, vw), fdW, 1e-6, atol)).toBe(true);
+        expect(isClose(dot(gradBias, vb), fdB, 1e-6, atol)).toBe(true);
       }),
       fcParams(40),
     );

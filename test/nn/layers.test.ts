@@ -117,10 +117,12 @@ describe('concatChannels', () => {
         const a = randomMap(`${seed}/a`, C, h, w);
         const b = randomMap(`${seed}/b`, Cb, h, w);
         const u = randomMap(`${seed}/u`, C + Cb, h, w);
-        const { da, db } = concatChannelsVjp(C, u);
+        const { gradA, gradB } = concatChannelsVjp(C, u);
         const lhs = dot(concatChannels(a, b).data, u.data);
-        expect(isClose(dot(a.data, da.data) + dot(b.data, db.data), lhs, 1e-12, 1e-12)).toBe(true);
-        expect([da.channels, db.channels]).toEqual([C, Cb]);
+        expect(isClose(dot(a.data, gradA.data) + dot(b.data, gradB.data), lhs, 1e-12, 1e-12)).toBe(
+          true,
+        );
+        expect([gradA.channels, gradB.channels]).toEqual([C, Cb]);
       }),
       fcParams(50),
     );

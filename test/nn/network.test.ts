@@ -104,7 +104,7 @@ describe('U-Net body', () => {
       const vjp = (u: Float64Array) => {
         const { features, cache } = run();
         const r = unetVjp(referenceConvOps, p, cache, { ...features, data: u });
-        return flat([...r.grads, r.dx.data]);
+        return flat([...r.grads, r.gradInput.data]);
       };
       checkParamVjp([...params, x.data as Float64Array], () => run().features.data, vjp, seed);
     });
@@ -143,11 +143,11 @@ describe('heads', () => {
     const S = 6;
     const vjp = (u: Float64Array) => {
       const r = headsVjp(referenceConvOps, h, x, {
-        dMean: u.subarray(0, 3 * S),
-        dLogDiag: u.subarray(3 * S, 6 * S),
-        dFactor: u.subarray(6 * S),
+        gradMean: u.subarray(0, 3 * S),
+        gradLogDiag: u.subarray(3 * S, 6 * S),
+        gradFactor: u.subarray(6 * S),
       });
-      return flat([...r.grads, r.dFeatures.data]);
+      return flat([...r.grads, r.gradFeatures.data]);
     };
     checkParamVjp([...params, x.data as Float64Array], f, vjp, 'heads');
   });
@@ -242,9 +242,9 @@ describe('whole network VJP', () => {
       const { cache } = ssnForward(referenceConvOps, net, x);
       return flat(
         ssnVjp(referenceConvOps, net, cache, {
-          dMean: u.subarray(0, 2 * S),
-          dLogDiag: u.subarray(2 * S, 4 * S),
-          dFactor: u.subarray(4 * S),
+          gradMean: u.subarray(0, 2 * S),
+          gradLogDiag: u.subarray(2 * S, 4 * S),
+          gradFactor: u.subarray(4 * S),
         }),
       );
     };

@@ -75,9 +75,9 @@ describe('toy model parameterisation', () => {
       gradCovFactor: new Float64Array(21).fill(5),
       gradCovDiag: new Float64Array(21).fill(2),
     });
-    expect(g.dLogScale.length).toBe(0);
-    expect(g.dDirection.length).toBe(0);
-    expectClose(g.dLogDiag, new Array(21).fill(2 * Math.exp(-1)), { rtol: 1e-15 });
+    expect(g.gradLogScale.length).toBe(0);
+    expect(g.gradDirection.length).toBe(0);
+    expectClose(g.gradLogDiag, new Array(21).fill(2 * Math.exp(-1)), { rtol: 1e-15 });
   });
 
   it('VJP matches central finite differences along random directions', () => {
@@ -117,10 +117,10 @@ describe('toy model parameterisation', () => {
           const fd = (shifted(eps) - shifted(-eps)) / (2 * eps);
           let an = 0;
           const pairs: [Float64Array, Float64Array][] = [
-            [g.dMean, v.mean],
-            [g.dLogDiag, v.logDiag],
-            [g.dLogScale, v.logScale],
-            [g.dDirection, v.direction],
+            [g.gradMean, v.mean],
+            [g.gradLogDiag, v.logDiag],
+            [g.gradLogScale, v.logScale],
+            [g.gradDirection, v.direction],
           ];
           for (const [gi, vi] of pairs) for (let i = 0; i < gi.length; i++) an += gi[i] * vi[i];
           return isClose(an, fd, 1e-6, 1e-8);

@@ -24,11 +24,11 @@ const BLOCK = 256;
  * With dP = P[i1] − P[i0] and dloc = loc[i1] − loc[i0] (the i0 terms absent for bernoulli):
  *   t_m(s) = dloc + √d[i1] eps_N^(m)[i1] − √d[i0] eps_N^(m)[i0] + dP · eps_R^(m)
  * and z = ±t (+ for y = 1), ℓ_m = Σ_s log sigmoid(z), and the slopes are
- * ∂ℓ_m/∂eta[i1] = a = ±(1 − sigmoid(z)) and ∂ℓ_m/∂eta[i0] = −a. So the forward pass does R + 2
+ * ∂ℓ_m/∂eta[i1] = slope_m(s) = ±(1 − sigmoid(z)) and ∂ℓ_m/∂eta[i0] = −slope_m(s). So the forward pass does R + 2
  * multiply-adds per pixel and sample (half of the general path's for C = 2), one exp and one division, and the log1p terms are summed as the
  * log of their product over blocks of BLOCK pixels (one log per block and sample; each product
  * factor 1 + e ∈ (1, 2], so the absolute error stays a few ulp per pixel, as for the sum).
- * The backward pass needs, per pixel, B_m = w_m a_m(s) and Σ_m B_m eps_R^(m) (R sums).
+ * The backward pass needs, per pixel, B_m = w_m slope_m(s) and Σ_m B_m eps_R^(m) (R sums).
  */
 export function binaryMcLoss(
   dist: LowRankNormal,
@@ -36,6 +36,8 @@ export function binaryMcLoss(
   noise: Noise,
   geometry: PixelGeometry,
 ): McLossResult {
+  // The outline of categoricalMcLoss (√d, forward, weights, backward); the passes themselves and
+  // the slopes' layout (pixel-major here, sample-major there) are what differ.
   const { count } = noise;
   const sqrtD = new Float64Array(dist.size);
   for (let i = 0; i < sqrtD.length; i++) sqrtD[i] = Math.sqrt(dist.covDiag[i]);
@@ -48,7 +50,7 @@ export function binaryMcLoss(
 }
 
 /**
- * ℓ_m for every sample, and the slopes a (S x M) = ∂ℓ_m/∂eta[i1(s)]. Per block of pixels:
+ * ℓ_m for every sample, and the slopes (S x M) = ∂ℓ_m/∂eta[i1(s)]. Per block of pixels:
  * first the low-rank term dP · eps_R^(m) of every pixel and sample (into slopes), then sample by sample the
  * diagonal term and the likelihood, so each row of eps_N (M x N) is read in a sequential run.
  */
@@ -159,7 +161,7 @@ function binaryForward(
 }
 
 /**
- * The three parameter gradients from w and the slopes a, block by block: sample by sample the
+ * The three parameter gradients from w and the slopes, block by block: sample by sample the
  * loc and diagonal sums (sequential runs of eps_N), then pixel by pixel Σ_m B_m eps_R^(m).
  */
 function binaryBackward(
@@ -190,7 +192,7 @@ function binaryBackward(
   }
   for (let s0 = 0; s0 < pixels; s0 += BLOCK) {
     const s1 = Math.min(pixels, s0 + BLOCK);
-    // g_m[i1] = −B_m(s), g_m[i0] = +B_m(s), with B_m(s) = w_m a_m(s): the loc and diagonal
+    // g_m[i1] = −B_m(s), g_m[i0] = +B_m(s), with B_m(s) = w_m slope_m(s): the loc and diagonal
     // sums over m, in block-local accumulators (k = s − s0).
     gl.fill(0);
     gd1.fill(0);
@@ -221,7 +223,7 @@ function binaryBackward(
         gradLoc[i0] = gl[k];
         gradCovDiag[i0] = gd0[k] / (2 * sqrtD[i0]);
       }
-      // Σ_m B_m eps_R^(m) = Σ_m a_m(s) (w_m eps_R^(m)), four columns at a time.
+      // Σ_m B_m eps_R^(m) = Σ_m slope_m(s) (w_m eps_R^(m)), four columns at a time.
       let r = 0;
       for (; r < r4; r += 4) {
         let c0 = 0;

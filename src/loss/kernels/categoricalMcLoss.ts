@@ -20,21 +20,21 @@ const TILE = 512;
 export function categoricalMcLoss(
   dist: LowRankNormal,
   labels: ArrayLike<number>,
-  eps: Noise,
+  noise: Noise,
   geometry: PixelGeometry,
 ): McLossResult {
-  const { count } = eps;
+  const { count } = noise;
   const sqrtD = new Float64Array(dist.size);
   for (let i = 0; i < sqrtD.length; i++) sqrtD[i] = Math.sqrt(dist.covDiag[i]);
   // slopes[m*N + i] = ∂ℓ_m/∂eta_i, filled by the forward pass.
   const slopes = new Float64Array(count * dist.size);
-  const logLikelihoods = forwardPass(dist, sqrtD, labels, eps, count, geometry, slopes);
+  const logLikelihoods = forwardPass(dist, sqrtD, labels, noise, count, geometry, slopes);
   const { loss, weights } = lossAndWeights(logLikelihoods);
   return {
     loss,
     logLikelihoods,
     weights,
-    ...backwardPass(dist, sqrtD, eps, count, weights, slopes),
+    ...backwardPass(dist, sqrtD, noise, count, weights, slopes),
   };
 }
 

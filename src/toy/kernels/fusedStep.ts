@@ -45,7 +45,7 @@ export interface ToyStepWorkspace {
   /** Per target: its label signs ±1, length N. */
   readonly signs: Float64Array[];
   /**
-   * Per target: Σ_m w_m a_m(s), Σ_m w_m a_m(s) eps_N^(m)_s (N each) and Σ_m a_m(s) w_m eps_R^(m)
+   * Per target: Σ_m w_m slope_m(s), Σ_m w_m slope_m(s) eps_N^(m)_s (N each) and Σ_m slope_m(s) w_m eps_R^(m)
    * (N x R), with a the slopes.
    */
   readonly sumLoc: Float64Array[];
@@ -97,10 +97,10 @@ export function createToyStepWorkspace(
     gradCovDiag: new Float64Array(size),
     gradCovFactor: new Float64Array(size * r),
     grads: {
-      dMean: new Float64Array(size),
-      dLogDiag: new Float64Array(size),
-      dLogScale: new Float64Array(parameterisation === 'official' ? size * rank : rank),
-      dDirection: new Float64Array(size * rank),
+      gradMean: new Float64Array(size),
+      gradLogDiag: new Float64Array(size),
+      gradLogScale: new Float64Array(parameterisation === 'official' ? size * rank : rank),
+      gradDirection: new Float64Array(size * rank),
     },
   };
 }
@@ -273,8 +273,8 @@ function forward(
  * For targets target0 and target1 (−1: none) from their slopes and weights, the sums over
  * samples m (in order, as binaryMcLoss's backward pass sums) behind the gradients of target t's
  * loss:
- *   sumLoc_s = Σ_m w_m a_m(s),   sumDiag_s = Σ_m w_m a_m(s) eps_N^(m)_s,
- *   sumFactor_s = Σ_m a_m(s) (w_m eps_R^(m))
+ *   sumLoc_s = Σ_m w_m slope_m(s),   sumDiag_s = Σ_m w_m slope_m(s) eps_N^(m)_s,
+ *   sumFactor_s = Σ_m slope_m(s) (w_m eps_R^(m))
  * so ∂/∂loc_s = −sumLoc_s, ∂/∂d_s = −sumDiag_s / (2√d_s), ∂/∂P_s = −sumFactor_s. Samples in the
  * outer loop: every row of the slopes and of eps_N is read in order. Suffixes 0 and 1 name the
  * two targets.
@@ -287,6 +287,8 @@ function backward(
   target0: number,
   target1: number,
 ): void {
+  // The preamble and the per-sample offsets mirror `forward`'s: both passes are unrolled over the
+  // two targets in binaryMcLoss's operation order (bit for bit), so no helper sits in the loop.
   const n = ws.size;
   const { count, epsFactor: eF, epsDiag: eD } = noise;
   const two = target1 >= 0;
