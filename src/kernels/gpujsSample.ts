@@ -97,7 +97,8 @@ export function createGpujsSampler(requested: GpujsRequest): GpujsSampler {
       return lastMode;
     },
     rsample(dist, noise, options = {}) {
-      if (disposed) throw new Error('sampler: this gpu.js sampler was disposed');
+      // A disposed sampler is the wrong kind of object to compute with (as the conv backend).
+      if (disposed) throw new TypeError('sampler: this gpu.js sampler was disposed');
       const { size: n, rank, loc, covFactor, covDiag } = dist;
       const { count, epsFactor, epsDiag } = checkNoise(noise.epsFactor, noise.epsDiag, rank, n);
       const { temperature: t, rowWeights: w } = checkRsampleOptions(options, n);

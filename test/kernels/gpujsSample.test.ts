@@ -92,3 +92,14 @@ for (const requested of ['gpu', 'cpu'] as GpujsRequest[]) {
     });
   });
 }
+
+describe('a disposed gpu.js sampler', () => {
+  it('refuses to sample, by name (a TypeError, as the disposed conv backend)', () => {
+    const sampler = createGpujsSampler('cpu');
+    sampler.dispose();
+    const dist = lowRankNormal({ loc: [0, 0], covFactor: [1, 1], covDiag: [1, 1], rank: 1 });
+    const noise = drawNoise(createRng(1), { count: 1, rank: 1, size: 2 });
+    expect(() => sampler.rsample(dist, noise)).toThrow(TypeError);
+    expect(() => sampler.rsample(dist, noise)).toThrow(/^sampler: .*disposed/);
+  });
+});
