@@ -189,7 +189,7 @@ export type { ToyTrainResult, ToyStepCallback } from './toy/train.js';
 export { evaluateToy } from './toy/evaluate.js';
 export type { ToyEvaluation, EvaluateToyOptions } from './toy/evaluate.js';
 export { runToyModel } from './toy/experiment.js';
-export type { ToyModelRun, RunToyModelOptions } from './toy/experiment.js';
+export type { ToyModelRun, RunToyModelOptions, TrainedToyModel } from './toy/experiment.js';
 export { binarySamples, toyModelFigureSpec, toyTargetsSpec } from './toy/figure.js';
 export { formatToyTable, toyModelReport } from './toy/report.js';
 export type { ToyModelReport } from './toy/report.js';

@@ -146,7 +146,8 @@ export async function runToyCommand(
   if (s.json !== undefined) checkWritableFile('--json', s.json);
   const progress = createProgress(s.quiet, io);
   // Figures are drawn (in a worker when compiled) as soon as their data exist, while training
-  // goes on: the targets now, each model's panel after it, the whole Figure 2 after the first seed.
+  // and evaluation go on: the targets now, each model's panel as soon as it is trained (before
+  // its 100,000-sample evaluation), the whole Figure 2 after the first seed's last model.
   const renderer = s.figures ? createFigureRenderer() : null;
   const pending: Promise<string>[] = [];
   const draw = (spec: VegaLiteSpec, name: string) => {
@@ -184,27 +185,28 @@ export async function runToyCommand(
             onStep: (step, steps, loss) =>
               progress.update(label, step, steps, 'steps', `loss ${loss.toFixed(4)}`),
             now: () => performance.now(),
+            onTrained: (t) => {
+              if (k !== 0 || renderer === null) return;
+              const panel = toyModelFigureSpec(
+                t.dist,
+                binarySamples(t.dist, t.figureRng),
+                t.name === 'diagonal' ? '(a) diagonal model' : `(b) rank-${t.rank} model`,
+              );
+              panels.push(panel);
+              draw(panel, `figure2-${t.name}`);
+              if (panels.length === s.models.length) {
+                const all = vconcatSpec([hconcatSpec(panels, { spacing: 40 }), targets], {
+                  title: `Toy problem, protocol ${s.protocolName}, seed ${s.seed}`,
+                });
+                draw(all, 'figure2');
+              }
+            },
           });
         } finally {
           progress.stop();
         }
         runs.push(run);
         reports.push(toyModelReport(run, s.seeds > 1 ? seed : undefined));
-        if (k === 0 && renderer !== null) {
-          const panel = toyModelFigureSpec(
-            run.dist,
-            binarySamples(run.dist, run.figureRng),
-            run.name === 'diagonal' ? '(a) diagonal model' : `(b) rank-${run.rank} model`,
-          );
-          panels.push(panel);
-          draw(panel, `figure2-${run.name}`);
-        }
-      }
-      if (k === 0 && renderer !== null) {
-        const all = vconcatSpec([hconcatSpec(panels, { spacing: 40 }), targets], {
-          title: `Toy problem, protocol ${s.protocolName}, seed ${s.seed}`,
-        });
-        draw(all, 'figure2');
       }
     }
 

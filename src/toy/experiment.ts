@@ -25,6 +25,21 @@ export interface RunToyModelOptions {
   onStep?: ToyStepCallback;
   /** A clock in milliseconds (e.g. performance.now) to time training; none: seconds = NaN. */
   now?: () => number;
+  /**
+   * Called once training is done, before the evaluation, with the trained distribution and the
+   * figure's stream (so a caller can draw Figure 2 while the evaluation runs). Whatever it draws
+   * from `figureRng` is gone from the run's `figureRng`: it is the same generator.
+   */
+  onTrained?: (trained: TrainedToyModel) => void;
+}
+
+/** A toy model just trained: what Figure 2 needs, before the evaluation. */
+export interface TrainedToyModel {
+  name: ToyModelKind;
+  rank: number;
+  dist: LowRankNormal;
+  /** The stream for this model's figure samples, untouched so far. */
+  figureRng: Rng;
 }
 
 /** One trained and evaluated toy model, with what Figure 2 needs. */
@@ -37,7 +52,7 @@ export interface ToyModelRun {
   /** Training time in seconds (NaN without a clock). */
   seconds: number;
   evaluation: ToyEvaluation;
-  /** The stream for this model's figure samples, untouched so far. */
+  /** The stream for this model's figure samples, untouched so far unless `onTrained` drew from it. */
   figureRng: Rng;
 }
 
@@ -48,7 +63,7 @@ export interface ToyModelRun {
  * @example runToyModel({ kind: 'lowrank', protocol: toyProtocol('best'), seed: 0 }).evaluation.estimate // ≈ −0.70
  */
 export function runToyModel(options: RunToyModelOptions): ToyModelRun {
-  const { kind, protocol, seed, evalSamples, onStep, now } = options;
+  const { kind, protocol, seed, evalSamples, onStep, now, onTrained } = options;
   if (kind !== 'diagonal' && kind !== 'lowrank') {
     throw new RangeError(
       `model: unknown model ${JSON.stringify(kind)} (expected diagonal or lowrank)`,
@@ -69,6 +84,7 @@ export function runToyModel(options: RunToyModelOptions): ToyModelRun {
   const training = trainToy(params, targets, protocol, trainRng, onStep);
   const seconds = ((now?.() ?? NaN) - t0) / 1000;
   const dist = toyDistribution(params);
+  onTrained?.({ name: kind, rank, dist, figureRng });
   const evaluation = evaluateToy(dist, targets, evalRng, { samples: evalSamples });
   return { name: kind, rank, params, dist, training, seconds, evaluation, figureRng };
 }

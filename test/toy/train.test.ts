@@ -121,3 +121,25 @@ describe('toy training', () => {
     );
   });
 });
+
+describe('runToyModel: onTrained', () => {
+  it('hands over the trained distribution and the untouched figure stream before evaluating', () => {
+    const protocol = toyProtocol('best', { pretrainSteps: 5, steps: 10, samples: 4 });
+    const options = { kind: 'lowrank' as const, protocol, seed: 3, evalSamples: 50 };
+    const plain = runToyModel(options);
+    let seen: { loc: number[]; draw: number } | undefined;
+    const hooked = runToyModel({
+      ...options,
+      onTrained: (t) => {
+        expect(seen).toBeUndefined();
+        expect([t.name, t.rank]).toEqual(['lowrank', 2]);
+        seen = { loc: Array.from(t.dist.loc), draw: t.figureRng.uniform() };
+      },
+    });
+    // The same trained model, the figure stream's first draw, and an evaluation the hook did not
+    // change.
+    expect(seen?.loc).toEqual(Array.from(plain.dist.loc));
+    expect(seen?.draw).toBe(plain.figureRng.uniform());
+    expect(hooked.evaluation).toEqual(plain.evaluation);
+  });
+});
