@@ -1,0 +1,203 @@
+/**
+ * Kernel: the log-density's two terms from the Gram matrix of A = D^{-1/2} P, where a bound
+ * shows it as accurate as needed (spec/lowrank-normal.md#the-guarded-gram-kernel); elsewhere
+ * null, and the Householder form runs (whitenedFactor.ts).
+ *
+ * Computes, with G = I + Aᵀ A = L Lᵀ (Cholesky), F² = ‖A‖_F² = trace(Aᵀ A):
+ *   log det(I + Aᵀ A) = 2 Σ log L_jj
+ *   zᵀ Σ⁻¹ z = min_u ‖w − A u‖² + ‖u‖² = ‖w − A u‖² + ‖u‖²  at  u = G⁻¹ Aᵀ w,  w = D^{-1/2} z
+ * The second is the damped least-squares objective evaluated at its minimiser: a sum of two
+ * squares (no difference of large numbers, unlike Woodbury's wᵀw − bᵀ G⁻¹ b), and an error δu in
+ * u moves it only by δuᵀ G δu (second order). Only runs when F² ≤ GRAM_LIMIT; then (bounds derived in the spec, ε = 2⁻⁵³, γ = (BLOCK_ROWS + N / BLOCK_ROWS) ε
+ * for the blocked sums):
+ *   |Δ log det| ≤ γ F² (≈ 1e-9 at F² = GRAM_LIMIT),
+ *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 ε √(1 + F²) (1 + F/2) + γ² F⁶  (≈ 1e-11).
+ * The Householder form's log det is within about γ F (one power of F better), so this trades a
+ * factor of at most F = 90 in the determinant's worst case for speed. Tied to the plain form
+ * (whitenedFactorPlain) by test/distribution/lowRankKernels.test.ts within rtol 1e-11.
+ *
+ * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (sixteen
+ * sums held while eight entries are loaded), against Householder's N (R + 1)(R + 2) with a load
+ * and a store per multiply-add; no N x R array is written (the rows are whitened into an L1
+ * scratch block), and a later point costs two passes over P (Aᵀ w, then w − A u).
+ */
+import type { LowRankNormal } from '../lowRankNormal.js';
+
+/** Largest F² = ‖D^{-1/2} P‖_F² the Gram kernel accepts. */
+export const GRAM_LIMIT = 8192;
+
+/** Rows per scratch block (width ≤ 52 columns: 52 x 128 x 8 bytes = 52 KiB at most, in L2). */
+const BLOCK_ROWS = 128;
+
+/** The Gram kernel's factorisation of one distribution. */
+export interface GramFactor {
+  /** log det(I + Aᵀ A). */
+  readonly logDetCapacitance: number;
+  /** zᵀ Σ⁻¹ z at x (+∞ or NaN where an intermediate overflows: the caller falls back). */
+  mahalanobis(x: ArrayLike<number>): number;
+}
+
+/**
+ * The Gram kernel for `dist`, or null where the bound above does not hold (F² > GRAM_LIMIT, an
+ * entry of A overflowed). With `x`, the first point's Aᵀ w rides along in the Gram pass
+ * (`first` is then its zᵀ Σ⁻¹ z).
+ */
+export function gramFactor(
+  dist: LowRankNormal,
+  x: ArrayLike<number> | null,
+): { factor: GramFactor; first: number } | null {
+  const { size: n, rank, covFactor: p, covDiag: d, loc } = dist;
+  // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 4.
+  const width = Math.ceil((rank + 1) / 4) * 4;
+  const scratch = new Float64Array(BLOCK_ROWS * width);
+  const gram = new Float64Array(width * width); // upper triangle, row-major
+  for (let i0 = 0; i0 < n; i0 += BLOCK_ROWS) {
+    const len = Math.min(BLOCK_ROWS, n - i0);
+    for (let i = 0; i < len; i++) {
+      const sd = Math.sqrt(d[i0 + i]);
+      const si = 1 / sd;
+      const o = i * width;
+      for (let k = 0, q = (i0 + i) * rank; k < rank; k++) scratch[o + k] = p[q + k] * si;
+      if (x !== null) scratch[o + rank] = (x[i0 + i] - loc[i0 + i]) / sd;
+    }
+    if (len < BLOCK_ROWS) scratch.fill(0, len * width);
+    gramTiles(scratch, len, width, gram);
+  }
+  // F² ≤ GRAM_LIMIT also bounds every |A_nr| by √GRAM_LIMIT; an entry that overflowed, or
+  // whose square did, makes F² infinite or NaN and fails the test.
+  let frob = 0;
+  for (let k = 0; k < rank; k++) frob += gram[k * width + k];
+  if (!(frob <= GRAM_LIMIT)) return null;
+  // L (lower, row-major R x R) with L Lᵀ = I + Aᵀ A.
+  const l = new Float64Array(rank * rank);
+  let logDet = 0;
+  for (let j = 0; j < rank; j++) {
+    let pivot = 1 + gram[j * width + j];
+    for (let k = 0; k < j; k++) pivot -= l[j * rank + k] * l[j * rank + k];
+    const ljj = Math.sqrt(pivot); // pivot ≥ 1 − (tiny) since G ⪰ I
+    l[j * rank + j] = ljj;
+    logDet += 2 * Math.log(ljj);
+    for (let i = j + 1; i < rank; i++) {
+      let s = gram[j * width + i]; // G_ij = G_ji, upper triangle
+      for (let k = 0; k < j; k++) s -= l[i * rank + k] * l[j * rank + k];
+      l[i * rank + j] = s / ljj;
+    }
+  }
+  const factor: GramFactor = {
+    logDetCapacitance: logDet,
+    mahalanobis(z) {
+      const b = new Float64Array(rank);
+      for (let i = 0, q = 0; i < n; i++) {
+        const wi = (z[i] - loc[i]) / d[i]; // w_i / √d_i
+        for (let k = 0; k < rank; k++, q++) b[k] += p[q] * wi;
+      }
+      return residualAt(dist, l, b, z);
+    },
+  };
+  if (x === null) return { factor, first: NaN };
+  const b = new Float64Array(rank);
+  for (let k = 0; k < rank; k++) b[k] = gram[k * width + rank];
+  return { factor, first: residualAt(dist, l, b, x) };
+}
+
+/**
+ * ‖w − A u‖² + ‖u‖² with u = G⁻¹ b (b = Aᵀ w, G = L Lᵀ), w = D^{-1/2} (x − loc): the damped
+ * least-squares objective at its minimiser.
+ */
+function residualAt(
+  dist: LowRankNormal,
+  l: Float64Array,
+  b: Float64Array,
+  x: ArrayLike<number>,
+): number {
+  const { size: n, rank, covFactor: p, covDiag: d, loc } = dist;
+  const u = new Float64Array(rank);
+  for (let i = 0; i < rank; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * rank + k] * u[k];
+    u[i] = s / l[i * rank + i];
+  }
+  for (let i = rank - 1; i >= 0; i--) {
+    let s = u[i];
+    for (let k = i + 1; k < rank; k++) s -= l[k * rank + i] * u[k];
+    u[i] = s / l[i * rank + i];
+  }
+  let uu = 0;
+  for (let k = 0; k < rank; k++) uu += u[k] * u[k];
+  // (A u)_i = (P u)_i / √d_i, so r_i = ((x_i − loc_i) − (P u)_i) / √d_i.
+  let rr = 0;
+  for (let i = 0, q = 0; i < n; i++) {
+    let pu = 0;
+    for (let k = 0; k < rank; k++, q++) pu += p[q] * u[k];
+    const r = (x[i] - loc[i] - pu) / Math.sqrt(d[i]);
+    rr += r * r;
+  }
+  return rr + uu;
+}
+
+/**
+ * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 4), upper
+ * triangle (and the lower halves of the diagonal tiles), each block's sums added once (blocked
+ * summation), in 4 x 4 tiles: sixteen running sums per tile, eight loads per row.
+ */
+function gramTiles(s: Float64Array, len: number, width: number, gram: Float64Array): void {
+  for (let j = 0; j < width; j += 4) {
+    for (let k = j; k < width; k += 4) {
+      let g00 = 0,
+        g01 = 0,
+        g02 = 0,
+        g03 = 0;
+      let g10 = 0,
+        g11 = 0,
+        g12 = 0,
+        g13 = 0;
+      let g20 = 0,
+        g21 = 0,
+        g22 = 0,
+        g23 = 0;
+      let g30 = 0,
+        g31 = 0,
+        g32 = 0,
+        g33 = 0;
+      for (let i = 0, o = 0; i < len; i++, o += width) {
+        const a0 = s[o + j];
+        const a1 = s[o + j + 1];
+        const a2 = s[o + j + 2];
+        const a3 = s[o + j + 3];
+        const b0 = s[o + k];
+        const b1 = s[o + k + 1];
+        const b2 = s[o + k + 2];
+        const b3 = s[o + k + 3];
+        g00 += a0 * b0;
+        g01 += a0 * b1;
+        g02 += a0 * b2;
+        g03 += a0 * b3;
+        g10 += a1 * b0;
+        g11 += a1 * b1;
+        g12 += a1 * b2;
+        g13 += a1 * b3;
+        g20 += a2 * b0;
+        g21 += a2 * b1;
+        g22 += a2 * b2;
+        g23 += a2 * b3;
+        g30 += a3 * b0;
+        g31 += a3 * b1;
+        g32 += a3 * b2;
+        g33 += a3 * b3;
+      }
+      const r0 = j * width + k;
+      addRow(gram, r0, g00, g01, g02, g03);
+      addRow(gram, r0 + width, g10, g11, g12, g13);
+      addRow(gram, r0 + 2 * width, g20, g21, g22, g23);
+      addRow(gram, r0 + 3 * width, g30, g31, g32, g33);
+    }
+  }
+}
+
+/** gram[r … r+4) += (a, b, c, e). */
+function addRow(gram: Float64Array, r: number, a: number, b: number, c: number, e: number): void {
+  gram[r] += a;
+  gram[r + 1] += b;
+  gram[r + 2] += c;
+  gram[r + 3] += e;
+}
