@@ -46,20 +46,14 @@ export function gramFactor(
   dist: LowRankNormal,
   x: ArrayLike<number> | null,
 ): { factor: GramFactor; first: number } | null {
-  const { size: n, rank, covFactor: p, covDiag: d, loc } = dist;
+  const { size: n, rank } = dist;
   // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 4.
   const width = Math.ceil((rank + 1) / 4) * 4;
   const scratch = new Float64Array(BLOCK_ROWS * width);
   const gram = new Float64Array(width * width); // upper triangle, row-major
   for (let i0 = 0; i0 < n; i0 += BLOCK_ROWS) {
     const len = Math.min(BLOCK_ROWS, n - i0);
-    for (let i = 0; i < len; i++) {
-      const sd = Math.sqrt(d[i0 + i]);
-      const si = 1 / sd;
-      const o = i * width;
-      for (let k = 0, q = (i0 + i) * rank; k < rank; k++) scratch[o + k] = p[q + k] * si;
-      if (x !== null) scratch[o + rank] = (x[i0 + i] - loc[i0 + i]) / sd;
-    }
+    whitenBlock(dist, x, i0, len, width, scratch);
     if (len < BLOCK_ROWS) scratch.fill(0, len * width);
     gramTiles(scratch, len, width, gram);
   }
@@ -96,41 +90,75 @@ export function gramFactor(
 }
 
 /**
+ * Rows i0 … i0+len−1 of [A | w] into the scratch (row-major, `width` columns; w only with x).
+ * Each block's loops are a function of their own (so are the other passes' below), so that V8
+ * optimises them from full type feedback after a few blocks, on a distribution's first call.
+ */
+function whitenBlock(
+  dist: LowRankNormal,
+  x: ArrayLike<number> | null,
+  i0: number,
+  len: number,
+  width: number,
+  scratch: Float64Array,
+): void {
+  const { rank, covFactor: p, covDiag: d, loc } = dist;
+  for (let i = 0; i < len; i++) {
+    const sd = Math.sqrt(d[i0 + i]);
+    const si = 1 / sd;
+    const o = i * width;
+    for (let k = 0, q = (i0 + i) * rank; k < rank; k++) scratch[o + k] = p[q + k] * si;
+    if (x !== null) scratch[o + rank] = (x[i0 + i] - loc[i0 + i]) / sd;
+  }
+}
+
+/**
  * b = Aᵀ w = Pᵀ D⁻¹ (x − loc), by blocks of BLOCK_ROWS rows (in L1), four entries of b at a time
  * held in registers.
  */
 function crossProduct(dist: LowRankNormal, x: ArrayLike<number>): Float64Array {
-  const { size: n, rank, covFactor: p, covDiag: d, loc } = dist;
-  const b = new Float64Array(rank);
+  const b = new Float64Array(dist.rank);
   const v = new Float64Array(BLOCK_ROWS);
-  for (let i0 = 0; i0 < n; i0 += BLOCK_ROWS) {
-    const len = Math.min(BLOCK_ROWS, n - i0);
-    for (let i = 0; i < len; i++) v[i] = (x[i0 + i] - loc[i0 + i]) / d[i0 + i]; // w_i / √d_i
-    let k = 0;
-    for (; k + 4 <= rank; k += 4) {
-      let b0 = 0;
-      let b1 = 0;
-      let b2 = 0;
-      let b3 = 0;
-      for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) {
-        const vi = v[i];
-        b0 += p[q] * vi;
-        b1 += p[q + 1] * vi;
-        b2 += p[q + 2] * vi;
-        b3 += p[q + 3] * vi;
-      }
-      b[k] += b0;
-      b[k + 1] += b1;
-      b[k + 2] += b2;
-      b[k + 3] += b3;
-    }
-    for (; k < rank; k++) {
-      let bk = 0;
-      for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) bk += p[q] * v[i];
-      b[k] += bk;
-    }
+  for (let i0 = 0; i0 < dist.size; i0 += BLOCK_ROWS) {
+    crossBlock(dist, x, i0, Math.min(BLOCK_ROWS, dist.size - i0), v, b);
   }
   return b;
+}
+
+/** b += the rows i0 … i0+len−1 of Pᵀ D⁻¹ (x − loc) (v: scratch for D⁻¹ (x − loc)). */
+function crossBlock(
+  dist: LowRankNormal,
+  x: ArrayLike<number>,
+  i0: number,
+  len: number,
+  v: Float64Array,
+  b: Float64Array,
+): void {
+  const { rank, covFactor: p, covDiag: d, loc } = dist;
+  for (let i = 0; i < len; i++) v[i] = (x[i0 + i] - loc[i0 + i]) / d[i0 + i]; // w_i / √d_i
+  let k = 0;
+  for (; k + 4 <= rank; k += 4) {
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    let b3 = 0;
+    for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) {
+      const vi = v[i];
+      b0 += p[q] * vi;
+      b1 += p[q + 1] * vi;
+      b2 += p[q + 2] * vi;
+      b3 += p[q + 3] * vi;
+    }
+    b[k] += b0;
+    b[k + 1] += b1;
+    b[k + 2] += b2;
+    b[k + 3] += b3;
+  }
+  for (; k < rank; k++) {
+    let bk = 0;
+    for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) bk += p[q] * v[i];
+    b[k] += bk;
+  }
 }
 
 /**
@@ -143,7 +171,7 @@ function residualAt(
   b: Float64Array,
   x: ArrayLike<number>,
 ): number {
-  const { size: n, rank, covFactor: p, covDiag: d, loc } = dist;
+  const { size: n, rank } = dist;
   const u = new Float64Array(rank);
   for (let i = 0; i < rank; i++) {
     let s = b[i];
@@ -157,33 +185,9 @@ function residualAt(
   }
   let uu = 0;
   for (let k = 0; k < rank; k++) uu += u[k] * u[k];
-  // (A u)_i = (P u)_i / √d_i, so r_i = ((x_i − loc_i) − (P u)_i) / √d_i; four rows at a time,
-  // so that each u_k is loaded once for four multiply-adds.
   let rr = 0;
-  const sq = (i: number, pu: number) => {
-    const r = (x[i] - loc[i] - pu) / Math.sqrt(d[i]);
-    return r * r;
-  };
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const q = i * rank;
-    let pu0 = 0;
-    let pu1 = 0;
-    let pu2 = 0;
-    let pu3 = 0;
-    for (let k = 0; k < rank; k++) {
-      const uk = u[k];
-      pu0 += p[q + k] * uk;
-      pu1 += p[q + rank + k] * uk;
-      pu2 += p[q + 2 * rank + k] * uk;
-      pu3 += p[q + 3 * rank + k] * uk;
-    }
-    rr += sq(i, pu0) + sq(i + 1, pu1) + sq(i + 2, pu2) + sq(i + 3, pu3);
-  }
-  for (; i < n; i++) {
-    let pu = 0;
-    for (let k = 0; k < rank; k++) pu += p[i * rank + k] * u[k];
-    rr += sq(i, pu);
+  for (let i0 = 0; i0 < n; i0 += BLOCK_ROWS) {
+    rr += residualRows(dist, x, u, i0, Math.min(i0 + BLOCK_ROWS, n));
   }
   return rr + uu;
 }
@@ -253,4 +257,46 @@ function addRow(gram: Float64Array, r: number, a: number, b: number, c: number, 
   gram[r + 1] += b;
   gram[r + 2] += c;
   gram[r + 3] += e;
+}
+
+/**
+ * Σ r_i² over rows from … to−1, r_i = ((x_i − loc_i) − (P u)_i) / √d_i = (w − A u)_i; four rows
+ * at a time, so that each u_k is loaded once for four multiply-adds.
+ */
+function residualRows(
+  dist: LowRankNormal,
+  x: ArrayLike<number>,
+  u: Float64Array,
+  from: number,
+  to: number,
+): number {
+  const { rank, covFactor: p, covDiag: d, loc } = dist;
+  let rr = 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    const q = i * rank;
+    let pu0 = 0;
+    let pu1 = 0;
+    let pu2 = 0;
+    let pu3 = 0;
+    for (let k = 0; k < rank; k++) {
+      const uk = u[k];
+      pu0 += p[q + k] * uk;
+      pu1 += p[q + rank + k] * uk;
+      pu2 += p[q + 2 * rank + k] * uk;
+      pu3 += p[q + 3 * rank + k] * uk;
+    }
+    const r0 = (x[i] - loc[i] - pu0) / Math.sqrt(d[i]);
+    const r1 = (x[i + 1] - loc[i + 1] - pu1) / Math.sqrt(d[i + 1]);
+    const r2 = (x[i + 2] - loc[i + 2] - pu2) / Math.sqrt(d[i + 2]);
+    const r3 = (x[i + 3] - loc[i + 3] - pu3) / Math.sqrt(d[i + 3]);
+    rr += r0 * r0 + r1 * r1 + r2 * r2 + r3 * r3;
+  }
+  for (; i < to; i++) {
+    let pu = 0;
+    for (let k = 0; k < rank; k++) pu += p[i * rank + k] * u[k];
+    const r = (x[i] - loc[i] - pu) / Math.sqrt(d[i]);
+    rr += r * r;
+  }
+  return rr;
 }
