@@ -8,13 +8,14 @@
  *   zᵀ Σ⁻¹ z = min_u ‖w − A u‖² + ‖u‖² = ‖w − A u‖² + ‖u‖²  at  u = G⁻¹ Aᵀ w,  w = D^{-1/2} z
  * The second is the damped least-squares objective evaluated at its minimiser: a sum of two
  * squares (no difference of large numbers, unlike Woodbury's wᵀw − bᵀ G⁻¹ b), and an error δu in
- * u moves it only by δuᵀ G δu (second order). Only runs when F² ≤ GRAM_LIMIT; then (bounds derived in the spec, ε = 2⁻⁵³, γ = (BLOCK_ROWS + N / BLOCK_ROWS) ε
- * for the blocked sums):
- *   |Δ log det| ≤ γ F² (≈ 1e-9 at F² = GRAM_LIMIT),
- *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 ε √(1 + F²) (1 + F/2) + γ² F⁶  (≈ 1e-11).
- * The Householder form's log det is within about γ F (one power of F better), so this trades a
- * factor of at most F = 90 in the determinant's worst case for speed. Tied to the plain form
- * (whitenedFactorPlain) by test/distribution/lowRankKernels.test.ts within rtol 1e-11.
+ * u moves it only by δuᵀ G δu (second order). Only runs when F² ≤ GRAM_LIMIT; there, with
+ * ε = 2⁻⁵³ and γ = (B + N / B) ε for the blocked sums (B ≤ 256 rows a block), the bounds derived
+ * in the spec are
+ *   |Δ log det| ≤ γ R F²                                        (8e-9 at R 10, N 1e5, the limit)
+ *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 R ε √(1 + F²)(1 + F/2) + γ² (1 + F²)(F + R F²/2)²   (about 1e-11)
+ * against about γ F for the Householder form's determinant: past the limit the kernel declines
+ * and Householder runs. Tied to the plain form (whitenedFactorPlain) within rtol 1e-11 by
+ * test/distribution/lowRankKernels.test.ts.
  *
  * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (sixteen
  * sums held while eight entries are loaded), against Householder's N (R + 1)(R + 2) with a load
@@ -26,8 +27,13 @@ import type { LowRankNormal } from '../lowRankNormal.js';
 /** Largest F² = ‖D^{-1/2} P‖_F² the Gram kernel accepts. */
 export const GRAM_LIMIT = 8192;
 
-/** Rows per scratch block (width ≤ 52 columns: 52 x 128 x 8 bytes = 52 KiB at most, in L2). */
-const BLOCK_ROWS = 128;
+/** Entries per block of rows (32 KiB, so that a block sits in L1). */
+const BLOCK_ENTRIES = 4096;
+
+/** Rows per block for `width` entries a row: 16 to 256. */
+function blockRows(width: number): number {
+  return Math.min(256, Math.max(16, Math.floor(BLOCK_ENTRIES / width)));
+}
 
 /** The Gram kernel's factorisation of one distribution. */
 export interface GramFactor {
@@ -49,12 +55,13 @@ export function gramFactor(
   const { size: n, rank } = dist;
   // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 4.
   const width = Math.ceil((rank + 1) / 4) * 4;
-  const scratch = new Float64Array(BLOCK_ROWS * width);
+  const rows = blockRows(width);
+  const scratch = new Float64Array(rows * width);
   const gram = new Float64Array(width * width); // upper triangle, row-major
-  for (let i0 = 0; i0 < n; i0 += BLOCK_ROWS) {
-    const len = Math.min(BLOCK_ROWS, n - i0);
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const len = Math.min(rows, n - i0);
     whitenBlock(dist, x, i0, len, width, scratch);
-    if (len < BLOCK_ROWS) scratch.fill(0, len * width);
+    if (len < rows) scratch.fill(0, len * width);
     gramTiles(scratch, len, width, gram);
   }
   // F² ≤ GRAM_LIMIT also bounds every |A_nr| by √GRAM_LIMIT; an entry that overflowed, or
@@ -113,14 +120,15 @@ function whitenBlock(
 }
 
 /**
- * b = Aᵀ w = Pᵀ D⁻¹ (x − loc), by blocks of BLOCK_ROWS rows (in L1), four entries of b at a time
+ * b = Aᵀ w = Pᵀ D⁻¹ (x − loc), by blocks of rows (in L1), four entries of b at a time
  * held in registers.
  */
 function crossProduct(dist: LowRankNormal, x: ArrayLike<number>): Float64Array {
   const b = new Float64Array(dist.rank);
-  const v = new Float64Array(BLOCK_ROWS);
-  for (let i0 = 0; i0 < dist.size; i0 += BLOCK_ROWS) {
-    crossBlock(dist, x, i0, Math.min(BLOCK_ROWS, dist.size - i0), v, b);
+  const rows = blockRows(dist.rank);
+  const v = new Float64Array(rows);
+  for (let i0 = 0; i0 < dist.size; i0 += rows) {
+    crossBlock(dist, x, i0, Math.min(rows, dist.size - i0), v, b);
   }
   return b;
 }
@@ -186,8 +194,9 @@ function residualAt(
   let uu = 0;
   for (let k = 0; k < rank; k++) uu += u[k] * u[k];
   let rr = 0;
-  for (let i0 = 0; i0 < n; i0 += BLOCK_ROWS) {
-    rr += residualRows(dist, x, u, i0, Math.min(i0 + BLOCK_ROWS, n));
+  const rows = blockRows(rank);
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    rr += residualRows(dist, x, u, i0, Math.min(i0 + rows, n));
   }
   return rr + uu;
 }
