@@ -11,7 +11,7 @@
  * u moves it only by δuᵀ G δu (second order). Only runs when F² ≤ GRAM_LIMIT; there, with
  * ε = 2⁻⁵³ and γ = (B + N / B) ε for the blocked sums (B ≤ 256 rows a block), the bounds derived
  * in the spec are
- *   |Δ log det| ≤ γ R F²                                        (8e-9 at R 10, N 1e5, the limit)
+ *   |Δ log det| ≤ γ R F²                                        (6e-9 at R 10, N 1e5, the limit)
  *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 R ε √(1 + F²)(1 + F/2) + γ² (1 + F²)(F + R F²/2)²   (about 1e-11)
  * against about γ F for the Householder form's determinant: past the limit the kernel declines
  * and Householder runs. Tied to the plain form (whitenedFactorPlain) within rtol 1e-11 by
