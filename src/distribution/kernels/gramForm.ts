@@ -203,12 +203,13 @@ function residualAt(
 
 /**
  * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 4), upper
- * triangle (and the lower halves of the diagonal tiles), each block's sums added once (blocked
- * summation), in 4 x 4 tiles: sixteen running sums per tile, eight loads per row.
+ * triangle, each block's sums added once (blocked summation), in 4 x 4 tiles: sixteen running
+ * sums per tile, eight loads per row; the diagonal tiles by `diagonalTile` (ten sums, four loads).
  */
 function gramTiles(s: Float64Array, len: number, width: number, gram: Float64Array): void {
   for (let j = 0; j < width; j += 4) {
-    for (let k = j; k < width; k += 4) {
+    diagonalTile(s, len, width, j, gram);
+    for (let k = j + 4; k < width; k += 4) {
       let g00 = 0,
         g01 = 0,
         g02 = 0,
@@ -308,4 +309,48 @@ function residualRows(
     rr += r * r;
   }
   return rr;
+}
+
+/** gram += the upper triangle of S_jᵀ S_j for the four columns j … j+3 of the scratch block. */
+function diagonalTile(
+  s: Float64Array,
+  len: number,
+  width: number,
+  j: number,
+  gram: Float64Array,
+): void {
+  let g00 = 0;
+  let g01 = 0;
+  let g02 = 0;
+  let g03 = 0;
+  let g11 = 0;
+  let g12 = 0;
+  let g13 = 0;
+  let g22 = 0;
+  let g23 = 0;
+  let g33 = 0;
+  for (let i = 0, o = j; i < len; i++, o += width) {
+    const a0 = s[o];
+    const a1 = s[o + 1];
+    const a2 = s[o + 2];
+    const a3 = s[o + 3];
+    g00 += a0 * a0;
+    g01 += a0 * a1;
+    g02 += a0 * a2;
+    g03 += a0 * a3;
+    g11 += a1 * a1;
+    g12 += a1 * a2;
+    g13 += a1 * a3;
+    g22 += a2 * a2;
+    g23 += a2 * a3;
+    g33 += a3 * a3;
+  }
+  const r = j * width + j;
+  addRow(gram, r, g00, g01, g02, g03);
+  gram[r + width + 1] += g11;
+  gram[r + width + 2] += g12;
+  gram[r + width + 3] += g13;
+  gram[r + 2 * width + 2] += g22;
+  gram[r + 2 * width + 3] += g23;
+  gram[r + 3 * width + 3] += g33;
 }
