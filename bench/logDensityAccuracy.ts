@@ -9,12 +9,14 @@
  *   npx tsx bench/logDensityAccuracy.ts --baseline /tmp/base/src --out /tmp/ill.json
  * With --out, writes the cases, the reference and the values as JSON for
  * spec/torch/ill_conditioned.py, which adds torch's column. A refusal (an error thrown) counts
- * as NaN. See spec/lowrank-normal.md#accuracy.
+ * as NaN. The Gram column counts the cases where `logProb` ran the guarded Gram kernel
+ * (kernels/gramForm.ts) rather than Householder. See spec/lowrank-normal.md#accuracy.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gramFactor } from '../src/distribution/kernels/gramForm.js';
 import { logProb } from '../src/distribution/logProb.js';
 import { logProbByWoodbury } from '../src/distribution/lowRankIdentities.js';
 import { lowRankNormal } from '../src/distribution/lowRankNormal.js';
@@ -49,6 +51,7 @@ if (args.baseline !== undefined) {
 const cases = illConditionedCases().map((c) => {
   const dist = lowRankNormal({ ...c });
   const reference = referenceLogProb(c);
+  const gram = gramFactor(dist, null) !== null; // which path logProb takes
   const stable = logProb(dist, c.x);
   const woodbury = attempt(() => logProbByWoodbury(dist, c.x));
   const before =
@@ -56,6 +59,7 @@ const cases = illConditionedCases().map((c) => {
   return {
     ...c,
     reference,
+    gram,
     stable,
     woodbury,
     ...(before === undefined ? {} : { baseline: before }),
@@ -68,7 +72,7 @@ const columns: [string, Key][] = [
   ['Woodbury', 'woodbury'],
   ...(baseline === null ? [] : ([['baseline', 'baseline']] as [string, Key][])),
 ];
-console.log(`${'family'.padEnd(24)} cases${columns.map(([h]) => h.padStart(20)).join('')}`);
+console.log(`${'family'.padEnd(24)} cases  Gram${columns.map(([h]) => h.padStart(20)).join('')}`);
 for (const family of FAMILIES) {
   const fc = cases.filter((c) => c.family === family);
   const cell = (key: Key) => {
@@ -79,7 +83,8 @@ for (const family of FAMILIES) {
     return (text + (refused > 0 ? ` (${refused} refused)` : '')).padStart(20);
   };
   console.log(
-    `${family.padEnd(24)} ${String(fc.length).padStart(5)}${columns.map(([, k]) => cell(k)).join('')}`,
+    `${family.padEnd(24)} ${String(fc.length).padStart(5)}` +
+      `${String(fc.filter((c) => c.gram).length).padStart(6)}${columns.map(([, k]) => cell(k)).join('')}`,
   );
 }
 if (args.out !== undefined) writeFileSync(args.out, JSON.stringify({ cases }, null, 1));

@@ -3,9 +3,10 @@
  *
  * Times the log-density: `lowRankNormal` + one `logProb` (construction and factorisation
  * included, as bench/compare times it) and `logProb` alone on a distribution already used once
- * (the per-point cost), at N = 100 000 with R = 10 and 50 (bench/compare's fixture), plus the
- * stable form with the plain thin QR instead of the blocked kernel, and the textbook
- * `logProbByWoodbury`, for reference. With --baseline DIR, DIR being an earlier `src/`
+ * (the per-point cost), at N = 100 000 with R = 10 and 50 (bench/compare's fixture; there
+ * ‖D^{-1/2} P‖_F² ≈ 4500, so `logProb` runs the guarded Gram kernel), plus the stable form with
+ * the blocked Householder kernel (what runs past the Gram kernel's guard) and with the plain
+ * thin QR, and the textbook `logProbByWoodbury`, for reference. With --baseline DIR, DIR being an earlier `src/`
  * tree, e.g. the Woodbury implementation this replaced:
  *   mkdir -p /tmp/base && git archive 51ac354 src | tar -x -C /tmp/base
  *   npx tsx bench/logDensitySpeed.ts --baseline /tmp/base/src
@@ -21,6 +22,7 @@ import { sumLogPlain } from '../src/distribution/kernels/sumLog.js';
 import { LOG_2PI, lowRankNormal, type LowRankNormal } from '../src/distribution/lowRankNormal.js';
 import {
   mahalanobis,
+  whitenedFactor,
   whitenedFactorPlain,
   type WhitenedFactor,
 } from '../src/distribution/whitenedFactor.js';
@@ -41,18 +43,21 @@ const { values } = parseArgs({
   options: { baseline: { type: 'string' }, reps: { type: 'string', default: '11' } },
 });
 const reps = Number(values.reps);
-/** The stable form with the plain thin QR (whitenedFactorPlain), cached per distribution. */
-const plainFactors = new WeakMap<LowRankNormal, WhitenedFactor>();
-function logProbPlainQr(dist: LowRankNormal, x: Float64Array): number {
-  let f = plainFactors.get(dist);
-  if (f === undefined) plainFactors.set(dist, (f = whitenedFactorPlain(dist)));
-  const logDet = sumLogPlain(dist.covDiag) + f.logDetCapacitance;
-  return -0.5 * (dist.size * LOG_2PI + logDet + mahalanobis(dist, x, f));
+/** The stable form with a given Householder factorisation, cached per distribution. */
+function logProbWith(factorise: (d: LowRankNormal) => WhitenedFactor) {
+  const factors = new WeakMap<LowRankNormal, WhitenedFactor>();
+  return (dist: LowRankNormal, x: Float64Array): number => {
+    let f = factors.get(dist);
+    if (f === undefined) factors.set(dist, (f = factorise(dist)));
+    const logDet = sumLogPlain(dist.covDiag) + f.logDetCapacitance;
+    return -0.5 * (dist.size * LOG_2PI + logDet + mahalanobis(dist, x, f));
+  };
 }
 
 const impls: Impl[] = [
-  { name: 'stable (now)', build: lowRankNormal, logProb },
-  { name: 'stable, plain QR', build: lowRankNormal, logProb: logProbPlainQr },
+  { name: 'logProb (now)', build: lowRankNormal, logProb },
+  { name: 'blocked Householder', build: lowRankNormal, logProb: logProbWith(whitenedFactor) },
+  { name: 'plain Householder', build: lowRankNormal, logProb: logProbWith(whitenedFactorPlain) },
   { name: 'textbook Woodbury', build: lowRankNormal, logProb: logProbByWoodbury },
 ];
 if (values.baseline !== undefined) {

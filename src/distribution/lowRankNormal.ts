@@ -10,13 +10,14 @@
  * - `lowRankNormal` validates and copies, O(N R); it factorises nothing.
  * - `logProb`, `entropy` and `logDetCovariance` run the stable form (whitenedFactor.ts): the
  *   Householder QR of D^{-1/2} P, computed once per distribution on first use, O(N R²), then
- *   O(N R) per point. Σ log d_n runs the product-of-logs kernel (kernels/sumLog.ts).
+ *   O(N R) per point; where ‖D^{-1/2} P‖_F² ≤ 8192 bounds its error, a guarded Gram kernel
+ *   instead (kernels/gramForm.ts). Σ log d_n runs the product-of-logs kernel (kernels/sumLog.ts).
  * - The textbook forms torch runs, the capacitance K = I + Pᵀ D⁻¹ P with the determinant lemma
  *   and Woodbury, are in lowRankIdentities.ts, exported for reading and comparison.
  * @see spec/lowrank-normal.md
  */
 import { sumLog } from './kernels/sumLog.js';
-import { whitenedFactor } from './whitenedFactor.js';
+import { logDensityTerms } from './whitenedFactor.js';
 import {
   checkFinite,
   checkInteger,
@@ -99,5 +100,5 @@ export function lowRankNormal(params: LowRankNormalParams): LowRankNormal {
  * @see spec/lowrank-normal.md#the-stable-form
  */
 export function logDetCovariance(dist: LowRankNormal): number {
-  return sumLog(dist.covDiag) + whitenedFactor(dist).logDetCapacitance;
+  return sumLog(dist.covDiag) + logDensityTerms(dist, null).logDetCapacitance;
 }

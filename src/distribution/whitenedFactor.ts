@@ -15,8 +15,10 @@
  * perturbation of A's columns, not ε times the size of zᵀ D⁻¹ z.
  *
  * Written plainly here (`whitenedFactorPlain`, the reference). What logProb, entropy and
- * logDetCovariance run is `whitenedFactor`: the same formulas with the QR from the blocked
- * kernel (kernels/blockedQr.ts, tied to the plain one within rtol 1e-13).
+ * logDetCovariance run is `logDensityTerms`: the guarded Gram kernel (kernels/gramForm.ts, tied
+ * to the plain form within rtol 1e-11) where ‖A‖_F² ≤ 8192 bounds its error, else
+ * `whitenedFactor`, the same formulas as the plain form with the QR from the blocked kernel
+ * (kernels/blockedQr.ts, tied within rtol 1e-13).
  *
  * Scaling: when some |A_nr| exceeds 2⁵⁰⁰ the QR runs on Ã = c A with c = 2^-E, and
  * S̃ᵀ S̃ = c² I + R̃ R̃ᵀ, so that S = S̃ / c; every intermediate stays finite for any finite P and
@@ -24,6 +26,7 @@
  */
 import { applyQt, householderQr, norm2 } from '../linalg/householder.js';
 import { blockedWhitenedQr } from './kernels/blockedQr.js';
+import { gramFactor, type GramFactor } from './kernels/gramForm.js';
 import type { LowRankNormal } from './lowRankNormal.js';
 
 /** A QR of Ã = c D^{-1/2} P, as the log-density uses it. */
@@ -74,6 +77,40 @@ export function whitenedFactor(dist: LowRankNormal): WhitenedFactor {
     cache.set(dist, f);
   }
   return f;
+}
+
+const gramCache = new WeakMap<LowRankNormal, GramFactor | null>();
+
+/**
+ * log det(I + Aᵀ A) and, given a point x (validated by the caller), zᵀ Σ⁻¹ z (NaN without one):
+ * what logProb, entropy and logDetCovariance run. The Gram kernel (kernels/gramForm.ts) where
+ * its bound holds (‖A‖_F² ≤ 8192; decided once per distribution, cached), taking the first
+ * point's Aᵀ w in its own pass; else, and wherever the kernel's zᵀ Σ⁻¹ z is not finite (z or
+ * D^{-1/2} z overflowed), the Householder form (`whitenedFactor`, `mahalanobis`).
+ */
+export function logDensityTerms(
+  dist: LowRankNormal,
+  x: ArrayLike<number> | null,
+): { logDetCapacitance: number; mahalanobis: number } {
+  let g = gramCache.get(dist);
+  if (g === undefined) {
+    const first = gramFactor(dist, x);
+    g = first === null ? null : first.factor;
+    gramCache.set(dist, g);
+    if (first !== null && (x === null || Number.isFinite(first.first))) {
+      return { logDetCapacitance: first.factor.logDetCapacitance, mahalanobis: first.first };
+    }
+  } else if (g !== null) {
+    const m = x === null ? NaN : g.mahalanobis(x);
+    if (x === null || Number.isFinite(m)) {
+      return { logDetCapacitance: g.logDetCapacitance, mahalanobis: m };
+    }
+  }
+  const f = whitenedFactor(dist);
+  return {
+    logDetCapacitance: g === null ? f.logDetCapacitance : g.logDetCapacitance,
+    mahalanobis: x === null ? NaN : mahalanobis(dist, x, f),
+  };
 }
 
 /** The same factorisation by the plain thin Householder QR below: the reference for the kernel. */

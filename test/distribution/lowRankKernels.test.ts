@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { GRAM_LIMIT, gramFactor } from '../../src/distribution/kernels/gramForm.js';
 import { sumLog, sumLogPlain } from '../../src/distribution/kernels/sumLog.js';
 import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import {
@@ -11,6 +12,7 @@ import { distParams, floats } from '../helpers/arbitraries.js';
 import { expectClose } from '../helpers/close.js';
 import { illConditionedCases, referenceLogProb, relativeError } from './illConditioned.js';
 import { LOG_2PI } from '../../src/distribution/lowRankNormal.js';
+import { logProb as logProbOf } from '../../src/distribution/logProb.js';
 
 const FC = { seed: 1311, numRuns: 60 };
 
@@ -70,6 +72,91 @@ describe("kernels/blockedQr: the log-density it gives is the plain thin QR's wit
     expect(worst).toBeLessThanOrEqual(1e-6);
   });
 });
+
+describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its guard lets it run', () => {
+  /** The Gram kernel's two terms (first point, and the same point again) against the plain form's. */
+  function expectTied(dist: ReturnType<typeof lowRankNormal>, x: Float64Array): void {
+    const gram = gramFactor(dist, x);
+    expect(gram).not.toBeNull(); // the guard let it run: what is tied here is the kernel itself
+    const plain = whitenedFactorPlain(dist);
+    const m = mahalanobis(dist, x, plain);
+    const tol = { rtol: 1e-11, atol: 1e-11 };
+    expectClose(gram!.factor.logDetCapacitance, plain.logDetCapacitance, tol);
+    expectClose(gram!.first, m, tol);
+    expectClose(gram!.factor.mahalanobis(x), m, tol);
+  }
+
+  /** A distribution of N x R from closed-form entries, P scaled by `pScale`, d by `dScale`. */
+  function closedForm(n: number, rank: number, pScale = 1, dScale = 1) {
+    const covFactor = Float64Array.from(
+      { length: n * rank },
+      (_, i) => (pScale * Math.sin(0.7 * i + 1)) / Math.sqrt(n * rank),
+    );
+    const covDiag = Float64Array.from(
+      { length: n },
+      (_, i) => dScale * (0.5 + Math.cos(0.3 * i) ** 2),
+    );
+    const loc = Float64Array.from({ length: n }, (_, i) => pScale * 0.1 * Math.sin(i));
+    const x = Float64Array.from(
+      { length: n },
+      (_, i) => loc[i] + Math.sqrt(dScale) * Math.cos(0.53 * i),
+    );
+    return { dist: lowRankNormal({ loc, covFactor, covDiag, rank }), x };
+  }
+
+  it('random well-conditioned distributions (N ≤ 42, R ≤ 6)', () => {
+    fc.assert(
+      fc.property(
+        distParams().chain((d) => fc.tuple(fc.constant(d), floats(d.n, -4, 4))),
+        ([d, x]) => expectTied(lowRankNormal(d), x),
+      ),
+      FC,
+    );
+  });
+
+  it('R = 1, R > N, N = 1, widths at the tile edges (R = 3, 4, 7, 8), N not a multiple of the block', () => {
+    for (const [n, rank] of [
+      [1, 1],
+      [1, 5],
+      [3, 9],
+      [127, 3],
+      [129, 4],
+      [300, 7],
+      [1000, 8],
+      [2500, 13],
+    ]) {
+      const { dist, x } = closedForm(n, rank, 20);
+      expectTied(dist, x);
+    }
+  });
+
+  it('scaled inputs: P by 1e100 and covDiag by 1e200 (A unchanged), P by 1e-150, P by 1e-120 with covDiag by 1e-240', () => {
+    for (const [pScale, dScale] of [
+      [1e100, 1e200],
+      [1e-150, 1],
+      [1e-120, 1e-240],
+    ]) {
+      const { dist, x } = closedForm(400, 6, pScale, dScale);
+      expectTied(dist, x);
+    }
+  });
+
+  it(`declines past ‖D^{-1/2} P‖_F² = ${GRAM_LIMIT} and where an entry overflows; logProb then runs Householder`, () => {
+    const big = closedForm(200, 5, Math.sqrt(GRAM_LIMIT) * 1.5).dist;
+    expect(gramFactor(big, null)).toBeNull();
+    const overflow = lowRankNormal({ loc: [0], covFactor: [1e300], covDiag: [1e-300], rank: 1 });
+    expect(gramFactor(overflow, null)).toBeNull();
+    const { dist, x } = closedForm(200, 5, Math.sqrt(GRAM_LIMIT) * 1.5);
+    expectClose(logProbOf(dist, x), logProbPlain(dist, x), { rtol: 1e-13, atol: 0 });
+  });
+});
+
+/** logProb by the plain thin QR (the reference form). */
+function logProbPlain(dist: ReturnType<typeof lowRankNormal>, x: Float64Array): number {
+  const f = whitenedFactorPlain(dist);
+  const logDet = sumLogPlain(dist.covDiag) + f.logDetCapacitance;
+  return -0.5 * (dist.size * LOG_2PI + logDet + mahalanobis(dist, x, f));
+}
 
 describe('kernels/sumLog: Σ log d within 4e-15 per block of 32 of the plain sum', () => {
   it('equals the plain sum bit for bit below 32 values, and within the bound above', () => {

@@ -1,0 +1,356 @@
+/**
+ * Kernel: the log-density's two terms from the Gram matrix of A = D^{-1/2} P, where a bound
+ * shows it as accurate as needed (spec/lowrank-normal.md#the-guarded-gram-kernel); elsewhere
+ * null, and the Householder form runs (whitenedFactor.ts).
+ *
+ * Computes, with G = I + Aᵀ A = L Lᵀ (Cholesky), F² = ‖A‖_F² = trace(Aᵀ A):
+ *   log det(I + Aᵀ A) = 2 Σ log L_jj
+ *   zᵀ Σ⁻¹ z = min_u ‖w − A u‖² + ‖u‖² = ‖w − A u‖² + ‖u‖²  at  u = G⁻¹ Aᵀ w,  w = D^{-1/2} z
+ * The second is the damped least-squares objective evaluated at its minimiser: a sum of two
+ * squares (no difference of large numbers, unlike Woodbury's wᵀw − bᵀ G⁻¹ b), and an error δu in
+ * u moves it only by δuᵀ G δu (second order). Only runs when F² ≤ GRAM_LIMIT; there, with
+ * ε = 2⁻⁵³ and γ = (B + N / B) ε for the blocked sums (B ≤ 256 rows a block), the bounds derived
+ * in the spec are
+ *   |Δ log det| ≤ γ R F²                                        (6e-9 at R 10, N 1e5, the limit)
+ *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 R ε √(1 + F²)(1 + F/2) + γ² (1 + F²)(F + R F²/2)²   (about 1e-11)
+ * against about γ F for the Householder form's determinant: past the limit the kernel declines
+ * and Householder runs. Tied to the plain form (whitenedFactorPlain) within rtol 1e-11 by
+ * test/distribution/lowRankKernels.test.ts.
+ *
+ * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (sixteen
+ * sums held while eight entries are loaded), against Householder's N (R + 1)(R + 2) with a load
+ * and a store per multiply-add; no N x R array is written (the rows are whitened into an L1
+ * scratch block), and a later point costs two passes over P (Aᵀ w, then w − A u).
+ */
+import type { LowRankNormal } from '../lowRankNormal.js';
+
+/** Largest F² = ‖D^{-1/2} P‖_F² the Gram kernel accepts. */
+export const GRAM_LIMIT = 8192;
+
+/** Entries per block of rows (32 KiB, so that a block sits in L1). */
+const BLOCK_ENTRIES = 4096;
+
+/** Rows per block for `width` entries a row: 16 to 256. */
+function blockRows(width: number): number {
+  return Math.min(256, Math.max(16, Math.floor(BLOCK_ENTRIES / width)));
+}
+
+/** The Gram kernel's factorisation of one distribution. */
+export interface GramFactor {
+  /** log det(I + Aᵀ A). */
+  readonly logDetCapacitance: number;
+  /** zᵀ Σ⁻¹ z at x (+∞ or NaN where an intermediate overflows: the caller falls back). */
+  mahalanobis(x: ArrayLike<number>): number;
+}
+
+/**
+ * The Gram kernel for `dist`, or null where the bound above does not hold (F² > GRAM_LIMIT, an
+ * entry of A overflowed). With `x`, the first point's Aᵀ w rides along in the Gram pass
+ * (`first` is then its zᵀ Σ⁻¹ z).
+ */
+export function gramFactor(
+  dist: LowRankNormal,
+  x: ArrayLike<number> | null,
+): { factor: GramFactor; first: number } | null {
+  const { size: n, rank } = dist;
+  // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 4.
+  const width = Math.ceil((rank + 1) / 4) * 4;
+  const rows = blockRows(width);
+  const scratch = new Float64Array(rows * width);
+  const gram = new Float64Array(width * width); // upper triangle, row-major
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const len = Math.min(rows, n - i0);
+    whitenBlock(dist, x, i0, len, width, scratch);
+    if (len < rows) scratch.fill(0, len * width);
+    gramTiles(scratch, len, width, gram);
+  }
+  // F² ≤ GRAM_LIMIT also bounds every |A_nr| by √GRAM_LIMIT; an entry that overflowed, or
+  // whose square did, makes F² infinite or NaN and fails the test.
+  let frob = 0;
+  for (let k = 0; k < rank; k++) frob += gram[k * width + k];
+  if (!(frob <= GRAM_LIMIT)) return null;
+  // L (lower, row-major R x R) with L Lᵀ = I + Aᵀ A.
+  const l = new Float64Array(rank * rank);
+  let logDet = 0;
+  for (let j = 0; j < rank; j++) {
+    let pivot = 1 + gram[j * width + j];
+    for (let k = 0; k < j; k++) pivot -= l[j * rank + k] * l[j * rank + k];
+    const ljj = Math.sqrt(pivot); // pivot ≥ 1 − (tiny) since G ⪰ I
+    l[j * rank + j] = ljj;
+    logDet += 2 * Math.log(ljj);
+    for (let i = j + 1; i < rank; i++) {
+      let s = gram[j * width + i]; // G_ij = G_ji, upper triangle
+      for (let k = 0; k < j; k++) s -= l[i * rank + k] * l[j * rank + k];
+      l[i * rank + j] = s / ljj;
+    }
+  }
+  const factor: GramFactor = {
+    logDetCapacitance: logDet,
+    mahalanobis(z) {
+      return residualAt(dist, l, crossProduct(dist, z), z);
+    },
+  };
+  if (x === null) return { factor, first: NaN };
+  const b = new Float64Array(rank);
+  for (let k = 0; k < rank; k++) b[k] = gram[k * width + rank];
+  return { factor, first: residualAt(dist, l, b, x) };
+}
+
+/**
+ * Rows i0 … i0+len−1 of [A | w] into the scratch (row-major, `width` columns; w only with x).
+ * Each block's loops are a function of their own (so are the other passes' below), so that V8
+ * optimises them from full type feedback after a few blocks, on a distribution's first call.
+ */
+function whitenBlock(
+  dist: LowRankNormal,
+  x: ArrayLike<number> | null,
+  i0: number,
+  len: number,
+  width: number,
+  scratch: Float64Array,
+): void {
+  const { rank, covFactor: p, covDiag: d, loc } = dist;
+  for (let i = 0; i < len; i++) {
+    const sd = Math.sqrt(d[i0 + i]);
+    const si = 1 / sd;
+    const o = i * width;
+    for (let k = 0, q = (i0 + i) * rank; k < rank; k++) scratch[o + k] = p[q + k] * si;
+    if (x !== null) scratch[o + rank] = (x[i0 + i] - loc[i0 + i]) / sd;
+  }
+}
+
+/**
+ * b = Aᵀ w = Pᵀ D⁻¹ (x − loc), by blocks of rows (in L1), four entries of b at a time
+ * held in registers.
+ */
+function crossProduct(dist: LowRankNormal, x: ArrayLike<number>): Float64Array {
+  const b = new Float64Array(dist.rank);
+  const rows = blockRows(dist.rank);
+  const v = new Float64Array(rows);
+  for (let i0 = 0; i0 < dist.size; i0 += rows) {
+    crossBlock(dist, x, i0, Math.min(rows, dist.size - i0), v, b);
+  }
+  return b;
+}
+
+/** b += the rows i0 … i0+len−1 of Pᵀ D⁻¹ (x − loc) (v: scratch for D⁻¹ (x − loc)). */
+function crossBlock(
+  dist: LowRankNormal,
+  x: ArrayLike<number>,
+  i0: number,
+  len: number,
+  v: Float64Array,
+  b: Float64Array,
+): void {
+  const { rank, covFactor: p, covDiag: d, loc } = dist;
+  for (let i = 0; i < len; i++) v[i] = (x[i0 + i] - loc[i0 + i]) / d[i0 + i]; // w_i / √d_i
+  let k = 0;
+  for (; k + 4 <= rank; k += 4) {
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    let b3 = 0;
+    for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) {
+      const vi = v[i];
+      b0 += p[q] * vi;
+      b1 += p[q + 1] * vi;
+      b2 += p[q + 2] * vi;
+      b3 += p[q + 3] * vi;
+    }
+    b[k] += b0;
+    b[k + 1] += b1;
+    b[k + 2] += b2;
+    b[k + 3] += b3;
+  }
+  for (; k < rank; k++) {
+    let bk = 0;
+    for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) bk += p[q] * v[i];
+    b[k] += bk;
+  }
+}
+
+/**
+ * ‖w − A u‖² + ‖u‖² with u = G⁻¹ b (b = Aᵀ w, G = L Lᵀ), w = D^{-1/2} (x − loc): the damped
+ * least-squares objective at its minimiser.
+ */
+function residualAt(
+  dist: LowRankNormal,
+  l: Float64Array,
+  b: Float64Array,
+  x: ArrayLike<number>,
+): number {
+  const { size: n, rank } = dist;
+  const u = new Float64Array(rank);
+  for (let i = 0; i < rank; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * rank + k] * u[k];
+    u[i] = s / l[i * rank + i];
+  }
+  for (let i = rank - 1; i >= 0; i--) {
+    let s = u[i];
+    for (let k = i + 1; k < rank; k++) s -= l[k * rank + i] * u[k];
+    u[i] = s / l[i * rank + i];
+  }
+  let uu = 0;
+  for (let k = 0; k < rank; k++) uu += u[k] * u[k];
+  let rr = 0;
+  const rows = blockRows(rank);
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    rr += residualRows(dist, x, u, i0, Math.min(i0 + rows, n));
+  }
+  return rr + uu;
+}
+
+/**
+ * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 4), upper
+ * triangle, each block's sums added once (blocked summation), in 4 x 4 tiles: sixteen running
+ * sums per tile, eight loads per row; the diagonal tiles by `diagonalTile` (ten sums, four loads).
+ */
+function gramTiles(s: Float64Array, len: number, width: number, gram: Float64Array): void {
+  for (let j = 0; j < width; j += 4) {
+    diagonalTile(s, len, width, j, gram);
+    for (let k = j + 4; k < width; k += 4) {
+      let g00 = 0,
+        g01 = 0,
+        g02 = 0,
+        g03 = 0;
+      let g10 = 0,
+        g11 = 0,
+        g12 = 0,
+        g13 = 0;
+      let g20 = 0,
+        g21 = 0,
+        g22 = 0,
+        g23 = 0;
+      let g30 = 0,
+        g31 = 0,
+        g32 = 0,
+        g33 = 0;
+      for (let i = 0, o = 0; i < len; i++, o += width) {
+        const a0 = s[o + j];
+        const a1 = s[o + j + 1];
+        const a2 = s[o + j + 2];
+        const a3 = s[o + j + 3];
+        const b0 = s[o + k];
+        const b1 = s[o + k + 1];
+        const b2 = s[o + k + 2];
+        const b3 = s[o + k + 3];
+        g00 += a0 * b0;
+        g01 += a0 * b1;
+        g02 += a0 * b2;
+        g03 += a0 * b3;
+        g10 += a1 * b0;
+        g11 += a1 * b1;
+        g12 += a1 * b2;
+        g13 += a1 * b3;
+        g20 += a2 * b0;
+        g21 += a2 * b1;
+        g22 += a2 * b2;
+        g23 += a2 * b3;
+        g30 += a3 * b0;
+        g31 += a3 * b1;
+        g32 += a3 * b2;
+        g33 += a3 * b3;
+      }
+      const r0 = j * width + k;
+      addRow(gram, r0, g00, g01, g02, g03);
+      addRow(gram, r0 + width, g10, g11, g12, g13);
+      addRow(gram, r0 + 2 * width, g20, g21, g22, g23);
+      addRow(gram, r0 + 3 * width, g30, g31, g32, g33);
+    }
+  }
+}
+
+/** gram[r … r+4) += (a, b, c, e). */
+function addRow(gram: Float64Array, r: number, a: number, b: number, c: number, e: number): void {
+  gram[r] += a;
+  gram[r + 1] += b;
+  gram[r + 2] += c;
+  gram[r + 3] += e;
+}
+
+/**
+ * Σ r_i² over rows from … to−1, r_i = ((x_i − loc_i) − (P u)_i) / √d_i = (w − A u)_i; four rows
+ * at a time, so that each u_k is loaded once for four multiply-adds.
+ */
+function residualRows(
+  dist: LowRankNormal,
+  x: ArrayLike<number>,
+  u: Float64Array,
+  from: number,
+  to: number,
+): number {
+  const { rank, covFactor: p, covDiag: d, loc } = dist;
+  let rr = 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    const q = i * rank;
+    let pu0 = 0;
+    let pu1 = 0;
+    let pu2 = 0;
+    let pu3 = 0;
+    for (let k = 0; k < rank; k++) {
+      const uk = u[k];
+      pu0 += p[q + k] * uk;
+      pu1 += p[q + rank + k] * uk;
+      pu2 += p[q + 2 * rank + k] * uk;
+      pu3 += p[q + 3 * rank + k] * uk;
+    }
+    const r0 = (x[i] - loc[i] - pu0) / Math.sqrt(d[i]);
+    const r1 = (x[i + 1] - loc[i + 1] - pu1) / Math.sqrt(d[i + 1]);
+    const r2 = (x[i + 2] - loc[i + 2] - pu2) / Math.sqrt(d[i + 2]);
+    const r3 = (x[i + 3] - loc[i + 3] - pu3) / Math.sqrt(d[i + 3]);
+    rr += r0 * r0 + r1 * r1 + r2 * r2 + r3 * r3;
+  }
+  for (; i < to; i++) {
+    let pu = 0;
+    for (let k = 0; k < rank; k++) pu += p[i * rank + k] * u[k];
+    const r = (x[i] - loc[i] - pu) / Math.sqrt(d[i]);
+    rr += r * r;
+  }
+  return rr;
+}
+
+/** gram += the upper triangle of S_jᵀ S_j for the four columns j … j+3 of the scratch block. */
+function diagonalTile(
+  s: Float64Array,
+  len: number,
+  width: number,
+  j: number,
+  gram: Float64Array,
+): void {
+  let g00 = 0;
+  let g01 = 0;
+  let g02 = 0;
+  let g03 = 0;
+  let g11 = 0;
+  let g12 = 0;
+  let g13 = 0;
+  let g22 = 0;
+  let g23 = 0;
+  let g33 = 0;
+  for (let i = 0, o = j; i < len; i++, o += width) {
+    const a0 = s[o];
+    const a1 = s[o + 1];
+    const a2 = s[o + 2];
+    const a3 = s[o + 3];
+    g00 += a0 * a0;
+    g01 += a0 * a1;
+    g02 += a0 * a2;
+    g03 += a0 * a3;
+    g11 += a1 * a1;
+    g12 += a1 * a2;
+    g13 += a1 * a3;
+    g22 += a2 * a2;
+    g23 += a2 * a3;
+    g33 += a3 * a3;
+  }
+  const r = j * width + j;
+  addRow(gram, r, g00, g01, g02, g03);
+  gram[r + width + 1] += g11;
+  gram[r + width + 2] += g12;
+  gram[r + width + 3] += g13;
+  gram[r + 2 * width + 2] += g22;
+  gram[r + 2 * width + 3] += g23;
+  gram[r + 3 * width + 3] += g33;
+}
