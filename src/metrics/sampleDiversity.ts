@@ -48,6 +48,8 @@ export function sampleDiversity(
   samples: ArrayLike<number>,
   options: PairExpectationOptions,
 ): number {
+  // Opens as generalisedEnergyDistance does (same checks, same packing), so that the two refuse
+  // the same input alike and pack it the same way.
   checkOptions(options);
   const estimator = checkEstimator(options.estimator ?? 'v');
   const set = labelMapBitsets('samples', samples, options);

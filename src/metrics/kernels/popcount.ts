@@ -31,7 +31,8 @@ export function andPopcount(
   let w = lo;
   for (; w + 8 <= hi; w += 8) {
     // ones + x0 + x1 → ones, twosA; ones + x2 + x3 → ones, twosB; twos + twosA + twosB → twos,
-    // foursA; the same for x4..x7 → foursB; fours + foursA + foursB → fours, eight.
+    // foursA; the same for x4..x7 → foursB; fours + foursA + foursB → fours, eight. The same
+    // carry-save adder is written out four times on purpose: a call per adder costs here.
     let x = a[oa + w] & b[ob + w];
     let y = a[oa + w + 1] & b[ob + w + 1];
     let u = ones ^ x;
