@@ -20,14 +20,16 @@ import {
   checkClasses,
   checkEstimator,
   checkLabels,
+  checkMapList,
+  checkOptions,
   checkPixels,
   mapCount,
+  samplesUsed,
 } from './labelMapChecks.js';
 import type { PairEstimator } from './labelMapChecks.js';
 import { iouChannels, iouDistanceOverChannels } from './iouDistanceReference.js';
 import type { GeneralisedEnergyDistance } from './generalisedEnergyDistance.js';
 import type { PairExpectationOptions } from './sampleDiversity.js';
-import { checkMapList, checkOptions, samplesUsed } from './metricChecks.js';
 
 /** A distance between two label maps. */
 export type MapDistance = (a: ArrayLike<number>, b: ArrayLike<number>) => number;

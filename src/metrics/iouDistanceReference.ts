@@ -13,8 +13,13 @@
  * (test/metrics/kernels.test.ts).
  * @see spec/metrics.md#distance
  */
-import { checkClasses, checkConvention, checkLabels } from './labelMapChecks.js';
-import { checkMapPair, checkOptions } from './metricChecks.js';
+import {
+  checkClasses,
+  checkConvention,
+  checkLabels,
+  checkMapPair,
+  checkOptions,
+} from './labelMapChecks.js';
 import type { IouDistanceOptions } from './iouDistance.js';
 
 /**
