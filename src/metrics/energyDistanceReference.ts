@@ -21,6 +21,7 @@ import {
   checkEstimator,
   checkLabels,
   checkMapList,
+  checkPairCount,
   checkOptions,
   checkPixels,
   mapCount,
@@ -71,9 +72,7 @@ export function meanWithinDistance(
 ): number {
   checkMapList(name, maps, d);
   const K = maps.length;
-  if (checkEstimator(estimator) === 'u' && K < 2) {
-    throw new RangeError(`${name}: the U-statistic needs at least 2 maps, got ${K}`);
-  }
+  checkPairCount(name, K, checkEstimator(estimator));
   let sum = 0;
   for (let i = 0; i < K; i++) {
     for (let j = i + 1; j < K; j++) sum += d(maps[i], maps[j]);

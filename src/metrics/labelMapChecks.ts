@@ -109,3 +109,14 @@ export function checkMapList(name: string, maps: unknown, d: unknown): void {
   if (maps.length === 0) throw new RangeError(`${name}: empty set (0 maps)`);
   if (typeof d !== 'function') throw new TypeError('d: must be a function (a, b) => distance');
 }
+
+/**
+ * Checks that a within-set mean over K maps can be taken: the U-statistic ('u', which leaves out
+ * the i = j pairs) needs at least 2 maps.
+ * @throws RangeError naming the set otherwise
+ */
+export function checkPairCount(name: string, K: number, estimator: PairEstimator): void {
+  if (estimator === 'u' && K < 2) {
+    throw new RangeError(`${name}: the U-statistic needs at least 2 maps, got ${K}`);
+  }
+}
