@@ -121,7 +121,11 @@ export function initToyParams(
   };
 }
 
-function checkParameterisation(p: unknown): asserts p is ToyParameterisation | undefined {
+/**
+ * Checks a parameterisation name ('official' or 'column'; undefined stands for 'column').
+ * @throws RangeError naming `parameterisation` for any other value
+ */
+export function checkParameterisation(p: unknown): asserts p is ToyParameterisation | undefined {
   if (p !== undefined && p !== 'official' && p !== 'column') {
     throw new RangeError(
       `parameterisation: unknown parameterisation ${JSON.stringify(p)} (expected official or column)`,
