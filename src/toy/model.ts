@@ -37,7 +37,7 @@ function diagEpsilon(p: { parameterisation?: ToyParameterisation }): number {
 }
 
 /** Length of logScale: N x R per entry ('official'), R per column ('column'). */
-function logScaleLength(
+export function logScaleLength(
   parameterisation: ToyParameterisation | undefined,
   size: number,
   rank: number,
