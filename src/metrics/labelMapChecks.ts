@@ -11,7 +11,7 @@
  * evaluation's first-K convention) and a pair of maps.
  */
 import { checkArrayLike, checkInteger, checkOneOf } from '../util/validate.js';
-export { checkArrayLike, checkLabels, isLabel, labelError } from '../util/validate.js';
+export { checkArrayLike, checkLabels, labelError } from '../util/validate.js';
 
 /** The distance conventions (see `iouDistance` and spec/official-code.md#metrics). */
 export type IouConvention = 'ssn' | 'lidc';
