@@ -19,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from './compare/compare.js';
 import { discMapsFixture } from './compare/fixtures.js';
 import { generalisedEnergyDistance } from '../src/metrics/generalisedEnergyDistance.js';
 import { labelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
@@ -54,11 +55,6 @@ async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack }> {
   };
   return { ged: gedModule.generalisedEnergyDistance, pack: packModule.labelMapBitsets };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * Times the variants interleaved; prints each median and its ratio to the first (the old). A

@@ -64,7 +64,7 @@ export function mcLossReference(
  * slopes ∂ℓ_m/∂eta (M x N, zero on masked pixels). Categorical: log softmax shifted by the
  * pixel's largest logit, so no exp overflows; bernoulli: log sigmoid(±eta).
  */
-export function sampleLogLikelihoods(
+function sampleLogLikelihoods(
   eta: Float64Array,
   count: number,
   labels: ArrayLike<number>,

@@ -17,8 +17,13 @@
  * @see spec/metrics.md#dice
  */
 import { nanSum } from '../math/nanSum.js';
-import { checkArrayLike, checkClasses, checkLabels, mapCount } from './labelMapChecks.js';
-import { checkOptions } from './metricChecks.js';
+import {
+  checkArrayLike,
+  checkClasses,
+  checkLabels,
+  checkOptions,
+  mapCount,
+} from './labelMapChecks.js';
 
 /**
  * How `meanDice` averages the Na × (C − 1) table of DSC values (NaN where a class is empty in

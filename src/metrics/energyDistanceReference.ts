@@ -20,14 +20,17 @@ import {
   checkClasses,
   checkEstimator,
   checkLabels,
+  checkMapList,
+  checkPairCount,
+  checkOptions,
   checkPixels,
   mapCount,
+  samplesUsed,
 } from './labelMapChecks.js';
 import type { PairEstimator } from './labelMapChecks.js';
 import { iouChannels, iouDistanceOverChannels } from './iouDistanceReference.js';
 import type { GeneralisedEnergyDistance } from './generalisedEnergyDistance.js';
 import type { PairExpectationOptions } from './sampleDiversity.js';
-import { checkMapList, checkOptions, samplesUsed } from './metricChecks.js';
 
 /** A distance between two label maps. */
 export type MapDistance = (a: ArrayLike<number>, b: ArrayLike<number>) => number;
@@ -69,9 +72,7 @@ export function meanWithinDistance(
 ): number {
   checkMapList(name, maps, d);
   const K = maps.length;
-  if (checkEstimator(estimator) === 'u' && K < 2) {
-    throw new RangeError(`${name}: the U-statistic needs at least 2 maps, got ${K}`);
-  }
+  checkPairCount(name, K, checkEstimator(estimator));
   let sum = 0;
   for (let i = 0; i < K; i++) {
     for (let j = i + 1; j < K; j++) sum += d(maps[i], maps[j]);

@@ -13,11 +13,10 @@
  * written as the formula, which is exported too.
  * @see spec/metrics.md#generalised-energy-distance
  */
-import { checkEstimator } from './labelMapChecks.js';
+import { checkEstimator, checkOptions, samplesUsed } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
 import { bitsetCrossMean, bitsetWithinMean } from './kernels/pairDistances.js';
 import type { PairExpectationOptions } from './sampleDiversity.js';
-import { checkOptions, samplesUsed } from './metricChecks.js';
 
 /** The GED² and its three terms. */
 export interface GeneralisedEnergyDistance {

@@ -16,9 +16,8 @@
  * pixel by pixel (iouDistanceReference.ts), which is exported too.
  * @see spec/metrics.md#distance
  */
-import type { IouConvention } from './labelMapChecks.js';
+import { checkMapPair, checkOptions, type IouConvention } from './labelMapChecks.js';
 import { bitsetIouDistance, labelMapBitsets } from './kernels/labelMapBitsets.js';
-import { checkMapPair, checkOptions } from './metricChecks.js';
 
 /** Options of the IoU distance. */
 export interface IouDistanceOptions {

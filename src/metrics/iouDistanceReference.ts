@@ -13,8 +13,13 @@
  * (test/metrics/kernels.test.ts).
  * @see spec/metrics.md#distance
  */
-import { checkClasses, checkConvention, checkLabels } from './labelMapChecks.js';
-import { checkMapPair, checkOptions } from './metricChecks.js';
+import {
+  checkClasses,
+  checkConvention,
+  checkLabels,
+  checkMapPair,
+  checkOptions,
+} from './labelMapChecks.js';
 import type { IouDistanceOptions } from './iouDistance.js';
 
 /**
@@ -28,6 +33,15 @@ export function iouReference(
   inChannel: (label: number) => boolean,
 ): number {
   checkMapPair(a, b);
+  return channelIou(a, b, inChannel);
+}
+
+/** `iouReference` without the check of the pair (its callers have checked it). */
+function channelIou(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  inChannel: (label: number) => boolean,
+): number {
   let intersection = 0;
   let union = 0;
   for (let s = 0; s < a.length; s++) {
@@ -87,6 +101,6 @@ export function iouDistanceOverChannels(
   channels: readonly ((label: number) => boolean)[],
 ): number {
   let sumIou = 0;
-  for (const inChannel of channels) sumIou += iouReference(a, b, inChannel);
+  for (const inChannel of channels) sumIou += channelIou(a, b, inChannel);
   return 1 - sumIou / channels.length;
 }

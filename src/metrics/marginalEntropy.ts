@@ -9,8 +9,7 @@
  * Layout of both inputs: class-major C·S, entry c·S + s (spec/metrics.md#inputs).
  * @see spec/metrics.md#marginal-entropy
  */
-import { checkArrayLike, checkClasses } from './labelMapChecks.js';
-import { checkOptions } from './metricChecks.js';
+import { checkArrayLike, checkClasses, checkOptions } from './labelMapChecks.js';
 
 /** Options of the entropy functions. */
 export interface EntropyOptions {

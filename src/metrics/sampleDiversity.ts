@@ -11,12 +11,11 @@
  * `sampleDiversityReference` (energyDistanceReference.ts), which is exported too.
  * @see spec/metrics.md#sample-diversity
  */
-import { checkEstimator } from './labelMapChecks.js';
+import { checkEstimator, checkOptions, samplesUsed } from './labelMapChecks.js';
 import type { PairEstimator } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
 import { bitsetWithinMean } from './kernels/pairDistances.js';
 import type { IouSetOptions } from './iouDistance.js';
-import { checkOptions, samplesUsed } from './metricChecks.js';
 
 /** Options of the within-set expectations: the set options plus the estimator. */
 export interface PairExpectationOptions extends IouSetOptions {

@@ -37,7 +37,7 @@ function diagEpsilon(p: { parameterisation?: ToyParameterisation }): number {
 }
 
 /** Length of logScale: N x R per entry ('official'), R per column ('column'). */
-function logScaleLength(
+export function logScaleLength(
   parameterisation: ToyParameterisation | undefined,
   size: number,
   rank: number,
@@ -121,7 +121,11 @@ export function initToyParams(
   };
 }
 
-function checkParameterisation(p: unknown): asserts p is ToyParameterisation | undefined {
+/**
+ * Checks a parameterisation name ('official' or 'column'; undefined stands for 'column').
+ * @throws RangeError naming `parameterisation` for any other value
+ */
+export function checkParameterisation(p: unknown): asserts p is ToyParameterisation | undefined {
   if (p !== undefined && p !== 'official' && p !== 'column') {
     throw new RangeError(
       `parameterisation: unknown parameterisation ${JSON.stringify(p)} (expected official or column)`,

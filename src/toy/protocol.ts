@@ -2,7 +2,7 @@
  * Training protocols of the toy problem: the official script's (`paper`) and ours (`best`).
  * @see spec/toy-problem.md for what `best` changes and why
  */
-import type { ToyInit, ToyParameterisation } from './model.js';
+import { checkParameterisation, type ToyInit, type ToyParameterisation } from './model.js';
 
 /** One phase of training: a fresh Adam over the parameters it trains. */
 export interface ToyPhase {
@@ -109,15 +109,7 @@ export function toyProtocol(
   }
   const base = name === 'paper' ? PAPER_PROTOCOL : BEST_PROTOCOL;
   const { steps, pretrainSteps, samples, lr, antithetic, parameterisation } = overrides;
-  if (
-    parameterisation !== undefined &&
-    parameterisation !== 'official' &&
-    parameterisation !== 'column'
-  ) {
-    throw new RangeError(
-      `parameterisation: unknown parameterisation ${JSON.stringify(parameterisation)} (expected official or column)`,
-    );
-  }
+  checkParameterisation(parameterisation);
   const checkCount = (label: string, v: number | undefined, min: number) => {
     if (v !== undefined && (!Number.isInteger(v) || v < min)) {
       throw new RangeError(`${label}: must be an integer ≥ ${min}, got ${v}`);

@@ -250,7 +250,7 @@ export function bitsetIouDistance(
  * |A ∩ B| for bitset (i, q) of `a` and bitset (j, q) of `b` (same S and convention), by
  * popcount of the word-wise AND over the overlap of their non-zero word ranges (`andPopcount`).
  */
-export function intersectionCount(
+function intersectionCount(
   a: LabelMapBitsets,
   i: number,
   b: LabelMapBitsets,

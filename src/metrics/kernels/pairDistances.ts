@@ -8,7 +8,7 @@
  * Tied by test/metrics/kernels.test.ts. The only speed-up here is that each map is packed once
  * and each unordered within-set pair is counted once.
  */
-import type { PairEstimator } from '../labelMapChecks.js';
+import { checkPairCount, type PairEstimator } from '../labelMapChecks.js';
 import { bitsetIouDistance } from './labelMapBitsets.js';
 import type { LabelMapBitsets } from './labelMapBitsets.js';
 
@@ -36,9 +36,7 @@ export function bitsetWithinMean(
   K: number,
   estimator: PairEstimator,
 ): number {
-  if (estimator === 'u' && K < 2) {
-    throw new RangeError(`${name}: the U-statistic needs at least 2 maps, got ${K}`);
-  }
+  checkPairCount(name, K, estimator);
   let sum = 0;
   for (let i = 0; i < K; i++) {
     for (let j = i + 1; j < K; j++) sum += bitsetIouDistance(set, i, set, j);

@@ -19,6 +19,7 @@ import { lossAndWeights } from '../../loss/mcLossReference.js';
 import type { Noise } from '../../distribution/noise.js';
 import { checkFinite } from '../../util/validate.js';
 import {
+  logScaleLength,
   toyDistributionVjp,
   toyFactors,
   type ToyGrads,
@@ -99,7 +100,7 @@ export function createToyStepWorkspace(
     grads: {
       gradMean: new Float64Array(size),
       gradLogDiag: new Float64Array(size),
-      gradLogScale: new Float64Array(parameterisation === 'official' ? size * rank : rank),
+      gradLogScale: new Float64Array(logScaleLength(parameterisation, size, rank)),
       gradDirection: new Float64Array(size * rank),
     },
   };
