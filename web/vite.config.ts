@@ -31,6 +31,12 @@ function specFiles(): Plugin {
   };
 }
 
+/** The package's own entries, from source: the core and ssn-ts/gpu (the page's tests use them too). */
+export const PACKAGE_ENTRIES = [
+  { find: /^ssn-ts$/, replacement: here('../src/index.ts') },
+  { find: /^ssn-ts\/gpu$/, replacement: here('../src/gpu.ts') },
+];
+
 const KERNEL_SAFE_MINIFY = { compress: false, mangle: false, codegen: { removeWhitespace: true } };
 
 export default defineConfig({
@@ -40,9 +46,7 @@ export default defineConfig({
   base: './',
   resolve: {
     alias: [
-      // The package's own entries, from source: the core and ssn-ts/gpu.
-      { find: /^ssn-ts$/, replacement: here('../src/index.ts') },
-      { find: /^ssn-ts\/gpu$/, replacement: here('../src/gpu.ts') },
+      ...PACKAGE_ENTRIES,
       // gpu.js's package "main" is its Node build (headless-gl, WebAssembly); the page needs
       // its browser build, already minified.
       { find: /^gpu\.js$/, replacement: here('../node_modules/gpu.js/dist/gpu-browser.min.js') },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { PACKAGE_ENTRIES } from './vite.config.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -9,13 +10,8 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
  */
 export default defineConfig({
   root: here('..'),
-  resolve: {
-    alias: [
-      // The package's own entries, from source: the core and ssn-ts/gpu.
-      { find: /^ssn-ts$/, replacement: here('../src/index.ts') },
-      { find: /^ssn-ts\/gpu$/, replacement: here('../src/gpu.ts') },
-    ],
-  },
+  // The package's own entries, from source, as the page's build resolves them.
+  resolve: { alias: PACKAGE_ENTRIES },
   test: {
     include: ['test/web/**/*.web.ts'],
     testTimeout: 120_000,

@@ -16,9 +16,13 @@ export type ConvBackendName = 'reference' | 'gpujs-cpu' | 'gpujs';
 /** What a caller may ask for; 'auto' = 'gpujs' when it runs on a GPU and passes a self-check, else 'reference'. */
 export type ConvBackendChoice = 'auto' | ConvBackendName;
 
+/** What gpu.js is asked for: 'gpu' (its best backend: GL, else WebAssembly, else JS) or 'cpu' (its JS backend). */
+export type GpujsRequest = 'gpu' | 'cpu';
+
 /**
- * The gpu.js convolution kernels as the core sees them (the shape of `createGpujsConv`'s result in
- * src/kernels/gpujsConv.ts, restated here so that the core's types never mention gpu.js).
+ * The gpu.js convolution kernels as the core sees them (`GpujsConv`, what `createGpujsConv` in
+ * src/kernels/gpujsConv.ts returns, extends it; defined here so that the core's types never
+ * mention gpu.js).
  */
 export interface GpujsConvKernels {
   /** The gpu.js backend that actually runs ('webasm', 'headlessgl', 'cpu', …). */
@@ -35,7 +39,7 @@ export interface GpujsConvKernels {
  * Builds the gpu.js kernels in gpu.js's 'gpu' mode (its best backend) or its JS 'cpu' mode;
  * `createGpujsConv` from `ssn-ts/gpu` is one.
  */
-export type GpujsConvFactory = (request: 'gpu' | 'cpu') => GpujsConvKernels;
+export type GpujsConvFactory = (request: GpujsRequest) => GpujsConvKernels;
 
 /** A convolution implementation with the contract of `conv2d` / `conv2dVjp`. */
 export interface ConvBackend {

@@ -10,13 +10,13 @@
 import { GPU } from 'gpu.js';
 import type { IKernelRunShortcut } from 'gpu.js';
 import { checkConvShapes } from '../nn/conv2d.js';
-import type { Conv2dGrads, ConvWeight } from '../nn/conv2d.js';
+import type { ConvWeight } from '../nn/conv2d.js';
+import type { GpujsConvKernels, GpujsRequest } from './convBackend.js';
 import { checkFeatureMap } from '../nn/featureMap.js';
 import type { FeatureMap } from '../nn/featureMap.js';
 import { destroyGpujs, gpujsCompiledMode, gpujsKernelMode } from './gpujsMode.js';
 
-/** What gpu.js is asked for: 'gpu' (its best backend: GL, else WebAssembly, else JS) or 'cpu' (its JS backend). */
-export type GpujsRequest = 'gpu' | 'cpu';
+export type { GpujsRequest } from './convBackend.js';
 
 /** Shape constants baked into a compiled kernel. */
 interface ConvConstants {
@@ -135,19 +135,15 @@ function flatten3d(result: unknown, nz: number, ny: number, nx: number): Float64
   return out;
 }
 
-/** The convolution on gpu.js kernels, with the same contract as `conv2d` / `conv2dVjp`. */
-export interface GpujsConv {
+/**
+ * The convolution on gpu.js kernels, with the same contract as `conv2d` / `conv2dVjp`: the
+ * core's {@link GpujsConvKernels}, whose `mode` is 'headlessgl', 'webgl2', 'webgl', 'webasm' or
+ * 'cpu' (read from gpu.js, not assumed; a kernel gpu.js degraded adds "(fallback: …)"), and
+ * whose `dispose` also destroys the gpu.js instance.
+ */
+export interface GpujsConv extends GpujsConvKernels {
   /** What was requested of gpu.js. */
   readonly requested: GpujsRequest;
-  /**
-   * The gpu.js backend that actually runs the kernels: 'headlessgl', 'webgl2', 'webgl', 'webasm'
-   * or 'cpu' (read from gpu.js, not assumed; a kernel gpu.js degraded adds "(fallback: …)").
-   */
-  readonly mode: string;
-  conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMap;
-  conv2dVjp(x: FeatureMap, w: ConvWeight, gradOutput: FeatureMap): Conv2dGrads;
-  /** Destroys every compiled kernel and the gpu.js instance. */
-  dispose(): void;
 }
 
 interface KernelInfo {

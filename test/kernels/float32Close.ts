@@ -1,7 +1,7 @@
 /**
- * The float32 tolerance of the gpu.js kernel tests (the one test/kernels/gpujsConv.test.ts
- * states): |got − want| ≤ 1e-4·|want| + 1e-5·Σ|terms|, where Σ|terms| is the sum of absolute
- * terms feeding that entry. float32 rounds each input and each operation at ε ≈ 6e-8, so the
+ * The float32 tolerance of the gpu.js kernel tests (conv, sampling, and the page's):
+ * |got − want| ≤ 1e-4·|want| + 1e-5·Σ|terms|, where Σ|terms| is the sum of absolute terms
+ * feeding that entry. float32 rounds each input and each operation at ε ≈ 6e-8, so the
  * absolute part allows ~150 worst-case-accumulated roundings.
  */
 export const RTOL = 1e-4;

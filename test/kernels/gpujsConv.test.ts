@@ -3,9 +3,8 @@
  * every gpu.js mode that constructs on this machine. The describe title names the gpu.js backend
  * that actually ran (e.g. 'webasm' when 'gpu' is requested in Node without headless-gl).
  *
- * Tolerance (float32, stated once for all checks): |got − want| ≤ 1e-4·|want| + 1e-5·Σ|terms|,
- * where Σ|terms| is the sum of absolute products feeding that entry. float32 rounds each input and
- * each operation at ε ≈ 6e-8, so the absolute part allows ~150 worst-case-accumulated roundings.
+ * Tolerance: test/kernels/float32Close.ts's (|got − want| ≤ 1e-4·|want| + 1e-5·Σ|terms|), where
+ * Σ|terms| is the sum of absolute products feeding that entry.
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import fc from 'fast-check';
@@ -15,9 +14,7 @@ import { conv2dVjp } from '../../src/nn/conv2d.js';
 import { createRng, standardNormal } from '../../src/random/rng.js';
 import { naiveConv, randomMap, randomWeight } from '../nn/helpers.js';
 import { fcParams } from '../helpers/fc.js';
-
-const RTOL = 1e-4;
-const ATOL_PER_ABS_TERM = 1e-5;
+import { worstFloat32Ratio } from './float32Close.js';
 
 function expectFloat32Close(
   label: string,
@@ -26,18 +23,8 @@ function expectFloat32Close(
   absTerms: Float64Array,
 ): void {
   expect(got.length, `${label}: length`).toBe(want.length);
-  let worst = 0;
-  let at = -1;
-  for (let j = 0; j < want.length; j++) {
-    const ratio =
-      Math.abs(got[j] - want[j]) /
-      (RTOL * Math.abs(want[j]) + ATOL_PER_ABS_TERM * absTerms[j] + 1e-300);
-    if (!(ratio <= worst)) {
-      worst = ratio;
-      at = j;
-    }
-  }
   // NaN makes the ratio NaN, which fails `≤ 1` below.
+  const { ratio: worst, at } = worstFloat32Ratio(got, want, absTerms);
   expect(
     worst <= 1,
     `${label}: entry ${at} got ${got[at]}, want ${want[at]} (${worst}× tolerance)`,

@@ -5,6 +5,7 @@
  * says which ran, reading the mode from the compiled kernel's class.
  */
 import {
+  DEFAULT_ANNOTATOR_HABITS,
   classNoiseWeights,
   createRng,
   drawNoise,
@@ -45,6 +46,24 @@ function startGpu(): { gpu: Gpu | null; why: string } {
   }
 }
 
+/** One labelled canvas per default annotator, after the image's figure. */
+function addAnnotatorFigures(): void {
+  const after = $('conv-image').closest('figure')!;
+  const figures = DEFAULT_ANNOTATOR_HABITS.map(({ name }, k) => {
+    const figure = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    canvas.id = `conv-annotation-${k}`;
+    canvas.width = canvas.height = 80;
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `annotator ${k + 1} (${name})`);
+    const caption = document.createElement('figcaption');
+    caption.textContent = `${k + 1}: ${name}`;
+    figure.append(canvas, caption);
+    return figure;
+  });
+  after.after(...figures);
+}
+
 /** Head maps of the network on the image, on the chosen path. */
 function forward(
   path: ComputePath,
@@ -71,6 +90,7 @@ export async function setupConvView(): Promise<void> {
   const resample = $<HTMLButtonElement>('conv-resample');
   const pathSelect = $<HTMLSelectElement>('conv-path');
   const grid = $('conv-samples');
+  addAnnotatorFigures();
 
   const response = await fetch(new URL('lowrank-weights.json', document.baseURI));
   if (!response.ok)

@@ -34,6 +34,7 @@ export interface ToyRunSettings {
 export interface ToyParamsSnapshot {
   kind: ToyParams['kind'];
   rank: number;
+  parameterisation: ToyParams['parameterisation'];
   mean: number[];
   logDiag: number[];
   logScale: number[];
@@ -66,6 +67,7 @@ export function snapshot(p: ToyParams): ToyParamsSnapshot {
   return {
     kind: p.kind,
     rank: p.rank,
+    parameterisation: p.parameterisation,
     mean: Array.from(p.mean),
     logDiag: Array.from(p.logDiag),
     logScale: Array.from(p.logScale),
@@ -78,6 +80,7 @@ export function fromSnapshot(s: ToyParamsSnapshot): ToyParams {
   return {
     kind: s.kind,
     rank: s.rank,
+    parameterisation: s.parameterisation,
     mean: Float64Array.from(s.mean),
     logDiag: Float64Array.from(s.logDiag),
     logScale: Float64Array.from(s.logScale),
@@ -118,7 +121,13 @@ export function runToyInPage(
   const rank = kind === 'diagonal' ? 0 : s.rank;
   const [trainRng, evalRng] = splitRng(`${s.seed}/${kind}`, 3);
   const targets = toyTargets();
-  const params = initToyParams(TOY_PIXELS, rank, trainRng, protocol.init);
+  const params = initToyParams(
+    TOY_PIXELS,
+    rank,
+    trainRng,
+    protocol.init,
+    protocol.parameterisation,
+  );
   let pending: number[] = [];
   const training = trainToy(params, targets, protocol, trainRng, (step, total, loss) => {
     pending.push(loss);
