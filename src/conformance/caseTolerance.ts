@@ -28,7 +28,7 @@ const RTOL = 1e-9;
 const METRIC_RTOL = 1e-12;
 const ATOL_PER_SCALE = 1e-12;
 /** The dense form's bound costs O(N³): computed up to this N. */
-export const DENSE_BOUND_MAX_N = 500;
+const DENSE_BOUND_MAX_N = 500;
 
 type Inputs = Record<string, unknown>;
 
