@@ -39,6 +39,7 @@ import {
 } from '../conformance/format.js';
 import { generateVectors } from '../conformance/generateVectors.js';
 import { CliError, EXIT_USAGE, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
+import { nonNegativeArg, positiveArg } from './flags.js';
 
 /** Where a command writes: stdout lines and stderr lines. */
 export interface ConformanceIo {
@@ -213,30 +214,12 @@ export function runCheck(options: CheckOptions, io: ConformanceIo = consoleIo): 
   });
 }
 
-function parseTolerance(name: string) {
-  return (value: string): number => {
-    const x = Number(value);
-    if (value.trim() === '' || !Number.isFinite(x) || x < 0) {
-      throw new InvalidArgumentError(`${name}: expected a number ≥ 0, got ${value}`);
-    }
-    return x;
-  };
-}
-
 function parseMemory(value: string): number {
   const bytes = parseBytes(value);
   if (bytes === undefined) {
     throw new InvalidArgumentError(`expected a size such as 8GiB, 500MB or 2e9 (bytes)`);
   }
   return bytes;
-}
-
-function parseOperations(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x) || x <= 0) {
-    throw new InvalidArgumentError(`expected a number > 0, such as 1e11`);
-  }
-  return x;
 }
 
 /** Commander's usage errors (a missing or bad option) exit 2 here, not commander's 1. */
@@ -280,7 +263,7 @@ export function registerConformance(program: Command): void {
     .option(
       '--max-operations <n>',
       `refuse a case estimated to need more floating-point operations (default ${DEFAULT_LIMITS.operations.toExponential()})`,
-      parseOperations,
+      positiveArg,
     )
     .addHelpText('after', EXIT_CODES_HELP)
     .action((input: string, options: EvalOptions) => {
@@ -293,12 +276,12 @@ export function registerConformance(program: Command): void {
     .option(
       '--rtol <x>',
       `rtol for cases without a tolerance (default ${DEFAULT_TOLERANCE.rtol})`,
-      parseTolerance('rtol'),
+      nonNegativeArg,
     )
     .option(
       '--atol <x>',
       `atol for cases without a tolerance (default ${DEFAULT_TOLERANCE.atol})`,
-      parseTolerance('atol'),
+      nonNegativeArg,
     )
     .option('--failures-only', 'print only the failing rows of the per-field table')
     .addHelpText('after', EXIT_CODES_HELP)

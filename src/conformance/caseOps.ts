@@ -9,7 +9,7 @@
  */
 import { entropy } from '../distribution/entropy.js';
 import { logProb } from '../distribution/logProb.js';
-import { lowRankNormal, type LowRankNormal } from '../distribution/lowRankNormal.js';
+import { lowRankNormal } from '../distribution/lowRankNormal.js';
 import { rsample } from '../distribution/rsample.js';
 import { mcLoss } from '../loss/mcLoss.js';
 import { diceAgainstAnnotations } from '../metrics/dice.js';
@@ -191,17 +191,13 @@ function readNoises(f: Fields, d: DistributionInputs) {
   return { count, epsFactor, epsDiag };
 }
 
-function build(d: DistributionInputs): LowRankNormal {
-  return lowRankNormal(d);
-}
-
 function readLowRankLogProb(f: Fields): ReadCase {
   const d = readDistribution(f);
   const x = f.floats('x', d.size);
   return {
     outputs: { logProb: 'scalar' },
     cost: lowRankCost(d.size, d.rank),
-    compute: () => ({ logProb: logProb(build(d), x) }),
+    compute: () => ({ logProb: logProb(lowRankNormal(d), x) }),
   };
 }
 
@@ -210,7 +206,7 @@ function readLowRankEntropy(f: Fields): ReadCase {
   return {
     outputs: { entropy: 'scalar' },
     cost: lowRankCost(d.size, d.rank),
-    compute: () => ({ entropy: entropy(build(d)) }),
+    compute: () => ({ entropy: entropy(lowRankNormal(d)) }),
   };
 }
 
@@ -221,7 +217,7 @@ function readLowRankRsample(f: Fields): ReadCase {
   return {
     outputs: { samples: noise.count * d.size },
     cost: samplesCost(d.size, d.rank, noise.count, noise.count * d.size),
-    compute: () => ({ samples: rsample(build(d), noise, { temperature }) }),
+    compute: () => ({ samples: rsample(lowRankNormal(d), noise, { temperature }) }),
   };
 }
 
@@ -249,12 +245,17 @@ function readLossMc(f: Fields): ReadCase {
     },
     cost: samplesCost(d.size, d.rank, noise.count, d.size * (d.rank + 2) + 1),
     compute: () => {
-      const { loss, gradLoc, gradCovFactor, gradCovDiag } = mcLoss(build(d), labels, noise, {
-        likelihood,
-        classes,
-        layout,
-        mask,
-      });
+      const { loss, gradLoc, gradCovFactor, gradCovDiag } = mcLoss(
+        lowRankNormal(d),
+        labels,
+        noise,
+        {
+          likelihood,
+          classes,
+          layout,
+          mask,
+        },
+      );
       return { loss, gradLoc, gradCovFactor, gradCovDiag };
     },
   };

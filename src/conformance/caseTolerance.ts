@@ -28,7 +28,7 @@ const RTOL = 1e-9;
 const METRIC_RTOL = 1e-12;
 const ATOL_PER_SCALE = 1e-12;
 /** The dense form's bound costs O(N³): computed up to this N. */
-export const DENSE_BOUND_MAX_N = 500;
+const DENSE_BOUND_MAX_N = 500;
 
 type Inputs = Record<string, unknown>;
 
@@ -68,7 +68,7 @@ function logDensityAtol(bounds: { textbook: number; dense: number }, n: number):
  * The samples' scale, max over entries of |loc| + T (Σ_r |P ε_R| + √d |ε_N|), and the largest
  * |η| over the samples.
  */
-export function sampleTerms(inputs: Inputs): { scale: number; maxAbsEta: number; eta: number[] } {
+function sampleTerms(inputs: Inputs): { scale: number; maxAbsEta: number } {
   const loc = num(inputs, 'loc');
   const p = num(inputs, 'covFactor');
   const d = num(inputs, 'covDiag');
@@ -80,7 +80,6 @@ export function sampleTerms(inputs: Inputs): { scale: number; maxAbsEta: number;
   const m = eN.length / n;
   let scale = 0;
   let maxAbsEta = 0;
-  const eta: number[] = [];
   for (let k = 0; k < m; k++) {
     for (let i = 0; i < n; i++) {
       let abs = Math.sqrt(d[i]) * Math.abs(eN[k * n + i]);
@@ -90,11 +89,10 @@ export function sampleTerms(inputs: Inputs): { scale: number; maxAbsEta: number;
         v += p[i * rank + r] * eR[k * rank + r];
       }
       scale = Math.max(scale, Math.abs(loc[i]) + t * abs);
-      eta.push(loc[i] + t * v);
       maxAbsEta = Math.max(maxAbsEta, Math.abs(loc[i] + t * v));
     }
   }
-  return { scale, maxAbsEta, eta };
+  return { scale, maxAbsEta };
 }
 
 function lossScale(inputs: Inputs, expected: Record<string, unknown>): number {

@@ -14,6 +14,7 @@
  */
 
 import {
+  jsonNumber,
   JsonSyntaxError,
   numberText,
   OutOfRangeNumber,
@@ -44,9 +45,6 @@ export interface Tolerance {
   rtol: number;
   atol: number;
 }
-
-/** How a non-finite number is written (and `null`, read as NaN). */
-export const NON_FINITE_TEXT = ['Infinity', '-Infinity', 'NaN'] as const;
 
 /**
  * A number as the format writes it: a JSON number, "Infinity", "-Infinity", "NaN", or null (NaN).
@@ -236,11 +234,9 @@ function readTolerance(raw: unknown, label: string, id: string): Tolerance {
 export function toJsonValue(
   outputs: Readonly<Record<string, number | ArrayLike<number>>>,
 ): Record<string, unknown> {
-  const text = (x: number): number | string =>
-    Number.isFinite(x) ? x : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(outputs)) {
-    setOwn(out, k, typeof v === 'number' ? text(v) : Array.from(v, text));
+    setOwn(out, k, typeof v === 'number' ? jsonNumber(v) : Array.from(v, jsonNumber));
   }
   return out;
 }

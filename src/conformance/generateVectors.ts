@@ -8,6 +8,8 @@
  * implementation cannot fail them.
  * @see spec/conformance.md#tolerances
  */
+import { lowRankNormal } from '../distribution/lowRankNormal.js';
+import { rsample } from '../distribution/rsample.js';
 import { createRng, standardNormal, uniformInt, uniformRange, type Rng } from '../random/rng.js';
 import { computeCase } from './caseOps.js';
 import {
@@ -18,7 +20,7 @@ import {
   type ConformanceFile,
   type ConformanceOp,
 } from './format.js';
-import { caseTolerance, sampleTerms } from './caseTolerance.js';
+import { caseTolerance } from './caseTolerance.js';
 
 interface Spec {
   /** Event size N. */
@@ -93,10 +95,16 @@ type Recipe = [id: string, op: ConformanceOp, make: (rng: Rng) => Inputs];
 function lowrankX(rng: Rng, spec: Spec, offset = 1): Inputs {
   const inputs = distribution(rng, spec);
   // x = loc + offset · (a draw from the distribution), so z is on the distribution's own scale.
-  const { epsFactor, epsDiag } = noises(rng, 1, spec.rank, spec.n);
-  const { eta } = sampleTerms({ ...inputs, epsFactor, epsDiag });
+  const noise = noises(rng, 1, spec.rank, spec.n) as { epsFactor: number[]; epsDiag: number[] };
   const loc = num(inputs, 'loc');
-  inputs.x = eta.map((v, i) => loc[i] + offset * (v - loc[i]));
+  const dist = lowRankNormal({
+    loc,
+    covFactor: num(inputs, 'covFactor'),
+    covDiag: num(inputs, 'covDiag'),
+    rank: spec.rank,
+  });
+  const eta = rsample(dist, noise);
+  inputs.x = Array.from(eta, (v, i) => loc[i] + offset * (v - loc[i]));
   return inputs;
 }
 

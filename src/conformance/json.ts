@@ -172,11 +172,16 @@ export function parseJson(text: string): unknown {
   return value;
 }
 
+/** A number as a JSON value: itself when finite, else "Infinity", "-Infinity" or "NaN". */
+export function jsonNumber(x: number): number | string {
+  if (Number.isFinite(x)) return x;
+  return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+}
+
 /** How a number is written: shortest round-trip text, or one of the three pinned strings. */
 export function numberText(x: number): string {
   if (Object.is(x, -0)) return '-0'; // JSON.stringify would drop the sign
-  if (Number.isFinite(x)) return JSON.stringify(x);
-  return Number.isNaN(x) ? '"NaN"' : x > 0 ? '"Infinity"' : '"-Infinity"';
+  return JSON.stringify(jsonNumber(x));
 }
 
 /**

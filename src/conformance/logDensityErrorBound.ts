@@ -40,10 +40,11 @@
  * dense bound grows with the condition number of Σ instead, so either form may be the worse.
  * @see spec/conformance.md#tolerances
  */
+import { LOG_2PI } from '../distribution/lowRankNormal.js';
+import { choleskyLower, solveLower, solveUpperTransposed } from '../linalg/cholesky.js';
 
 /** Unit roundoff of float64. */
 const U = 2 ** -53;
-const LOG_2PI = Math.log(2 * Math.PI);
 
 function gamma(n: number): number {
   return (n * U) / (1 - n * U);
@@ -57,34 +58,9 @@ export interface LowRankInputs {
   rank: number;
 }
 
-/** Lower Cholesky factor of an SPD matrix (m x m, row-major). */
-function cholesky(a: Float64Array, m: number): Float64Array {
-  const l = new Float64Array(m * m);
-  for (let j = 0; j < m; j++) {
-    let s = a[j * m + j];
-    for (let t = 0; t < j; t++) s -= l[j * m + t] ** 2;
-    l[j * m + j] = Math.sqrt(s);
-    for (let i = j + 1; i < m; i++) {
-      let v = a[i * m + j];
-      for (let t = 0; t < j; t++) v -= l[i * m + t] * l[j * m + t];
-      l[i * m + j] = v / l[j * m + j];
-    }
-  }
-  return l;
-}
-
 /** Solves L Lᵀ y = b. */
 function choleskySolve(l: Float64Array, m: number, b: ArrayLike<number>): Float64Array {
-  const c = Float64Array.from(b);
-  for (let i = 0; i < m; i++) {
-    for (let t = 0; t < i; t++) c[i] -= l[i * m + t] * c[t];
-    c[i] /= l[i * m + i];
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    for (let t = i + 1; t < m; t++) c[i] -= l[t * m + i] * c[t];
-    c[i] /= l[i * m + i];
-  }
-  return c;
+  return solveUpperTransposed(l, solveLower(l, b, m), m);
 }
 
 /** |x|ᵀ A |x| for a non-negative m x m matrix A. */
@@ -113,7 +89,8 @@ class FactoredBound {
     a: Float64Array,
     formError: Float64Array,
   ) {
-    const l = cholesky(a, m);
+    // Not positive definite in float64: an L of NaN, so that every bound below is NaN.
+    const l = choleskyLower(a, m) ?? new Float64Array(m * m).fill(NaN);
     this.l = l;
     const dA = Float64Array.from(formError);
     for (let r = 0; r < m; r++) {

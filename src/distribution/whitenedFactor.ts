@@ -165,7 +165,7 @@ function withCapacitanceRoot(qr: WhitenedQr, scale: number): WhitenedFactor {
 }
 
 /** c = 2^-E for `scaleExponent`. */
-export function whiteningScale(dist: LowRankNormal): number {
+function whiteningScale(dist: LowRankNormal): number {
   return 2 ** -scaleExponent(dist.covFactor, dist.covDiag, dist.size, dist.rank);
 }
 

@@ -1,7 +1,8 @@
 /**
- * Dense Cholesky factorisation and forward substitution for the small R x R capacitance matrix
- * of the textbook identities (src/distribution/lowRankIdentities.ts). mathjs has no public
- * Cholesky and works on nested arrays; at R ≤ 100 a hand loop on a Float64Array is right.
+ * Dense Cholesky factorisation and triangular solves for the small R x R capacitance matrix of
+ * the textbook identities (src/distribution/lowRankIdentities.ts) and the conformance error
+ * bounds (src/conformance/logDensityErrorBound.ts). mathjs has no public Cholesky and works on
+ * nested arrays; at R ≤ 100 a hand loop on a Float64Array is right.
  */
 
 /**
@@ -37,6 +38,24 @@ export function solveLower(l: Float64Array, b: ArrayLike<number>, n: number): Fl
   for (let i = 0; i < n; i++) {
     let s = b[i];
     for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  return y;
+}
+
+/**
+ * Solves Lᵀ y = b by back substitution, L lower triangular n x n (row-major).
+ * @returns y as a new Float64Array
+ */
+export function solveUpperTransposed(
+  l: Float64Array,
+  b: ArrayLike<number>,
+  n: number,
+): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * y[k];
     y[i] = s / l[i * n + i];
   }
   return y;

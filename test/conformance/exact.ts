@@ -7,7 +7,8 @@
 import { all, create, type BigNumber } from 'mathjs';
 
 const math = create(all, { number: 'BigNumber', precision: 60 });
-const big = (x: number): BigNumber => math.bignumber(x);
+/** A double's exact value (toPrecision(100) prints every binary digit that matters at 60). */
+const big = (x: number): BigNumber => math.bignumber(x.toPrecision(100));
 const ZERO = big(0);
 const LOG_2PI = big(2)
   .times(math.pi as unknown as BigNumber)

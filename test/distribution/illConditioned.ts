@@ -5,15 +5,13 @@
  * test/distribution/logDensityAccuracy.test.ts, bench/logDensityAccuracy.ts and (through the
  * JSON that script writes) spec/torch/ill_conditioned.py.
  *
- * The reference converts each float64 input to decimal exactly (toPrecision(100) prints every
- * digit of a double's binary value that matters at 60 digits), forms Σ = P Pᵀ + D and
- * z = x − loc in mathjs BigNumber at 60 significant digits, and takes the dense Cholesky
- * Σ = G Gᵀ: log p = −½ (N log 2π + 2 Σ log G_ii + ‖G⁻¹ z‖²).
+ * The reference (`exactLogProb`, test/conformance/exact.ts) converts each float64 input to
+ * decimal exactly (toPrecision(100) prints every digit of a double's binary value that matters
+ * at 60 digits), forms Σ = P Pᵀ + D and z = x − loc in mathjs BigNumber at 60 significant
+ * digits, and takes the dense Cholesky Σ = G Gᵀ: log p = −½ (N log 2π + 2 Σ log G_ii + ‖G⁻¹ z‖²).
  */
-import { create, all, type BigNumber } from 'mathjs';
 import { createRng, standardNormal, uniformRange, type Rng } from '../../src/random/rng.js';
-
-const math = create(all, { number: 'BigNumber', precision: 60 });
+import { exactLogProb } from '../conformance/exact.js';
 
 export interface IllCase {
   family: string;
@@ -112,51 +110,9 @@ export function illConditionedCases(perFamily = 24, seed = 13): IllCase[] {
   return out;
 }
 
-/** A double's exact value as a 60-digit BigNumber. */
-function big(v: number): BigNumber {
-  return math.bignumber(v.toPrecision(100));
-}
-
 /** log p(x) in 60-digit arithmetic on the exact float64 inputs, rounded to float64. */
 export function referenceLogProb(c: IllCase): number {
-  const { n, rank } = c;
-  const p = c.covFactor.map(big);
-  const sigma: BigNumber[][] = [];
-  for (let i = 0; i < n; i++) {
-    sigma.push([]);
-    for (let j = 0; j < n; j++) {
-      let s = i === j ? big(c.covDiag[i]) : math.bignumber(0);
-      for (let r = 0; r < rank; r++) s = s.plus(p[i * rank + r].times(p[j * rank + r]));
-      sigma[i].push(s);
-    }
-  }
-  // Dense Cholesky Σ = G Gᵀ and forward substitution G u = z.
-  const g: BigNumber[][] = sigma.map((row) => row.map(() => math.bignumber(0)));
-  let logDet = math.bignumber(0);
-  for (let j = 0; j < n; j++) {
-    let pivot = sigma[j][j];
-    for (let k = 0; k < j; k++) pivot = pivot.minus(g[j][k].times(g[j][k]));
-    g[j][j] = pivot.sqrt();
-    logDet = logDet.plus(pivot.ln());
-    for (let i = j + 1; i < n; i++) {
-      let s = sigma[i][j];
-      for (let k = 0; k < j; k++) s = s.minus(g[i][k].times(g[j][k]));
-      g[i][j] = s.div(g[j][j]);
-    }
-  }
-  let maha = math.bignumber(0);
-  const u: BigNumber[] = [];
-  for (let i = 0; i < n; i++) {
-    let s = big(c.x[i]).minus(big(c.loc[i]));
-    for (let k = 0; k < i; k++) s = s.minus(g[i][k].times(u[k]));
-    u.push(s.div(g[i][i]));
-    maha = maha.plus(u[i].times(u[i]));
-  }
-  const log2pi = math
-    .bignumber(2)
-    .times(math.pi as unknown as BigNumber)
-    .ln();
-  return math.bignumber(-0.5).times(log2pi.times(n).plus(logDet).plus(maha)).toNumber();
+  return exactLogProb({ ...c });
 }
 
 /** |actual − expected| / |expected|; ∞ for NaN or a thrown error (passed as NaN). */
