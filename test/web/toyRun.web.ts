@@ -13,6 +13,8 @@ import { flagsOf } from './toyCommand.js';
 const cases: ToyRunSettings[] = [
   { protocol: 'best', rank: 3, seed: 4, evalSamples: 2000 },
   { protocol: 'best', rank: 1, seed: 1, lr: 0.02, samples: 16, evalSamples: 2000 },
+  // The paper preset: the official parameterisation (a log scale per factor entry, no ε).
+  { protocol: 'paper', rank: 2, seed: 2, samples: 20, evalSamples: 2000 },
 ];
 
 describe('the page trains the toy models as ssn toy does', () => {
