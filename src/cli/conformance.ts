@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { computeCase, NanResultError } from '../conformance/caseOps.js';
 import { DEFAULT_LIMITS, formatBytes, parseBytes } from '../conformance/caseCost.js';
 import { caseTolerance } from '../conformance/caseTolerance.js';
@@ -38,7 +38,8 @@ import {
   type ConformanceFile,
 } from '../conformance/format.js';
 import { generateVectors } from '../conformance/generateVectors.js';
-import { CliError, EXIT_USAGE, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
+import { CliError, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
+import { nonNegativeArg, positiveArg } from './flags.js';
 
 /** Where a command writes: stdout lines and stderr lines. */
 export interface ConformanceIo {
@@ -213,37 +214,12 @@ export function runCheck(options: CheckOptions, io: ConformanceIo = consoleIo): 
   });
 }
 
-function parseTolerance(name: string) {
-  return (value: string): number => {
-    const x = Number(value);
-    if (value.trim() === '' || !Number.isFinite(x) || x < 0) {
-      throw new InvalidArgumentError(`${name}: expected a number ≥ 0, got ${value}`);
-    }
-    return x;
-  };
-}
-
 function parseMemory(value: string): number {
   const bytes = parseBytes(value);
   if (bytes === undefined) {
     throw new InvalidArgumentError(`expected a size such as 8GiB, 500MB or 2e9 (bytes)`);
   }
   return bytes;
-}
-
-function parseOperations(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x) || x <= 0) {
-    throw new InvalidArgumentError(`expected a number > 0, such as 1e11`);
-  }
-  return x;
-}
-
-/** Commander's usage errors (a missing or bad option) exit 2 here, not commander's 1. */
-function usageExits2(command: Command): Command {
-  return command.exitOverride((err) => {
-    throw err.exitCode === 1 ? new CommanderError(EXIT_USAGE, err.code, err.message) : err;
-  });
 }
 
 const EXIT_CODES_HELP = `
@@ -258,7 +234,8 @@ Every failure is one stderr line "ssn: <file, or case "ID" (op) and field>: <wha
 
 /** Adds `vectors`, `eval` and `check` to the `ssn` program. */
 export function registerConformance(program: Command): void {
-  usageExits2(program.command('vectors'))
+  program
+    .command('vectors')
     .description('write a seeded set of conformance cases with ssn-ts reference values')
     .requiredOption('--seed <n>', 'seed (same seed, same file)')
     .requiredOption('--out <file>', 'where to write the JSON vectors')
@@ -266,7 +243,8 @@ export function registerConformance(program: Command): void {
     .action((options: { seed: string; out: string }) => {
       process.exitCode = runVectors(options);
     });
-  usageExits2(program.command('eval'))
+  program
+    .command('eval')
     .description(
       'compute every case of a conformance file with ssn-ts, filling "expected" (and a derived "tolerance" where a case has none)',
     )
@@ -280,25 +258,26 @@ export function registerConformance(program: Command): void {
     .option(
       '--max-operations <n>',
       `refuse a case estimated to need more floating-point operations (default ${DEFAULT_LIMITS.operations.toExponential()})`,
-      parseOperations,
+      positiveArg,
     )
     .addHelpText('after', EXIT_CODES_HELP)
     .action((input: string, options: EvalOptions) => {
       process.exitCode = runEval(input, options);
     });
-  usageExits2(program.command('check'))
+  program
+    .command('check')
     .description("compare another implementation's results with the vectors' expected values")
     .requiredOption('--vectors <file>', 'the reference vectors (values in "expected")')
     .requiredOption('--results <file>', 'the results to check (same format, values in "expected")')
     .option(
       '--rtol <x>',
       `rtol for cases without a tolerance (default ${DEFAULT_TOLERANCE.rtol})`,
-      parseTolerance('rtol'),
+      nonNegativeArg,
     )
     .option(
       '--atol <x>',
       `atol for cases without a tolerance (default ${DEFAULT_TOLERANCE.atol})`,
-      parseTolerance('atol'),
+      nonNegativeArg,
     )
     .option('--failures-only', 'print only the failing rows of the per-field table')
     .addHelpText('after', EXIT_CODES_HELP)
