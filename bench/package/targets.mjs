@@ -19,8 +19,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  bundleCore,
   CONSUMER_TSCONFIG,
-  esbuildBin,
   packAndInstall,
   repoRoot,
   sh,
@@ -119,25 +119,7 @@ console.log(JSON.stringify(loaded));`,
     ).stdout,
   );
 
-  mkdirSync(join(project, 'web'), { recursive: true });
-  writeFileSync(
-    join(project, 'web/entry.mjs'),
-    `export { lowRankNormal, logProb, sample, mcLossSampled, generalisedEnergyDistance } from 'ssn-ts';\n`,
-  );
-  sh(
-    esbuildBin,
-    [
-      'web/entry.mjs',
-      '--bundle',
-      '--platform=browser',
-      '--format=esm',
-      '--minify',
-      '--outfile=web/bundle.js',
-      '--log-level=warning',
-    ],
-    { cwd: project },
-  );
-  const bundleBytes = statSync(join(project, 'web/bundle.js')).size;
+  const bundleBytes = statSync(bundleCore(project)).size;
   const footprintBytes = duBytes(join(project, 'node_modules'));
   const packages =
     sh('npm', ['ls', '--all', '--parseable'], { cwd: project }).trim().split('\n').length - 1;

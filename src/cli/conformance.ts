@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { computeCase, NanResultError } from '../conformance/caseOps.js';
 import { DEFAULT_LIMITS, formatBytes, parseBytes } from '../conformance/caseCost.js';
 import { caseTolerance } from '../conformance/caseTolerance.js';
@@ -38,7 +38,7 @@ import {
   type ConformanceFile,
 } from '../conformance/format.js';
 import { generateVectors } from '../conformance/generateVectors.js';
-import { CliError, EXIT_USAGE, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
+import { CliError, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
 import { nonNegativeArg, positiveArg } from './flags.js';
 
 /** Where a command writes: stdout lines and stderr lines. */
@@ -222,13 +222,6 @@ function parseMemory(value: string): number {
   return bytes;
 }
 
-/** Commander's usage errors (a missing or bad option) exit 2 here, not commander's 1. */
-function usageExits2(command: Command): Command {
-  return command.exitOverride((err) => {
-    throw err.exitCode === 1 ? new CommanderError(EXIT_USAGE, err.code, err.message) : err;
-  });
-}
-
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
@@ -241,7 +234,8 @@ Every failure is one stderr line "ssn: <file, or case "ID" (op) and field>: <wha
 
 /** Adds `vectors`, `eval` and `check` to the `ssn` program. */
 export function registerConformance(program: Command): void {
-  usageExits2(program.command('vectors'))
+  program
+    .command('vectors')
     .description('write a seeded set of conformance cases with ssn-ts reference values')
     .requiredOption('--seed <n>', 'seed (same seed, same file)')
     .requiredOption('--out <file>', 'where to write the JSON vectors')
@@ -249,7 +243,8 @@ export function registerConformance(program: Command): void {
     .action((options: { seed: string; out: string }) => {
       process.exitCode = runVectors(options);
     });
-  usageExits2(program.command('eval'))
+  program
+    .command('eval')
     .description(
       'compute every case of a conformance file with ssn-ts, filling "expected" (and a derived "tolerance" where a case has none)',
     )
@@ -269,7 +264,8 @@ export function registerConformance(program: Command): void {
     .action((input: string, options: EvalOptions) => {
       process.exitCode = runEval(input, options);
     });
-  usageExits2(program.command('check'))
+  program
+    .command('check')
     .description("compare another implementation's results with the vectors' expected values")
     .requiredOption('--vectors <file>', 'the reference vectors (values in "expected")')
     .requiredOption('--results <file>', 'the results to check (same format, values in "expected")')

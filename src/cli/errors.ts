@@ -8,8 +8,6 @@
  * - 3 a file cannot be read or written.
  */
 
-/** Exit code: success. */
-export const EXIT_OK = 0;
 /** Exit code: `ssn check` found a value out of tolerance. */
 export const EXIT_VALUE_OFF = 1;
 /** Exit code: usage error or malformed input. */

@@ -1,8 +1,7 @@
 /**
  * Rendering figures beside the work: compiled (dist/), the vega → SVG → PNG work runs in a worker
  * thread (src/cli/renderWorker.ts), which loads vega and resvg and draws each figure while the
- * main thread goes on training, so a 2-core machine overlaps the two. With several workers each
- * figure goes to the one with the fewest figures waiting. One is the default: on the 2-core
+ * main thread goes on training, so a 2-core machine overlaps the two. One worker: on the 2-core
  * machine a second one (loading vega again while the training runs) was not measurably faster. Run
  * from the TypeScript sources (tests, tsx) it renders in this thread, the same calls in the same
  * order.
@@ -42,7 +41,7 @@ function inThisThread(): FigureRenderer {
   };
 }
 
-function inWorker(url: URL): FigureRenderer & { waiting(): number } {
+function inWorker(url: URL): FigureRenderer {
   const worker = new Worker(url);
   const waiting = new Map<number, { resolve(p: string): void; reject(e: Error): void }>();
   let nextId = 0;
@@ -59,7 +58,6 @@ function inWorker(url: URL): FigureRenderer & { waiting(): number } {
   worker.on('error', failAll);
   worker.on('exit', () => failAll(new Error('the figure worker stopped')));
   return {
-    waiting: () => waiting.size,
     render(spec, basePath) {
       const id = nextId++;
       return new Promise<string>((resolve, reject) => {
@@ -73,21 +71,9 @@ function inWorker(url: URL): FigureRenderer & { waiting(): number } {
   };
 }
 
-/**
- * A figure renderer: `workers` worker threads when running compiled JavaScript, else this thread.
- */
-export function createFigureRenderer(workers = 1): FigureRenderer {
-  if (!import.meta.url.endsWith('.js')) return inThisThread();
-  const pool = Array.from({ length: workers }, () =>
-    inWorker(new URL('./renderWorker.js', import.meta.url)),
-  );
-  return {
-    render(spec, basePath) {
-      const idle = pool.reduce((a, b) => (b.waiting() < a.waiting() ? b : a));
-      return idle.render(spec, basePath);
-    },
-    close: async () => {
-      await Promise.all(pool.map((w) => w.close()));
-    },
-  };
+/** A figure renderer: a worker thread when running compiled JavaScript, else this thread. */
+export function createFigureRenderer(): FigureRenderer {
+  return import.meta.url.endsWith('.js')
+    ? inWorker(new URL('./renderWorker.js', import.meta.url))
+    : inThisThread();
 }

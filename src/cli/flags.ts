@@ -80,13 +80,8 @@ export function commanderErrorLine(err: CommanderError): string | null {
     case 'commander.executeSubCommandAsync':
       return null;
     case 'commander.invalidArgument':
-      if ((g = /^option '([^']+)' argument '(.*)' is invalid\. (.*)$/s.exec(m)) !== null) {
-        const choices = /^Allowed choices are (.*)\.$/.exec(g[3] ?? '');
-        const what =
-          choices === null
-            ? (g[3] ?? '')
-            : `must be one of ${choices[1] ?? ''}, got ${JSON.stringify(g[2])}`;
-        return `${longFlag(g[1] ?? '')}: ${what}`;
+      if ((g = /^option '([^']+)' argument '.*' is invalid\. (.*)$/s.exec(m)) !== null) {
+        return `${longFlag(g[1] ?? '')}: ${g[2] ?? ''}`;
       }
       if (
         (g = /^command-argument value '(.*)' is invalid for argument '([^']+)'\. (.*)$/s.exec(m))

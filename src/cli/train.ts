@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import {
   createConvBackend,
@@ -65,8 +64,11 @@ interface CommonFlags {
 
 function addCommonOptions(cmd: Command, figuresDefault: string | false): Command {
   return cmd
-    .addOption(
-      new Option('--backend <name>', 'convolution backend').choices(BACKENDS).default('auto'),
+    .option(
+      '--backend <name>',
+      `convolution backend: ${BACKENDS.join(', ')}`,
+      choiceArg(BACKENDS),
+      'auto',
     )
     .option('--quick', 'a tiny preset that runs in seconds (for tests; numbers mean nothing)')
     .option('--json <file>', 'write the results as JSON', pathArg)
@@ -282,11 +284,7 @@ export function registerTrain(program: Command): void {
     program
       .command('train')
       .description('train one conv net on the synthetic lesions and evaluate it (Table 1 columns)')
-      .requiredOption(
-        '--model <kind>',
-        'deterministic | diagonal | lowrank (required)',
-        choiceArg(HEAD_KINDS),
-      )
+      .requiredOption('--model <kind>', 'deterministic | diagonal | lowrank', choiceArg(HEAD_KINDS))
       .option('--save <file>', 'write the trained weights as JSON (src/nn/serialize.ts)', pathArg),
     false,
   ).action(async (flags: CommonFlags & { model: HeadKind; save?: string }) => {

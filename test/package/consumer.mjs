@@ -12,9 +12,9 @@
  * Prints one line per check and a closing count; exits 1 when a check fails.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONSUMER_TSCONFIG, esbuildBin, packAndInstall, repoRoot, sh, tscBin } from './project.mjs';
+import { bundleCore, CONSUMER_TSCONFIG, packAndInstall, repoRoot, sh, tscBin } from './project.mjs';
 
 /** log N((1, 1); 0, P Pᵀ + I) with P = (1, 0)ᵀ, i.e. Σ = diag(2, 1), by hand. */
 const HAND_LOG_DENSITY = -Math.log(2 * Math.PI) - 0.5 * Math.log(2) - 0.5 * (1 / 2 + 1);
@@ -96,27 +96,7 @@ export type T = [RenderedFigure, ConvBackend];
   check(
     '(c) esbuild bundles the core for the browser (no Node built-in, no native module, no gpu.js)',
     () => {
-      mkdirSync(join(project, 'web'), { recursive: true });
-      writeFileSync(
-        join(project, 'web/entry.mjs'),
-        `import { lowRankNormal, logProb, sample, mcLossSampled, generalisedEnergyDistance } from 'ssn-ts';
-export { lowRankNormal, logProb, sample, mcLossSampled, generalisedEnergyDistance };
-`,
-      );
-      sh(
-        esbuildBin,
-        [
-          'web/entry.mjs',
-          '--bundle',
-          '--platform=browser',
-          '--format=esm',
-          '--minify',
-          '--metafile=web/meta.json',
-          '--outfile=web/bundle.js',
-          '--log-level=warning',
-        ],
-        { cwd: project },
-      );
+      bundleCore(project, ['--metafile=web/meta.json']);
       const meta = JSON.parse(readFileSync(join(project, 'web/meta.json'), 'utf8'));
       const bad = Object.keys(meta.inputs).filter((f) => /^node:|gpu\.js|@resvg|\/vega/.test(f));
       if (bad.length > 0) throw new Error(`the browser bundle includes ${bad.join(', ')}`);

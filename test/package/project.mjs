@@ -4,7 +4,7 @@
  * the consumer test (test/package/consumer.mjs) and the package targets (bench/package/targets.mjs).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 export const repoRoot = resolve(import.meta.dirname, '../..');
 /** Tools the consumer does not install: this repository's TypeScript and esbuild. */
 export const tscBin = join(repoRoot, 'node_modules/typescript/bin/tsc');
-export const esbuildBin = join(repoRoot, 'node_modules/.bin/esbuild');
+const esbuildBin = join(repoRoot, 'node_modules/.bin/esbuild');
 
 /** The consumer's tsconfig: the strictest settings a user may have. */
 export const CONSUMER_TSCONFIG = {
@@ -49,12 +49,11 @@ export function sh(cmd, args, options = {}) {
  */
 export function packAndInstall() {
   const dir = mkdtempSync(join(tmpdir(), 'ssn-consumer-'));
-  const packDir = join(dir, 'pack');
   sh('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: repoRoot });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${dir}`);
   const project = join(dir, 'project');
-  sh('mkdir', ['-p', project, packDir]);
+  mkdirSync(project);
   writeFileSync(
     join(project, 'package.json'),
     JSON.stringify({ name: 'ssn-consumer', private: true, type: 'module' }, null, 2),
@@ -62,10 +61,34 @@ export function packAndInstall() {
   sh('npm', ['install', join(dir, tarball), '--no-audit', '--no-fund', '--silent'], {
     cwd: project,
   });
-  return {
-    dir,
-    project,
-    tarball: join(dir, tarball),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  return { project, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Bundles the core's lowRankNormal, logProb, sample, mcLossSampled and generalisedEnergyDistance
+ * from the installed ssn-ts with esbuild (--platform=browser, minified) into web/bundle.js of
+ * the consumer's project; extra esbuild flags (e.g. --metafile) go in `extraArgs`. Returns the
+ * bundle's path.
+ */
+export function bundleCore(project, extraArgs = []) {
+  mkdirSync(join(project, 'web'), { recursive: true });
+  writeFileSync(
+    join(project, 'web/entry.mjs'),
+    `export { lowRankNormal, logProb, sample, mcLossSampled, generalisedEnergyDistance } from 'ssn-ts';\n`,
+  );
+  sh(
+    esbuildBin,
+    [
+      'web/entry.mjs',
+      '--bundle',
+      '--platform=browser',
+      '--format=esm',
+      '--minify',
+      ...extraArgs,
+      '--outfile=web/bundle.js',
+      '--log-level=warning',
+    ],
+    { cwd: project },
+  );
+  return join(project, 'web/bundle.js');
 }
