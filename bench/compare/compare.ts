@@ -3,7 +3,7 @@
  * repetition, then one torch repetition, …, after warm-up repetitions of both), medians and the
  * ratio ssn-ts / PyTorch. `run.ts` is the command line around `runCompare`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startTorchServer } from './torchServer.js';
@@ -29,6 +29,12 @@ export interface CompareOptions {
   torchFloat32?: boolean;
   /** The Python interpreter (default $SSN_PYTHON or /usr/bin/python3). */
   python?: string;
+  /**
+   * Which BLAS the torch side loads: 'system' (default: whatever libblas.so.3 resolves to),
+   * or Debian's 'reference' BLAS or 'openblas' (package libopenblas0-pthread), chosen for the
+   * Python process alone through LD_LIBRARY_PATH (see `blasLibraryPath`).
+   */
+  blas?: BlasChoice;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -54,6 +60,35 @@ export interface CompareRow {
   status: 'ok' | 'pending';
 }
 
+/** The BLAS choices of `CompareOptions.blas`. */
+export const BLAS_CHOICES = ['system', 'reference', 'openblas'] as const;
+export type BlasChoice = (typeof BLAS_CHOICES)[number];
+
+/**
+ * The LD_LIBRARY_PATH that makes Debian's numpy and torch (both linked to libblas.so.3 and
+ * liblapack.so.3) load the chosen BLAS, or undefined for 'system'.
+ * @throws RangeError when the choice is unknown or its Debian package is not installed
+ */
+export function blasLibraryPath(choice: string): string | undefined {
+  if (!(BLAS_CHOICES as readonly string[]).includes(choice)) {
+    throw new RangeError(`blas: unknown choice ${choice} (known: ${BLAS_CHOICES.join(', ')})`);
+  }
+  if (choice === 'system') return undefined;
+  const triplet = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+  const lib = `/usr/lib/${triplet}`;
+  const [dirs, pkg] =
+    choice === 'openblas'
+      ? [[`${lib}/openblas-pthread`], 'libopenblas0-pthread']
+      : [[`${lib}/blas`, `${lib}/lapack`], 'libblas3 and liblapack3'];
+  const missing = dirs.find(
+    (d) => !existsSync(`${d}/${d.endsWith('lapack') ? 'liblapack' : 'libblas'}.so.3`),
+  );
+  if (missing !== undefined) {
+    throw new RangeError(`blas: ${choice} needs Debian's ${pkg} (no ${missing})`);
+  }
+  return dirs.join(':');
+}
+
 export interface Machine {
   cpu: string;
   cores: number;
@@ -61,6 +96,9 @@ export interface Machine {
   torch: string | null;
   numpy: string | null;
   torchThreads: number | null;
+  /** The BLAS choice asked for, and the library the torch process actually loaded. */
+  blasChoice: BlasChoice;
+  blas: string | null;
   dtype: 'float64';
   date: string;
 }
@@ -110,13 +148,17 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
       );
     }
   }
+  const blasChoice = options.blas ?? 'system';
+  const libraryPath = blasLibraryPath(blasChoice);
   let server: TorchServer | null = null;
   let torchNote: string | undefined;
   if (options.torch === false) {
     torchNote = 'torch side not run (--no-torch)';
   } else {
     const python = options.python ?? process.env.SSN_PYTHON ?? '/usr/bin/python3';
-    const started = await startTorchServer(python, TORCH_SCRIPT);
+    const env =
+      libraryPath === undefined ? process.env : { ...process.env, LD_LIBRARY_PATH: libraryPath };
+    const started = await startTorchServer(python, TORCH_SCRIPT, undefined, env);
     if (started.ok) server = started.server;
     else torchNote = `torch side skipped: ${started.reason}`;
   }
@@ -157,6 +199,8 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     torch: server?.hello.torch ?? null,
     numpy: server?.hello.numpy ?? null,
     torchThreads: server?.hello.threads ?? null,
+    blasChoice,
+    blas: server?.hello.blas ?? null,
     dtype: 'float64',
     date: new Date().toISOString(),
   };
@@ -256,6 +300,7 @@ export function formatReport(report: CompareReport): string {
     ...body.map(line),
     '',
     `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, torch ${m.torch ?? '—'} (numpy ${m.numpy ?? '—'}), ${m.torchThreads ?? '—'} torch thread(s), float64 on both sides`,
+    `BLAS of the torch side (--blas ${m.blasChoice}): ${m.blas ?? '—'}`,
     'medians of interleaved repetitions; ratio = ssn-ts / PyTorch (≤ 1: ssn-ts no slower)',
   ];
   if (report.torchNote) out.push(report.torchNote);

@@ -1,6 +1,7 @@
 /**
  * npm run bench:compare [-- --json FILE] [--quick] [--reps K] [--toy-reps K]
  *   [--only mcLoss,logProb,toy,ged] [--no-torch] [--torch-float32] [--python PATH]
+ *   [--blas system|reference|openblas]
  *
  * Times each workload in ssn-ts and in PyTorch (spec/torch/bench.py), interleaved, and prints
  * medians and the ratio ssn-ts / PyTorch. See spec/performance.md. Exit code 1 when a
@@ -9,7 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatReport, runCompare } from './compare.js';
+import { blasLibraryPath, formatReport, runCompare } from './compare.js';
+import type { BlasChoice } from './compare.js';
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -30,10 +32,13 @@ async function main(): Promise<number> {
       'no-torch': { type: 'boolean', default: false },
       'torch-float32': { type: 'boolean', default: false },
       python: { type: 'string' },
+      blas: { type: 'string', default: 'system' },
     },
     strict: true,
   });
+  blasLibraryPath(values.blas); // a bad choice or a missing package fails before any timing
   const report = await runCompare({
+    blas: values.blas as BlasChoice,
     quick: values.quick,
     reps: positiveInt('reps', values.reps),
     toyReps: positiveInt('toy-reps', values['toy-reps']),

@@ -12,6 +12,8 @@ export interface TorchHello {
   torch: string;
   numpy: string;
   threads: number;
+  /** The BLAS library the Python process loaded (its resolved path), null when unknown. */
+  blas: string | null;
 }
 
 /** One answer: the per-repetition times (ms) and the workload's scalar result. */
@@ -42,8 +44,9 @@ export async function startTorchServer(
   python: string,
   script: string,
   timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<TorchStart> {
-  const child = spawn(python, [script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(python, [script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -100,7 +103,12 @@ export async function startTorchServer(
 
   let chain: Promise<unknown> = Promise.resolve();
   const server: TorchServer = {
-    hello: { torch: hello.torch, numpy: hello.numpy, threads: hello.threads },
+    hello: {
+      torch: hello.torch,
+      numpy: hello.numpy,
+      threads: hello.threads,
+      blas: hello.blas ?? null,
+    },
     run(workload, params, reps, dtype = 'float64') {
       // Requests are answered in order; chaining keeps one in flight at a time.
       const answer = chain.then(async () => {

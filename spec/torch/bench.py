@@ -7,8 +7,9 @@ Usage:
   bench.py --list      print the workload names
 
 The first line written in --serve mode is
-  {"ready": true, "torch": "1.13.0", "numpy": "1.24.2", "threads": 1}
-then each request
+  {"ready": true, "torch": "1.13.0", "numpy": "1.24.2", "threads": 1,
+   "blas": "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"}
+(blas: the BLAS library the process loaded, null when unknown) then each request
   {"workload": "mcLoss", "params": {...}, "reps": 3, "dtype": "float64"}
 is answered with
   {"times": [ms, ...], "value": v}        (one time per repetition, in milliseconds)
@@ -32,6 +33,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 
 import json  # noqa: E402
 import math  # noqa: E402
+import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
@@ -364,12 +366,33 @@ def answer(request, cache):
     return {"times": times, "value": value if math.isfinite(value) else None}
 
 
+def loaded_blas():
+    """The BLAS library this process loaded, read from its memory map after one matrix product
+    in numpy and one in torch (Debian's numpy and torch link libblas.so.3, which the dynamic
+    loader resolves through update-alternatives or LD_LIBRARY_PATH: reference BLAS, OpenBLAS,
+    BLIS, ...). None when the map cannot be read (not Linux)."""
+    np.ones((2, 2)) @ np.ones((2, 2))
+    torch.ones(2, 2, dtype=torch.float64) @ torch.ones(2, 2, dtype=torch.float64)
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if len(line.split()) >= 6}
+    except OSError:
+        return None
+    found = sorted(
+        os.path.realpath(p)
+        for p in paths
+        if re.search(r"(blas|blis|mkl_core)[^/]*\.so", os.path.basename(p))
+    )
+    return ", ".join(dict.fromkeys(found)) or None
+
+
 def serve():
     hello = {
         "ready": True,
         "torch": torch.__version__,
         "numpy": np.__version__,
         "threads": torch.get_num_threads(),
+        "blas": loaded_blas(),
     }
     print(json.dumps(hello), flush=True)
     cache = {}

@@ -5,12 +5,20 @@
  * interpreter leaves the torch columns empty with a note instead of failing.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatReport, median, runCompare, valuesAgree } from '../../bench/compare/compare.js';
+import {
+  blasLibraryPath,
+  formatReport,
+  median,
+  runCompare,
+  TORCH_SCRIPT,
+  valuesAgree,
+} from '../../bench/compare/compare.js';
+import { startTorchServer } from '../../bench/compare/torchServer.js';
 import type { CompareReport } from '../../bench/compare/compare.js';
 import { toyParams, toyProtocolOf, WORKLOADS } from '../../bench/compare/workloads.js';
 import { BEST_PROTOCOL, PAPER_PROTOCOL, toyProtocol } from '../../src/toy/protocol.js';
@@ -108,6 +116,33 @@ describe('bench:compare command line', () => {
     checkRowShape(json.workloads[0]);
     expect(typeof json.machine.cpu).toBe('string');
   });
+});
+
+describe('the BLAS of the torch side', () => {
+  it('names the library the torch process loaded, and the choice asked for', async () => {
+    const report = await runCompare({ quick: true, only: ['ged'] });
+    expect(report.machine.blasChoice).toBe('system');
+    if (report.torchNote === undefined) expect(report.machine.blas).toMatch(/(blas|blis|mkl)/);
+    expect(formatReport(report)).toMatch(/BLAS of the torch side \(--blas system\)/);
+  });
+
+  it('refuses an unknown choice by name', () => {
+    expect(blasLibraryPath('system')).toBeUndefined();
+    expect(() => blasLibraryPath('mkl')).toThrow(/^blas: unknown choice mkl/);
+  });
+
+  // Runs only where Debian's OpenBLAS is installed (apt-get install libopenblas0-pthread).
+  const openblas = '/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3';
+  it.skipIf(!existsSync(openblas) || process.arch !== 'x64')(
+    'loads OpenBLAS for --blas openblas, whatever the system default is',
+    async () => {
+      const env = { ...process.env, LD_LIBRARY_PATH: blasLibraryPath('openblas') };
+      const started = await startTorchServer('/usr/bin/python3', TORCH_SCRIPT, undefined, env);
+      if (!started.ok) return; // no torch here: the first test already says so
+      await started.server.close();
+      expect(started.server.hello.blas).toMatch(/openblas/);
+    },
+  );
 });
 
 describe('the toy workload', () => {
