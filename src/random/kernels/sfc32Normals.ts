@@ -1,21 +1,21 @@
 /**
- * Kernel: standard normals from the library's sfc32 generator (src/random/rng.ts), its steps
- * inlined.
+ * Kernel: the core of the ziggurat over the library's sfc32 generator (src/random/rng.ts), its
+ * steps inlined.
  *
- * Computes: exactly what `standardNormalInto` computes for any `Rng` through `uint32()`, bit for
- * bit: the same words, the same ziggurat decisions and the same values; tied by
+ * Computes: with `standardNormalInto`'s loop around it (which finishes each rare draw through
+ * `finishDraw`), exactly what `standardNormalInto` computes for any `Rng` through `uint32()`,
+ * bit for bit: the same words, the same ziggurat decisions and the same values; tied by
  * test/random/ziggurat.test.ts ("any Rng gives the same bits as the fast path").
  *
  * Why: the state lives in four local int32 variables (sfc32's step is a few adds, shifts and a
- * rotate with no float carry chain), and the ziggurat's core needs no float compare. The word's
- * low 8 bits j (layer i = j & 127 and the sign bit 7) index two 256-entry tables, and with
+ * rotate, with no float carry chain as alea had), and the core needs no float compare. The
+ * word's low 8 bits j (layer i = j & 127 and the sign bit 7) index two 256-entry tables, and with
  * m = w >>> 8:
  *   m < KN[j],  KN[j] = ⌈2²⁴ X[i+1]/X[i]⌉   ⇔   m 2⁻²⁴ < X[i+1]/X[i]   (m an integer)
  *   m · WN[j],  WN[j] = ±X[i] 2⁻²⁴          =   ±(m 2⁻²⁴) X[i]          (scaling by 2⁻²⁴ is exact)
- * so the decision and the value are those of the reference. About 2.2 ns per normal here against
- * 6.3 for alea stepped the same way (bench/randomGenerators.ts).
+ * so the decision and the value are the reference's. The rare draws stay out of this loop, which
+ * keeps it small. Timings: bench/randomGenerators.ts.
  */
-import type { Rng } from '../rng.js';
 import { ZIG_X } from '../zigguratTables.js';
 
 /** Accept threshold on m = w >>> 8 for low byte j: ⌈2²⁴ X[i+1]/X[i]⌉ with i = j & 127. */
@@ -30,23 +30,22 @@ const WN = Float64Array.from(
 );
 
 /**
- * Fills `out` with normals from sfc32 words, stepping `state` ([a, b, c, d] of `rng`) in place.
- * A word outside its layer's core (≈ 1.2%) goes to `finish(rng, w)` with the state stored back,
- * which finishes the draw through `rng.uniform()`/`rng.uint32()` as the reference does.
+ * Fills out[start], out[start + 1], … with normals from sfc32 words, stepping `state` ([a, b, c, d]
+ * of the generator) in place, and stops at the first attempt outside its layer's core (≈ 2.8%):
+ * it returns that draw's index k with the attempt word w (as a signed int32) in out[k], for the
+ * caller to finish through the generator's `uniform()`/`uint32()` as the reference does, then
+ * call again from k + 1. Returns out.length when every draw was a core one. (The rare path is
+ * kept out of this loop so that the loop stays small.)
  */
-export function sfc32NormalsInto(
-  rng: Rng,
-  state: Int32Array,
-  out: Float64Array,
-  finish: (rng: Rng, w: number) => number,
-): Float64Array {
+export function sfc32NormalCores(state: Int32Array, out: Float64Array, start: number): number {
   const kn = KN;
   const wn = WN;
   let a = state[0];
   let b = state[1];
   let c = state[2];
   let d = state[3];
-  for (let k = 0; k < out.length; k++) {
+  let k = start;
+  for (; k < out.length; k++) {
     const w = (a + b + d) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -54,23 +53,15 @@ export function sfc32NormalsInto(
     d = (d + 1) | 0;
     const j = w & 255;
     const m = w >>> 8;
-    if (m < kn[j]) {
-      out[k] = m * wn[j];
-    } else {
-      state[0] = a;
-      state[1] = b;
-      state[2] = c;
-      state[3] = d;
-      out[k] = finish(rng, w);
-      a = state[0];
-      b = state[1];
-      c = state[2];
-      d = state[3];
+    if (m >= kn[j]) {
+      out[k] = w;
+      break;
     }
+    out[k] = m * wn[j];
   }
   state[0] = a;
   state[1] = b;
   state[2] = c;
   state[3] = d;
-  return out;
+  return k;
 }
