@@ -2,11 +2,12 @@
  * The generator behind createRng, by measurement: ns per standard normal, per uniform() and per
  * uint32(), timed interleaved (A, B, C, A, B, C, …) in one process, medians over the rounds.
  *
- * Part 1, before and after: seedrandom's alea stepped inline (the library's generator until
- * sfc32 replaced it, kept here as `AleaBefore` with its normal loop as it was) against the
- * library now (`createRng`, `standardNormalInto`).
- * Part 2, the candidates, each stepped in local variables under the same table-driven ziggurat
- * core as src/random/kernels/sfc32Normals.ts (sfc32 is that kernel itself), with the same
+ * Part 1, before and after: seedrandom's alea stepped inline under the 128-layer ziggurat (the
+ * library's sampler until sfc32 and 256 layers replaced it, kept here as `AleaBefore` and its
+ * normal loop as they were, with the old tables) against the library now (`createRng`,
+ * `standardNormalInto`).
+ * Part 2, the candidates, each stepped in local variables under the same table-driven 256-layer
+ * ziggurat core as src/random/kernels/sfc32Normals.ts (sfc32 is that kernel itself), with the same
  * stand-in for the rare draws, so only the generator differs: sfc32 (Doty-Humphrey, PractRand),
  * xoshiro128** (Blackman & Vigna 2021), JSF32 (Jenkins), seedrandom's Tyche-i and xor4096
  * (Brent's xorgens), and alea.
@@ -18,7 +19,7 @@
 import seedrandom from 'seedrandom';
 import { sfc32NormalCores } from '../src/random/kernels/sfc32Normals.js';
 import { createRng, standardNormalInto, type Rng } from '../src/random/rng.js';
-import { ZIG_F, ZIG_X } from '../src/random/zigguratTables.js';
+import * as tables from '../src/random/zigguratTables.js';
 import { median } from './compare/compare.js';
 
 const rounds = Number(process.argv[2] ?? 300);
@@ -29,6 +30,19 @@ const CALLS = 10000;
 const TWO_M24 = 5.960464477539063e-8;
 const TWO_M32 = 2.3283064365386963e-10;
 const TWO_M53 = 1.1102230246251565e-16;
+const TWO_M23 = 1.1920928955078125e-7;
+
+/** The 128-layer tables the old loop used (Doornik's ZIGNOR: r = 3.442619855899, v = 9.91256303526217e-3). */
+function zignor128(): [Float64Array, Float64Array] {
+  const [r, v] = [3.442619855899, 9.91256303526217e-3];
+  const f = (x: number) => Math.exp(-0.5 * x * x);
+  const x = new Float64Array(129);
+  x[0] = v / f(r);
+  x[1] = r;
+  for (let i = 1; i < 127; i++) x[i + 1] = Math.sqrt(-2 * Math.log(v / x[i] + f(x[i])));
+  return [x, x.map((xi, i) => (i === 0 ? 0 : f(xi)))];
+}
+const [ZIG_X, ZIG_F] = zignor128();
 const ZIG_RATIO = Float64Array.from({ length: 128 }, (_, i) => ZIG_X[i + 1] / ZIG_X[i]);
 
 /** The library's generator before sfc32: seedrandom's alea, stepped as rng.ts stepped it. */
@@ -133,16 +147,16 @@ function finishBefore(rng: Rng, w: number): number {
 }
 
 // Part 2: the kernel's core (integer compare, signed value table) over each candidate.
-const KN = Int32Array.from({ length: 256 }, (_, j) => Math.ceil(ZIG_RATIO[j & 127] * 16777216));
-const WN = Float64Array.from(
-  { length: 256 },
-  (_, j) => (j & 128 ? -1 : 1) * ZIG_X[j & 127] * TWO_M24,
+const ZX = tables.ZIG_X;
+const KN = Int32Array.from({ length: 512 }, (_, j) =>
+  Math.ceil((ZX[(j & 255) + 1] / ZX[j & 255]) * 8388608),
 );
+const WN = Float64Array.from({ length: 512 }, (_, j) => (j & 256 ? -1 : 1) * ZX[j & 255] * TWO_M23);
 
 /** The core draw from word w into out[k], as the kernel makes it; false (w left in out[k]) if rare. */
 function core(out: Float64Array, k: number, w: number, kn: Int32Array, wn: Float64Array): boolean {
-  const j = w & 255;
-  const m = w >>> 8;
+  const j = w & 511;
+  const m = w >>> 9;
   out[k] = m < kn[j] ? m * wn[j] : w;
   return m < kn[j];
 }
@@ -280,7 +294,7 @@ const alea: Cores<Float64Array> = (s, out, start) => {
 /** Runs a candidate over `out`; each rare draw gets a stand-in for the wedge (an exp). */
 function run<S>(cores: Cores<S>, s: S, out: Float64Array): void {
   for (let k = cores(s, out, 0); k < out.length; k = cores(s, out, k + 1)) {
-    out[k] = Math.exp(-0.5 * (out[k] >>> 8) * TWO_M24);
+    out[k] = Math.exp(-0.5 * (out[k] >>> 9) * TWO_M23);
   }
 }
 

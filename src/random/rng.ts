@@ -140,17 +140,17 @@ export function standardNormal(rng: Rng, n: number): Float64Array {
 /**
  * Fills `out` with independent standard normal draws and returns it.
  *
- * Method: the 128-layer ziggurat (Marsaglia & Tsang 2000; tables and tail as in Doornik's
- * ZIGNOR 2005, see zigguratTables.ts), one 32-bit word w per attempt: layer i = bits 0–6 of w
- * (the low 7), sign = bit 7, and u = (w >>> 8) 2⁻²⁴ from the upper 24 bits, so layer and value share
- * no bits (the original RNOR's correlation between them does not arise). If u < X[i+1]/X[i]
- * (≈ 97.2% of attempts) the draw is ±u X[i]; otherwise layer 0 samples the tail beyond r by
- * Marsaglia's exponential method and the other layers test the wedge with one more uniform
- * against exp(−x²/2), retrying on rejection. About 1.07 generator steps per draw; the values of
- * the core carry 24 random bits (as float32 normals do), the tail and wedge 53.
+ * Method: the 256-layer ziggurat (Marsaglia & Tsang 2000, laid out as Doornik's ZIGNOR 2005 lays
+ * out their 128-layer one; see zigguratTables.ts), one 32-bit word w per attempt: layer i = bits
+ * 0–7 of w (the low byte), sign = bit 8, and u = (w >>> 9) 2⁻²³ from the upper 23 bits, so layer
+ * and value share no bits (the original RNOR's correlation between them does not arise). If
+ * u < X[i+1]/X[i] (≈ 98.5% of attempts) the draw is ±u X[i]; otherwise layer 0 samples the tail
+ * beyond r by Marsaglia's exponential method and the other layers test the wedge with one more
+ * uniform against exp(−x²/2), retrying on rejection. About 1.04 generator steps per draw; the
+ * values of the core carry 23 random bits (as a float32 significand does), the tail and wedge 53.
  *
  * Reproducibility: the fast path uses only integer and exactly rounded IEEE operations, so its
- * bits are the same everywhere. The wedge (≈ 2.7% of attempts) and tail (≈ 0.06%) call Math.exp
+ * bits are the same everywhere. The wedge (≈ 1.5% of attempts) and tail (≈ 0.03%) call Math.exp
  * and Math.log, which V8 computes with its own fdlibm port (the same on every platform for a
  * given V8); an engine whose exp/log differed in the last bit could, very rarely, flip one
  * accept/reject decision and from there on shift the stream.
@@ -174,13 +174,13 @@ export function standardNormalInto(rng: Rng, out: Float64Array): Float64Array {
 }
 
 /** X[i+1] / X[i]: the fraction of layer i that lies wholly under the curve. */
-const ZIG_RATIO = Float64Array.from({ length: 128 }, (_, i) => ZIG_X[i + 1] / ZIG_X[i]);
+const ZIG_RATIO = Float64Array.from({ length: 256 }, (_, i) => ZIG_X[i + 1] / ZIG_X[i]);
 
 /** Start of the tail, r = ZIG_X[1]. */
 const ZIG_R = ZIG_X[1];
 
-/** 2⁻²⁴. */
-const TWO_M24 = 5.960464477539063e-8;
+/** 2⁻²³. */
+const TWO_M23 = 1.1920928955078125e-7;
 
 /**
  * One normal draw from the attempt word w and, when needed, further words of `rng`: the core
@@ -189,9 +189,9 @@ const TWO_M24 = 5.960464477539063e-8;
  */
 function finishDraw(rng: Rng, w: number): number {
   for (;;) {
-    const u = (w >>> 8) * TWO_M24;
-    const i = w & 127;
-    const sign = 1 - ((w >>> 6) & 2);
+    const u = (w >>> 9) * TWO_M23;
+    const i = w & 255;
+    const sign = 1 - ((w >>> 7) & 2);
     if (u < ZIG_RATIO[i]) return u * ZIG_X[i] * sign;
     if (i === 0) {
       // Tail beyond r (Marsaglia 1964): x = −log(U1)/r, accept when −2 log(U2) ≥ x².

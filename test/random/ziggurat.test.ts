@@ -35,22 +35,22 @@ const twoSided = (a: number) => erfc(a / Math.SQRT2);
 
 describe('ziggurat tables', () => {
   it('match the recurrence X[i+1] = √(−2 log(v/X[i] + f(X[i]))) from r and v', () => {
-    const r = 3.442619855899;
-    const v = 9.91256303526217e-3;
+    const r = 3.6541528853610088;
+    const v = 4.92867323399e-3;
     const f = (x: number) => Math.exp(-0.5 * x * x);
-    expect(ZIG_X.length).toBe(129);
-    expect(ZIG_F.length).toBe(129);
+    expect(ZIG_X.length).toBe(257);
+    expect(ZIG_F.length).toBe(257);
     expect(ZIG_X[1]).toBe(r);
     expect(ZIG_X[0]).toBeCloseTo(v / f(r), 14);
-    expect(ZIG_X[128]).toBe(0);
-    expect(ZIG_F[128]).toBe(1);
-    for (let i = 1; i < 127; i++) {
+    expect(ZIG_X[256]).toBe(0);
+    expect(ZIG_F[256]).toBe(1);
+    for (let i = 1; i < 255; i++) {
       const next = Math.sqrt(-2 * Math.log(v / ZIG_X[i] + f(ZIG_X[i])));
       expect(Math.abs(ZIG_X[i + 1] - next)).toBeLessThan(1e-13 * next);
       expect(Math.abs(ZIG_F[i] - f(ZIG_X[i]))).toBeLessThan(1e-15);
     }
     // Every layer has area v (the top one up to the rounding of r and v).
-    for (let i = 1; i < 128; i++) {
+    for (let i = 1; i < 256; i++) {
       expect(Math.abs(ZIG_X[i] * (ZIG_F[i + 1] - ZIG_F[i]) - v)).toBeLessThan(1e-10);
     }
   });
@@ -83,38 +83,38 @@ describe('the generator is sfc32 seeded from seedrandom alea', () => {
     }
   });
 
-  it('the bytes that pick the layer and sign, and the top byte, pass a chi-square test', () => {
-    // 256 equiprobable cells of the low byte (layer = bits 0–6, sign = bit 7) and of the top byte.
-    const n = 256 * 1000;
+  it('the bits that pick the layer and sign, and the top bits, pass a chi-square test', () => {
+    // 512 equiprobable cells of the low 9 bits (layer = bits 0–7, sign = bit 8) and of the top 9.
+    const n = 512 * 1000;
     const rng = createRng('bytes');
-    const low = new Float64Array(256);
-    const high = new Float64Array(256);
+    const low = new Float64Array(512);
+    const high = new Float64Array(512);
     for (let k = 0; k < n; k++) {
       const w = rng.uint32();
-      low[w & 255]++;
-      high[w >>> 24]++;
+      low[w & 511]++;
+      high[w >>> 23]++;
     }
     const chi2 = (counts: Float64Array) => counts.reduce((s, c) => s + (c - 1000) ** 2 / 1000, 0);
-    // 255 degrees of freedom: the 0.1% critical value is about 330.5.
-    expect(chi2(low)).toBeLessThan(330.5);
-    expect(chi2(high)).toBeLessThan(330.5);
+    // 511 degrees of freedom: the 0.1% critical value is about 615.5 (Wilson–Hilferty).
+    expect(chi2(low)).toBeLessThan(615.5);
+    expect(chi2(high)).toBeLessThan(615.5);
   });
 });
 
 describe('standard normal draws (ziggurat)', () => {
   it('the first values follow from the reference words by the documented bit layout', () => {
-    // Independent of the implementation: layer = low 7 bits, sign = bit 7, u = upper 24 bits.
+    // Independent of the implementation: layer = low 8 bits, sign = bit 8, u = upper 23 bits.
     for (const seed of ['1', 'layout']) {
       const words = referenceSfc32(seed);
       const x = standardNormal(createRng(seed), 50);
       let core = 0;
       for (let k = 0; k < 50; k++) {
         const w = words();
-        const i = w & 127;
-        const u = Math.floor(w / 256) / 2 ** 24;
+        const i = w & 255;
+        const u = Math.floor(w / 512) / 2 ** 23;
         // Stop at the first attempt outside a layer's core: later words then feed the wedge/tail.
         if (!(u * ZIG_X[i] < ZIG_X[i + 1])) break;
-        expect(x[k]).toBe((w & 128 ? -1 : 1) * u * ZIG_X[i]);
+        expect(x[k]).toBe((w & 256 ? -1 : 1) * u * ZIG_X[i]);
         core++;
       }
       // Both seeds begin with a run of core draws (the first non-core attempt comes later).
