@@ -5,9 +5,9 @@
  * from his PractRand suite (pracrand.sourceforge.net, src/RNGs/sfc.cpp). It has 128 bits of state
  * (a, b, c and a counter d) and no bad states; every cycle is at least 2³² long (the counter) and
  * a random state lies on one of expected length near 2¹²⁷. It passes TestU01's BigCrush and
- * PractRand (its author's tests, and again in A. L. Voskov's SmokeRand, generators/sfc32.c and
- * its results table), including the linear-complexity and matrix-rank tests that the xorshift
- * family (xor128, xorwow) fails. One step, all arithmetic mod 2³²:
+ * PractRand (its author's tests, and again in A. L. Voskov's SmokeRand, whose generators/sfc32.c
+ * records both), including the linear-complexity and matrix-rank tests that the xorshift family
+ * (xor128, xorwow) fails. One step, all arithmetic mod 2³²:
  *
  *   w = a + b + d;  a ← b ⊕ (b ≫ 9);  b ← c + (c ≪ 3);  c ← rotl(c, 21) + w;  d ← d + 1;  output w
  *

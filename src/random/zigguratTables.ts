@@ -1,8 +1,8 @@
 /**
  * Tables of the 256-layer ziggurat for the standard normal (Marsaglia & Tsang 2000), with
  * f(x) = exp(−x²/2), r = 3.6541528853610088 (the start of the tail) and v = 4.92867323399e-3 (the
- * area of each layer), the 256-layer constants of Marsaglia & Tsang that numpy's
- * Generator.standard_normal also uses (numpy/random/src/distributions/ziggurat_constants.h):
+ * area of each layer): the usual 256-layer constants (numpy's Generator.standard_normal uses
+ * this r with 256 layers, numpy/random/src/distributions/; Zig's std.Random uses r and v):
  *
  *   ZIG_X[0] = v / f(r),  ZIG_X[1] = r,  ZIG_X[i+1] = √(−2 log(v / ZIG_X[i] + f(ZIG_X[i]))),  ZIG_X[256] = 0
  *   ZIG_F[i] = f(ZIG_X[i]) for i ≥ 1,  ZIG_F[0] = 0 (unused)
