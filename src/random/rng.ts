@@ -160,12 +160,10 @@ export function standardNormalInto(rng: Rng, out: Float64Array): Float64Array {
   if (rng instanceof Sfc32Rng) {
     // The kernel fills core draws and stops at each rare one, leaving its word in out[k].
     const st = rng.state;
-    for (
-      let k = sfc32NormalCores(st, out, 0);
-      k < out.length;
-      k = sfc32NormalCores(st, out, k + 1)
-    ) {
+    let k = sfc32NormalCores(st, out, 0);
+    while (k < out.length) {
       out[k] = finishDraw(rng, out[k]);
+      k = sfc32NormalCores(st, out, k + 1);
     }
     return out;
   }
