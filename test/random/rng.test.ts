@@ -29,6 +29,22 @@ describe('seeded randomness', () => {
     expect(Math.abs(xy / x.length)).toBeLessThan(5 / Math.sqrt(x.length));
   });
 
+  it('the first draws of many split streams are uniform and uncorrelated across streams', () => {
+    // Neighbouring seeds ('s/0', 's/1', …) must not give related starting states.
+    const m = 4000;
+    const first = splitRng('split', m).map((r) => r.uniform());
+    const counts = new Float64Array(20);
+    for (const u of first) counts[Math.floor(u * 20)]++;
+    const e = m / 20;
+    const chi2 = counts.reduce((acc, c) => acc + (c - e) ** 2 / e, 0);
+    // 19 degrees of freedom: the 0.1% critical value is about 43.8.
+    expect(chi2).toBeLessThan(43.8);
+    let lag = 0;
+    for (let i = 1; i < m; i++) lag += (first[i] - 0.5) * (first[i - 1] - 0.5);
+    // Each term has variance 1/144; 5 standard errors.
+    expect(Math.abs(lag / (m - 1))).toBeLessThan((5 * (1 / 12)) / Math.sqrt(m - 1));
+  });
+
   it('normal draws have mean 0, variance 1 and Gaussian tails within sampling error', () => {
     const n = 200000;
     const x = standardNormal(createRng('moments'), n);
