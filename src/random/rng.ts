@@ -1,15 +1,24 @@
 /**
  * Seeded randomness, passed around explicitly (as numpyro passes a key).
  *
- * The generator is seedrandom's `alea` (Baagøe): seeded by seedrandom's own Mash hash and
- * stepped here by the same recurrence, so `uniform()` returns exactly seedrandom's
- * `alea(seed).double()` stream. Alea's state and arithmetic are IEEE doubles whose every
- * intermediate is exact (no rounding, no transcendental functions), so the same seed gives the
- * same bits on every machine and Node version. Normal draws use a ziggurat over its 32-bit words
- * (see `standardNormalInto`).
+ * The generator is sfc32, Chris Doty-Humphrey's "small fast chaotic" generator with a counter,
+ * from his PractRand suite (pracrand.sourceforge.net, src/RNGs/sfc.cpp). It has 128 bits of state
+ * (a, b, c and a counter d) and no bad states; every cycle is at least 2³² long (the counter) and
+ * a random state lies on one of expected length near 2¹²⁷. It passes TestU01's BigCrush and
+ * PractRand (its author's tests, and again in A. L. Voskov's SmokeRand, whose generators/sfc32.c
+ * records both), including the linear-complexity and matrix-rank tests that the xorshift family
+ * (xor128, xorwow) fails. One step, all arithmetic mod 2³²:
+ *
+ *   w = a + b + d;  a ← b ⊕ (b ≫ 9);  b ← c + (c ≪ 3);  c ← rotl(c, 21) + w;  d ← d + 1;  output w
+ *
+ * Seeding: a, b, c are the first three 32-bit words of seedrandom's `alea(seed)` (Baagøe's Mash
+ * hash of the seed string, then alea's steps), d = 1, and the first 12 outputs are discarded, as
+ * PractRand seeds sfc32. Only integer operations, so the same seed gives the same bits on every
+ * machine and engine. Normal draws use a ziggurat over its 32-bit words (`standardNormalInto`).
  */
 import seedrandom from 'seedrandom';
 import { checkInteger } from '../util/validate.js';
+import { sfc32NormalCores } from './kernels/sfc32Normals.js';
 import { ZIG_F, ZIG_X } from './zigguratTables.js';
 
 /** A seeded source of uniform numbers. Each call advances the state. */
@@ -22,51 +31,45 @@ export interface Rng {
   uint32(): number;
 }
 
-/** 2⁻³². */
-const TWO_M32 = 2.3283064365386963e-10;
 /** 2⁻⁵³. */
 const TWO_M53 = 1.1102230246251565e-16;
 
-/**
- * Alea's state [c, s0, s1, s2] in a Float64Array (so every load and store stays an unboxed
- * double), which `standardNormalInto` steps in local variables. One step:
- * t = 2091639 s0 + c 2⁻³², then (s0, s1, s2, c) ← (s1, s2, t − ⌊t⌋, ⌊t⌋); every intermediate is
- * exact in float64, s2 is a multiple of 2⁻³² in [0, 1), and s2 2³² is the step's 32-bit word.
- */
-class AleaRng implements Rng {
+/** sfc32 with its state [a, b, c, d] in an Int32Array, which the normal kernel steps in locals. */
+class Sfc32Rng implements Rng {
   readonly seed: string;
-  readonly state: Float64Array;
+  readonly state: Int32Array;
 
   constructor(seed: string) {
     this.seed = seed;
-    const s = seedrandom.alea(seed, { state: true }).state() as {
-      c: number;
-      s0: number;
-      s1: number;
-      s2: number;
-    };
-    this.state = Float64Array.of(s.c, s.s0, s.s1, s.s2);
+    const alea = seedrandom.alea(seed);
+    this.state = Int32Array.of(alea.int32(), alea.int32(), alea.int32(), 1);
+    for (let k = 0; k < 12; k++) this.next();
   }
 
-  /** One step: a multiple of 2⁻³² in [0, 1). */
+  /** One step: the output word w as a signed 32-bit integer. */
   next(): number {
     const st = this.state;
-    const t = 2091639 * st[1] + st[0] * TWO_M32;
-    const c = t | 0;
-    st[0] = c;
-    st[1] = st[2];
-    st[2] = st[3];
-    return (st[3] = t - c);
+    const a = st[0];
+    const b = st[1];
+    const c = st[2];
+    const d = st[3];
+    const w = (a + b + d) | 0;
+    st[0] = b ^ (b >>> 9);
+    st[1] = (c + (c << 3)) | 0;
+    st[2] = (((c << 21) | (c >>> 11)) + w) | 0;
+    st[3] = (d + 1) | 0;
+    return w;
   }
 
   uint32(): number {
-    return this.next() * 4294967296;
+    return this.next() >>> 0;
   }
 
   uniform(): number {
-    // seedrandom's alea double(): 32 bits, then 21 more bits below them.
-    const hi = this.next();
-    return hi + ((this.next() * 0x200000) | 0) * TWO_M53;
+    // The top 27 bits of one word and the top 26 of the next: (2²⁶ hi + lo) 2⁻⁵³.
+    const hi = this.next() >>> 5;
+    const lo = this.next() >>> 6;
+    return (hi * 67108864 + lo) * TWO_M53;
   }
 }
 
@@ -82,10 +85,10 @@ class AleaRng implements Rng {
  *   array, a bigint, a boolean)
  * @throws RangeError when `seed` is a number but not a non-negative safe integer (NaN, ±∞, 1.5,
  *   −1, 2⁵³)
- * @example createRng(1).uniform() // ≈ 0.526 (the same on every machine)
+ * @example createRng(1).uniform() // ≈ 0.320 (the same on every machine)
  */
 export function createRng(seed: number | string): Rng {
-  return new AleaRng(seedKey('seed', seed));
+  return new Sfc32Rng(seedKey('seed', seed));
 }
 
 /**
@@ -106,7 +109,8 @@ function seedKey(name: string, seed: unknown): string {
 
 /**
  * `count` independent generators derived from one seed: stream i is seeded with
- * `${seed}/${i}`, so streams neither overlap by construction nor depend on the order of use.
+ * `${seed}/${i}`, so the streams start from unrelated states of the generator (not slices of
+ * one stream) and do not depend on the order of use.
  * @param seed - the parent seed (as `createRng` accepts), or a parent generator (only its seed
  *   is used)
  * @throws TypeError / RangeError for a seed `createRng` refuses; RangeError when count < 1
@@ -136,81 +140,45 @@ export function standardNormal(rng: Rng, n: number): Float64Array {
 /**
  * Fills `out` with independent standard normal draws and returns it.
  *
- * Method: the 128-layer ziggurat (Marsaglia & Tsang 2000; tables and tail as in Doornik's
- * ZIGNOR 2005, see zigguratTables.ts), one 32-bit word w per attempt: layer i = bits 0–7 of w
- * (low 7), sign = bit 7, and u = (w >>> 8) 2⁻²⁴ from the upper 24 bits, so layer and value share
- * no bits (the original RNOR's correlation between them does not arise). If u < X[i+1]/X[i]
- * (≈ 98.8% of attempts) the draw is ±u X[i]; otherwise layer 0 samples the tail beyond r by
- * Marsaglia's exponential method and the other layers test the wedge with one more uniform
- * against exp(−x²/2), retrying on rejection. About 1.02 generator steps per draw; the values of
- * the core carry 24 random bits (as float32 normals do), the tail and wedge 53.
+ * Method: the 256-layer ziggurat (Marsaglia & Tsang 2000, laid out as Doornik's ZIGNOR 2005 lays
+ * out their 128-layer one; see zigguratTables.ts), one 32-bit word w per attempt: layer i = bits
+ * 0–7 of w (the low byte), sign = bit 8, and u = (w >>> 9) 2⁻²³ from the upper 23 bits, so layer
+ * and value share no bits (the original RNOR's correlation between them does not arise). If
+ * u < X[i+1]/X[i] (≈ 98.5% of attempts) the draw is ±u X[i]; otherwise layer 0 samples the tail
+ * beyond r by Marsaglia's exponential method and the other layers test the wedge with one more
+ * uniform against exp(−x²/2), retrying on rejection. About 1.04 generator steps per draw; the
+ * values of the core carry 23 random bits (as a float32 significand does), the tail and wedge 53.
  *
  * Reproducibility: the fast path uses only integer and exactly rounded IEEE operations, so its
- * bits are the same everywhere. The wedge (≈ 1.2% of attempts) and tail (≈ 0.03%) call Math.exp
+ * bits are the same everywhere. The wedge (≈ 1.5% of attempts) and tail (≈ 0.03%) call Math.exp
  * and Math.log, which V8 computes with its own fdlibm port (the same on every platform for a
  * given V8); an engine whose exp/log differed in the last bit could, very rarely, flip one
  * accept/reject decision and from there on shift the stream.
  * @example standardNormalInto(createRng(1), new Float64Array(4)) // the same 4 numbers everywhere
  */
 export function standardNormalInto(rng: Rng, out: Float64Array): Float64Array {
-  if (rng instanceof AleaRng) return aleaNormalsInto(rng, out);
+  if (rng instanceof Sfc32Rng) {
+    // The kernel fills core draws and stops at each rare one, leaving its word in out[k].
+    const st = rng.state;
+    let k = sfc32NormalCores(st, out, 0);
+    while (k < out.length) {
+      out[k] = finishDraw(rng, out[k]);
+      k = sfc32NormalCores(st, out, k + 1);
+    }
+    return out;
+  }
   for (let k = 0; k < out.length; k++) out[k] = finishDraw(rng, rng.uint32());
   return out;
 }
 
 /** X[i+1] / X[i]: the fraction of layer i that lies wholly under the curve. */
-const ZIG_RATIO = Float64Array.from({ length: 128 }, (_, i) => ZIG_X[i + 1] / ZIG_X[i]);
+const ZIG_RATIO = Float64Array.from({ length: 256 }, (_, i) => ZIG_X[i + 1] / ZIG_X[i]);
 
 /** Start of the tail, r = ZIG_X[1]. */
 const ZIG_R = ZIG_X[1];
 
-/** 2⁻²⁴. */
-const TWO_M24 = 5.960464477539063e-8;
-
-/** The fast path for the library's own generator: alea stepped in local variables. */
-function aleaNormalsInto(rng: AleaRng, out: Float64Array): Float64Array {
-  const n = out.length;
-  const xs = ZIG_X;
-  const ratio = ZIG_RATIO;
-  const st = rng.state;
-  // cs = c 2⁻³² (exact): the step's critical path is then add, floor, multiply, shorter than
-  // with t | 0 and the conversion back to double; the bits are the same.
-  let cs = st[0] * TWO_M32;
-  let s0 = st[1];
-  let s1 = st[2];
-  let s2 = st[3];
-  for (let k = 0; k < n; k++) {
-    // One alea step, as in AleaRng.next.
-    const t = 2091639 * s0 + cs;
-    s0 = s1;
-    s1 = s2;
-    const c = Math.floor(t);
-    cs = c * TWO_M32;
-    s2 = t - c;
-    const w = s2 * 4294967296;
-    const u = (w >>> 8) * TWO_M24;
-    const i = w & 127;
-    if (u < ratio[i]) {
-      out[k] = u * xs[i] * (1 - ((w >>> 6) & 2));
-    } else {
-      // Rare: hand the state back and finish this draw through the generic path.
-      st[0] = c;
-      st[1] = s0;
-      st[2] = s1;
-      st[3] = s2;
-      out[k] = finishDraw(rng, w);
-      cs = st[0] * TWO_M32;
-      s0 = st[1];
-      s1 = st[2];
-      s2 = st[3];
-    }
-  }
-  st[0] = cs * 4294967296;
-  st[1] = s0;
-  st[2] = s1;
-  st[3] = s2;
-  return out;
-}
+/** 2⁻²³. */
+const TWO_M23 = 1.1920928955078125e-7;
 
 /**
  * One normal draw from the attempt word w and, when needed, further words of `rng`: the core
@@ -219,9 +187,9 @@ function aleaNormalsInto(rng: AleaRng, out: Float64Array): Float64Array {
  */
 function finishDraw(rng: Rng, w: number): number {
   for (;;) {
-    const u = (w >>> 8) * TWO_M24;
-    const i = w & 127;
-    const sign = 1 - ((w >>> 6) & 2);
+    const u = (w >>> 9) * TWO_M23;
+    const i = w & 255;
+    const sign = 1 - ((w >>> 7) & 2);
     if (u < ZIG_RATIO[i]) return u * ZIG_X[i] * sign;
     if (i === 0) {
       // Tail beyond r (Marsaglia 1964): x = −log(U1)/r, accept when −2 log(U2) ≥ x².
