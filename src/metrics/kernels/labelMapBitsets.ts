@@ -1,12 +1,5 @@
 /**
- * Kernel: the IoU distance on label maps packed as foreground bitsets.
- *
- * Equals `iouDistanceReference` (../iouDistanceReference.ts) **bit for bit**:
- *   bitsetIouDistance(labelMapBitsets(a), i, labelMapBitsets(b), j) === iouDistanceReference(a_i, b_j)
- * because every count is an exact integer (|A ∩ B| by popcount, |A ∪ B| = |A| + |B| − |A ∩ B|)
- * and the floating-point steps are the reference's, in its order: per channel q = 0..Q−1 add
- * 1 (both empty), nothing (one empty: the reference adds 0/|A ∪ B| = 0) or |A ∩ B| / |A ∪ B|,
- * then 1 − sum / Q. Tied by test/metrics/kernels.test.ts.
+ * Kernel: label maps packed as foreground bitsets, the input of the pair counts (pairDistances.ts).
  *
  * Each map k and channel q gets a bitset of W = ⌈S/32⌉ Uint32 words, bit s set when pixel s
  * belongs to the channel. Channels follow the distance convention (spec/metrics.md#distance):
@@ -14,11 +7,15 @@
  *   'lidc' — one channel, the binary foreground (pixel s in it iff label > 0)
  * Alongside: the popcount |A_kq| and the range [first, end) of non-zero words, so that an
  * intersection only visits the words where both maps have foreground (lesions are small).
+ * Exact: the bits, sizes and ranges equal those of a per-pixel packer written in
+ * test/metrics/kernels.test.ts (every array kind, tails, empty and full maps, both conventions),
+ * and every label is checked with the per-pixel errors; the distances built on them equal the
+ * reference bit for bit (pairDistances.ts).
  *
  * Speed (spec/performance.md#ged, bench/gedLevers.ts): the labels of an integer typed array are
- * checked once per 32-pixel word, branch-free; binary maps are packed eight pixels a step, each
- * label being its own bit; an intersection is counted by Harley–Seal carry-save adders
- * (popcount.ts). Other array-likes take the plain per-pixel check, with the same errors.
+ * checked once per 32-pixel word, branch-free; binary maps are packed sixteen pixels a step, each
+ * label being its own bit, an all-background half-word costing its loads and ORs only. Other
+ * array-likes take the plain per-pixel check, with the same errors.
  */
 import {
   checkClasses,
@@ -28,7 +25,7 @@ import {
   mapCount,
 } from '../labelMapChecks.js';
 import type { IouConvention } from '../labelMapChecks.js';
-import { andPopcount, popcount32 } from './popcount.js';
+import { popcount32 } from './popcount.js';
 
 /** K label maps as K·Q bitsets (layout: bitset (k, q) at words (k·Q + q)·W .. +W). */
 export interface LabelMapBitsets {
@@ -80,20 +77,22 @@ export function labelMapBitsets(
   const Q = perClass ? C - 1 : 1;
   const W = (S + 31) >>> 5;
   const bits = packBits(name, maps, K, S, C, Q, W);
-  // Per bitset, its size and its range of non-zero words, in one pass over the words.
+  // Per bitset, its range of non-zero words (a scan from each end, which stops at the first
+  // non-zero word) and its size (popcounts over that range only).
   const sizes = new Int32Array(K * Q);
-  const first = new Int32Array(K * Q).fill(W);
+  const first = new Int32Array(K * Q);
   const end = new Int32Array(K * Q);
   for (let kq = 0; kq < K * Q; kq++) {
+    const base = kq * W;
+    let lo = 0;
+    while (lo < W && bits[base + lo] === 0) lo++;
+    let hi = W;
+    while (hi > lo && bits[base + hi - 1] === 0) hi--;
     let size = 0;
-    for (let w = 0; w < W; w++) {
-      const word = bits[kq * W + w];
-      if (word === 0) continue;
-      size += popcount32(word);
-      if (first[kq] === W) first[kq] = w;
-      end[kq] = w + 1;
-    }
+    for (let w = lo; w < hi; w++) size += popcount32(bits[base + w]);
     sizes[kq] = size;
+    first[kq] = lo;
+    end[kq] = lo < hi ? hi : 0;
   }
   return { count: K, channels: Q, words: W, bits, sizes, first, end };
 }
@@ -156,7 +155,9 @@ function packBits(
 
 /**
  * `packBits` for C = 2 and an integer typed array: v & ~1 = 0 iff v is a label, and then v is its
- * own bit; eight pixels a step (measured faster than one: bench/gedLevers.ts).
+ * own bit. Sixteen pixels a step, each half-word's labels OR-ed first, so that an all-background
+ * half-word (most of a segmentation mask) costs its loads and ORs only; measured against eight
+ * pixels a step and one in bench/gedLevers.ts.
  */
 function packBinary(
   name: string,
@@ -172,19 +173,32 @@ function packBinary(
       const s0 = k * S + (w << 5);
       let word = 0;
       let any = 0;
-      for (let t = 0; t < 32; t += 8) {
-        const v0 = maps[s0 + t];
-        const v1 = maps[s0 + t + 1];
-        const v2 = maps[s0 + t + 2];
-        const v3 = maps[s0 + t + 3];
-        const v4 = maps[s0 + t + 4];
-        const v5 = maps[s0 + t + 5];
-        const v6 = maps[s0 + t + 6];
-        const v7 = maps[s0 + t + 7];
-        any |= v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7;
-        const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3);
-        const hi = v4 | (v5 << 1) | (v6 << 2) | (v7 << 3);
-        word |= (lo | (hi << 4)) << t;
+      for (let t = 0; t < 32; t += 16) {
+        const s = s0 + t;
+        const v0 = maps[s];
+        const v1 = maps[s + 1];
+        const v2 = maps[s + 2];
+        const v3 = maps[s + 3];
+        const v4 = maps[s + 4];
+        const v5 = maps[s + 5];
+        const v6 = maps[s + 6];
+        const v7 = maps[s + 7];
+        const v8 = maps[s + 8];
+        const v9 = maps[s + 9];
+        const v10 = maps[s + 10];
+        const v11 = maps[s + 11];
+        const v12 = maps[s + 12];
+        const v13 = maps[s + 13];
+        const v14 = maps[s + 14];
+        const v15 = maps[s + 15];
+        const or =
+          v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9 | v10 | v11 | v12 | v13 | v14 | v15;
+        if (or === 0) continue;
+        any |= or;
+        const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3) | (v4 << 4) | (v5 << 5) | (v6 << 6);
+        const mid = (v7 << 7) | (v8 << 8) | (v9 << 9) | (v10 << 10) | (v11 << 11);
+        const hi = (v12 << 12) | (v13 << 13) | (v14 << 14) | (v15 << 15);
+        word |= (lo | mid | hi) << t;
       }
       if (any & ~1) throw firstLabelError(name, maps, s0, 2);
       bits[k * W + w] = word;
@@ -219,49 +233,4 @@ function firstLabelError(name: string, maps: ArrayLike<number>, start: number, C
   let s = start;
   while (maps[s] >= 0 && maps[s] < C) s++;
   return labelError(name, maps[s], s, C);
-}
-
-/**
- * d(a_i, b_j) = 1 − mean over channels of IoU (IoU = 1 for a channel empty in both), for map i of
- * `a` and map j of `b` packed by `labelMapBitsets` with the same S, C and convention.
- */
-export function bitsetIouDistance(
-  a: LabelMapBitsets,
-  i: number,
-  b: LabelMapBitsets,
-  j: number,
-): number {
-  const Q = a.channels;
-  let sumIou = 0;
-  for (let q = 0; q < Q; q++) {
-    const na = a.sizes[i * Q + q];
-    const nb = b.sizes[j * Q + q];
-    if (na === 0 && nb === 0) {
-      sumIou += 1;
-    } else if (na !== 0 && nb !== 0) {
-      const inter = intersectionCount(a, i, b, j, q);
-      sumIou += inter / (na + nb - inter);
-    }
-  }
-  return 1 - sumIou / Q;
-}
-
-/**
- * |A ∩ B| for bitset (i, q) of `a` and bitset (j, q) of `b` (same S and convention), by
- * popcount of the word-wise AND over the overlap of their non-zero word ranges (`andPopcount`).
- */
-function intersectionCount(
-  a: LabelMapBitsets,
-  i: number,
-  b: LabelMapBitsets,
-  j: number,
-  q: number,
-): number {
-  const Q = a.channels;
-  const W = a.words;
-  const ia = i * Q + q;
-  const jb = j * Q + q;
-  const lo = Math.max(a.first[ia], b.first[jb]);
-  const hi = Math.min(a.end[ia], b.end[jb]);
-  return andPopcount(a.bits, ia * W, b.bits, jb * W, lo, hi);
 }
