@@ -3,9 +3,11 @@
  * count is an integer and the floating-point steps are the same, in the same order, so equality
  * is exact (`toBe`, `Object.is`), not within a tolerance. The second half covers the fast paths
  * on their own: the Harley–Seal count against a plain per-word sum (every remainder length, words
- * of all ones), the packing of every kind of array against a per-pixel packer written here
- * (tails, empty and full maps, both conventions), its errors, and maps long enough (up to 40
- * words) that the eight-word blocks run, sparse and dense.
+ * of all ones) and the two-pair count likewise, the row counts against a per-pixel count on
+ * maps whose non-zero word ranges do and do not overlap (so that both ways of counting two pairs
+ * run), the packing of every kind of array against a per-pixel packer written here (tails, empty
+ * and full maps, both conventions), its errors, and maps long enough (up to 40 words) that the
+ * eight-word blocks run, sparse and dense.
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
@@ -18,7 +20,8 @@ import {
   sampleDiversityReference,
 } from '../../src/metrics/energyDistanceReference.js';
 import { labelMapBitsets } from '../../src/metrics/kernels/labelMapBitsets.js';
-import { andPopcount } from '../../src/metrics/kernels/popcount.js';
+import { andPopcount, andPopcountTwo } from '../../src/metrics/kernels/popcount.js';
+import { countRow } from '../../src/metrics/kernels/pairDistances.js';
 import { mapAt } from './naive.js';
 import { labelMap, twoSets } from './arbitraries.js';
 
@@ -117,6 +120,118 @@ describe('andPopcount (kernels/popcount.ts) = the plain per-word sum', () => {
   it('counts 32 per word when both ranges are all ones (every carry taken)', () => {
     const ones = new Uint32Array(40).fill(0xffffffff);
     for (let n = 0; n <= 40; n++) expect(andPopcount(ones, 0, ones, 0, 0, n)).toBe(32 * n);
+  });
+});
+
+describe('andPopcountTwo (kernels/popcount.ts) = two plain per-word sums', () => {
+  it('for every range [lo, hi), lengths 0 to 44, the two second bitsets at any offsets', () => {
+    const arrays = fc.integer({ min: 0, max: 44 }).chain((n) =>
+      fc.record({
+        a: fc.array(word, { minLength: n, maxLength: n }),
+        b0: fc.array(word, { minLength: n, maxLength: n }),
+        b1: fc.array(word, { minLength: n, maxLength: n }),
+        lo: fc.integer({ min: 0, max: n }),
+        hi: fc.integer({ min: 0, max: n }),
+        shift: fc.integer({ min: 0, max: 3 }),
+        oa: fc.integer({ min: 0, max: 2 }),
+      }),
+    );
+    fc.assert(
+      fc.property(arrays, ({ a, b0, b1, lo, hi, shift, oa }) => {
+        // a at offset oa; b holds `shift` filler words, then b0, then b1.
+        const A = Uint32Array.from([...new Array<number>(oa).fill(5), ...a]);
+        const B = Uint32Array.from([...new Array<number>(shift).fill(7), ...b0, ...b1]);
+        const expected = [0, 0];
+        for (let w = lo; w < hi; w++) {
+          expected[0] += bitCount(a[w] & b0[w]);
+          expected[1] += bitCount(a[w] & b1[w]);
+        }
+        const out = Int32Array.of(-1, -1, -1, -1);
+        andPopcountTwo(A, oa, B, shift, shift + a.length, lo, hi, out, 1);
+        expect([...out]).toEqual([-1, ...expected, -1]);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it('counts 32 per word when all three ranges are all ones', () => {
+    const ones = new Uint32Array(80).fill(0xffffffff);
+    const out = new Int32Array(2);
+    for (let n = 0; n <= 40; n++) {
+      andPopcountTwo(ones, 0, ones, 0, 40, 0, n, out, 0);
+      expect([...out]).toEqual([32 * n, 32 * n]);
+    }
+  });
+});
+
+/**
+ * One binary map of S pixels whose foreground lies in [start, start + length) (clipped to S):
+ * empty, all ones there, or random there; so that maps' non-zero word ranges overlap, nest, or
+ * lie apart.
+ */
+function windowMap(S: number): fc.Arbitrary<number[]> {
+  return fc
+    .record({
+      start: fc.integer({ min: 0, max: S }),
+      length: fc.integer({ min: 0, max: S }),
+      fill: fc.constantFrom('empty', 'ones', 'random'),
+      bits: fc.array(fc.boolean(), { minLength: S, maxLength: S }),
+    })
+    .map(({ start, length, fill, bits }) =>
+      Array.from({ length: S }, (_, s) =>
+        fill !== 'empty' && s >= start && s < start + length && (fill === 'ones' || bits[s])
+          ? 1
+          : 0,
+      ),
+    );
+}
+
+describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection counts', () => {
+  it('on maps whose non-zero ranges overlap, nest or lie apart, any S (tails included)', () => {
+    const sets = fc
+      .oneof(fc.integer({ min: 1, max: 700 }), fc.constantFrom(32, 96, 640))
+      .chain((S) =>
+        fc.record({
+          S: fc.constant(S),
+          a: fc.array(windowMap(S), { minLength: 1, maxLength: 3 }),
+          b: fc.array(windowMap(S), { minLength: 1, maxLength: 6 }),
+          jStart: fc.nat(),
+        }),
+      );
+    fc.assert(
+      fc.property(sets, ({ S, a, b, jStart }) => {
+        const options = { pixels: S, classes: 2 };
+        const A = labelMapBitsets('a', Int32Array.from(a.flat()), options);
+        const B = labelMapBitsets('b', Int32Array.from(b.flat()), options);
+        const start = jStart % b.length;
+        const row = new Int32Array(b.length).fill(-1);
+        a.forEach((mapA, i) => {
+          countRow(A, i, B, start, b.length, row);
+          b.forEach((mapB, j) => {
+            const expected =
+              j < start ? -1 : mapA.filter((v, s) => v === 1 && mapB[s] === 1).length;
+            if (j >= start) expect(row[j]).toBe(expected);
+          });
+        });
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('counts two pairs apart when their overlaps are far apart, and together when they coincide', () => {
+    // S = 1024 (32 words). Map i is all ones; j0 has its foreground in word 0 only, j1 in word
+    // 31 only: the union of the overlaps is 32 words against 2 summed, so they are counted
+    // apart. j2 and j3 are all ones: the same overlap, counted together.
+    const S = 1024;
+    const ones = new Array<number>(S).fill(1);
+    const head = ones.map((_, s) => (s < 32 && s % 3 === 0 ? 1 : 0)); // 11 pixels
+    const tail = ones.map((_, s) => (s >= S - 32 && s % 2 === 0 ? 1 : 0)); // 16 pixels
+    const options = { pixels: S, classes: 2 };
+    const A = labelMapBitsets('a', Int32Array.from(ones), options);
+    const B = labelMapBitsets('b', Int32Array.from([...head, ...tail, ...ones, ...ones]), options);
+    const row = new Int32Array(4);
+    countRow(A, 0, B, 0, 4, row);
+    expect([...row]).toEqual([11, 16, S, S]);
   });
 });
 

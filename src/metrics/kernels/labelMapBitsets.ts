@@ -115,7 +115,8 @@ function packBits(
   // iff (C − 1 − v) | v ≥ 0 as int32). Binary maps have their own loop (packBinary). Other
   // array-likes, and a last partial word, are checked pixel by pixel.
   const wholeWords = isIntegerTypedArray(maps) ? S >>> 5 : 0;
-  if (C === 2 && wholeWords > 0) return packBinary(name, maps, K, S, W);
+  // packBinary's indices are int32 (| 0): below 2³¹ labels (larger sets take the general loop).
+  if (C === 2 && wholeWords > 0 && K * S < 2 ** 31) return packBinary(name, maps, K, S, W);
   const bits = new Uint32Array(K * Q * W);
   const top = C - 1;
   // acc[v]: the bits of label v in the current word, or for 'lidc' acc[1] those of v > 0
@@ -157,7 +158,8 @@ function packBits(
  * `packBits` for C = 2 and an integer typed array: v & ~1 = 0 iff v is a label, and then v is its
  * own bit. Sixteen pixels a step, each half-word's labels OR-ed first, so that an all-background
  * half-word (most of a segmentation mask) costs its loads and ORs only; measured against eight
- * pixels a step and one in bench/gedLevers.ts.
+ * pixels a step and one in bench/gedLevers.ts. The indices are wrapped to int32 (| 0, exact below
+ * 2³¹ labels, which the caller ensures), sparing an overflow check per load.
  */
 function packBinary(
   name: string,
@@ -170,27 +172,27 @@ function packBinary(
   const wholeWords = S >>> 5;
   for (let k = 0; k < K; k++) {
     for (let w = 0; w < wholeWords; w++) {
-      const s0 = k * S + (w << 5);
+      const s0 = (k * S + (w << 5)) | 0;
       let word = 0;
       let any = 0;
       for (let t = 0; t < 32; t += 16) {
-        const s = s0 + t;
+        const s = (s0 + t) | 0;
         const v0 = maps[s];
-        const v1 = maps[s + 1];
-        const v2 = maps[s + 2];
-        const v3 = maps[s + 3];
-        const v4 = maps[s + 4];
-        const v5 = maps[s + 5];
-        const v6 = maps[s + 6];
-        const v7 = maps[s + 7];
-        const v8 = maps[s + 8];
-        const v9 = maps[s + 9];
-        const v10 = maps[s + 10];
-        const v11 = maps[s + 11];
-        const v12 = maps[s + 12];
-        const v13 = maps[s + 13];
-        const v14 = maps[s + 14];
-        const v15 = maps[s + 15];
+        const v1 = maps[(s + 1) | 0];
+        const v2 = maps[(s + 2) | 0];
+        const v3 = maps[(s + 3) | 0];
+        const v4 = maps[(s + 4) | 0];
+        const v5 = maps[(s + 5) | 0];
+        const v6 = maps[(s + 6) | 0];
+        const v7 = maps[(s + 7) | 0];
+        const v8 = maps[(s + 8) | 0];
+        const v9 = maps[(s + 9) | 0];
+        const v10 = maps[(s + 10) | 0];
+        const v11 = maps[(s + 11) | 0];
+        const v12 = maps[(s + 12) | 0];
+        const v13 = maps[(s + 13) | 0];
+        const v14 = maps[(s + 14) | 0];
+        const v15 = maps[(s + 15) | 0];
         const or =
           v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9 | v10 | v11 | v12 | v13 | v14 | v15;
         if (or === 0) continue;
