@@ -18,7 +18,7 @@
  */
 import { checkMapPair, checkOptions, type IouConvention } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
-import { bitsetIouDistance, countRow, pairDistance } from './kernels/pairDistances.js';
+import { bitsetIouDistance, countRow, pairDistance, pairRow } from './kernels/pairDistances.js';
 
 /** Options of the IoU distance. */
 export interface IouDistanceOptions {
@@ -79,7 +79,7 @@ export function pairwiseIouDistances(
   const Ka = ba.count;
   const Kb = bb.count;
   const out = new Float64Array(Ka * Kb);
-  const row = new Int32Array(ba.channels * Kb);
+  const row = pairRow(ba, Kb);
   for (let i = 0; i < Ka; i++) {
     countRow(ba, i, bb, 0, Kb, row);
     for (let j = 0; j < Kb; j++) out[i * Kb + j] = pairDistance(ba, i, bb, j, Kb, row);

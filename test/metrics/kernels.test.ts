@@ -3,9 +3,9 @@
  * count is an integer and the floating-point steps are the same, in the same order, so equality
  * is exact (`toBe`, `Object.is`), not within a tolerance. The second half covers the fast paths
  * on their own: the Harley–Seal count against a plain per-word sum (every remainder length, words
- * of all ones) and the two-pair count likewise, the row counts against a per-pixel count on
- * maps whose non-zero word ranges do and do not overlap (so that both ways of counting two pairs
- * run), the packing of every kind of array against a per-pixel packer written here (tails, empty
+ * of all ones) and the two-pair counts likewise (contiguous and gathered), the row counts
+ * against a per-pixel count on maps whose non-zero word ranges do and do not overlap, sparse and
+ * full (so that every way of counting two pairs runs), the packing of every kind of array against a per-pixel packer written here (tails, empty
  * and full maps, both conventions), its errors, and maps long enough (up to 40 words) that the
  * eight-word blocks run, sparse and dense.
  */
@@ -20,8 +20,12 @@ import {
   sampleDiversityReference,
 } from '../../src/metrics/energyDistanceReference.js';
 import { labelMapBitsets } from '../../src/metrics/kernels/labelMapBitsets.js';
-import { andPopcount, andPopcountTwo } from '../../src/metrics/kernels/popcount.js';
-import { countRow } from '../../src/metrics/kernels/pairDistances.js';
+import {
+  andPopcount,
+  andPopcountTwo,
+  gatherAndPopcountTwo,
+} from '../../src/metrics/kernels/popcount.js';
+import { countRow, pairRow } from '../../src/metrics/kernels/pairDistances.js';
 import { mapAt } from './naive.js';
 import { labelMap, twoSets } from './arbitraries.js';
 
@@ -154,6 +158,34 @@ describe('andPopcountTwo (kernels/popcount.ts) = two plain per-word sums', () =>
     );
   });
 
+  it('gathered: for any list of words and indices, any [k0, k1), lengths 0 to 44', () => {
+    const lists = fc.integer({ min: 0, max: 44 }).chain((n) =>
+      fc.record({
+        v: fc.array(word, { minLength: n, maxLength: n }),
+        x: fc.array(fc.integer({ min: 0, max: 49 }), { minLength: n, maxLength: n }),
+        b: fc.array(word, { minLength: 100, maxLength: 100 }),
+        k0: fc.integer({ min: 0, max: n }),
+        k1: fc.integer({ min: 0, max: n }),
+      }),
+    );
+    fc.assert(
+      fc.property(lists, ({ v, x, b, k0, k1 }) => {
+        // The second bitsets are b's words 0..49 and 50..99.
+        const expected = [0, 0];
+        for (let k = k0; k < k1; k++) {
+          expected[0] += bitCount(v[k] & b[x[k]]);
+          expected[1] += bitCount(v[k] & b[50 + x[k]]);
+        }
+        const out = Int32Array.of(-1, -1, -1);
+        const V = Uint32Array.from(v);
+        const X = Int32Array.from(x);
+        gatherAndPopcountTwo(V, X, k0, k1, Uint32Array.from(b), 0, 50, out, 1);
+        expect([...out]).toEqual([-1, ...expected]);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
   it('counts 32 per word when all three ranges are all ones', () => {
     const ones = new Uint32Array(80).fill(0xffffffff);
     const out = new Int32Array(2);
@@ -166,23 +198,24 @@ describe('andPopcountTwo (kernels/popcount.ts) = two plain per-word sums', () =>
 
 /**
  * One binary map of S pixels whose foreground lies in [start, start + length) (clipped to S):
- * empty, all ones there, or random there; so that maps' non-zero word ranges overlap, nest, or
- * lie apart.
+ * empty, all ones there, random there, or random at one pixel in 64 there (so every other word
+ * at least is zero, and the gathered count runs); so that maps' non-zero word ranges overlap, nest, or lie apart.
  */
 function windowMap(S: number): fc.Arbitrary<number[]> {
   return fc
     .record({
       start: fc.integer({ min: 0, max: S }),
       length: fc.integer({ min: 0, max: S }),
-      fill: fc.constantFrom('empty', 'ones', 'random'),
+      fill: fc.constantFrom('empty', 'ones', 'random', 'scattered'),
       bits: fc.array(fc.boolean(), { minLength: S, maxLength: S }),
+      spot: fc.integer({ min: 0, max: 63 }),
     })
-    .map(({ start, length, fill, bits }) =>
-      Array.from({ length: S }, (_, s) =>
-        fill !== 'empty' && s >= start && s < start + length && (fill === 'ones' || bits[s])
-          ? 1
-          : 0,
-      ),
+    .map(({ start, length, fill, bits, spot }) =>
+      Array.from({ length: S }, (_, s) => {
+        if (fill === 'empty' || s < start || s >= start + length) return 0;
+        if (fill === 'ones') return 1;
+        return bits[s] && (fill === 'random' || s % 64 === spot) ? 1 : 0;
+      }),
     );
 }
 
@@ -204,13 +237,14 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
         const A = labelMapBitsets('a', Int32Array.from(a.flat()), options);
         const B = labelMapBitsets('b', Int32Array.from(b.flat()), options);
         const start = jStart % b.length;
-        const row = new Int32Array(b.length).fill(-1);
+        const row = pairRow(A, b.length);
         a.forEach((mapA, i) => {
+          row.counts.fill(-1);
           countRow(A, i, B, start, b.length, row);
           b.forEach((mapB, j) => {
             const expected =
               j < start ? -1 : mapA.filter((v, s) => v === 1 && mapB[s] === 1).length;
-            if (j >= start) expect(row[j]).toBe(expected);
+            expect(row.counts[j]).toBe(expected);
           });
         });
       }),
@@ -229,9 +263,9 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
     const options = { pixels: S, classes: 2 };
     const A = labelMapBitsets('a', Int32Array.from(ones), options);
     const B = labelMapBitsets('b', Int32Array.from([...head, ...tail, ...ones, ...ones]), options);
-    const row = new Int32Array(4);
+    const row = pairRow(A, 4);
     countRow(A, 0, B, 0, 4, row);
-    expect([...row]).toEqual([11, 16, S, S]);
+    expect([...row.counts]).toEqual([11, 16, S, S]);
   });
 });
 

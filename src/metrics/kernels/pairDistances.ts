@@ -23,11 +23,37 @@
  */
 import { checkPairCount, type PairEstimator } from '../labelMapChecks.js';
 import type { LabelMapBitsets } from './labelMapBitsets.js';
-import { andPopcount, andPopcountTwo } from './popcount.js';
+import { andPopcount, andPopcountTwo, gatherAndPopcountTwo } from './popcount.js';
+
+/** Row i's counts, and the scratch of `countRow`. */
+export interface PairRow {
+  /** counts[q·Kb + j] = |A_iq ∩ B_jq|, length Q·Kb. */
+  readonly counts: Int32Array;
+  /** Map i's non-zero words in its range, one channel at a time (length W). */
+  readonly words: Uint32Array;
+  /** Their word indices (length W). */
+  readonly index: Int32Array;
+  /** before[w]: how many of them lie before word w, for w in map i's range (length W + 1). */
+  readonly before: Int32Array;
+}
+
+/** A `PairRow` for rows of Kb maps of `a`'s size and convention. */
+export function pairRow(a: LabelMapBitsets, Kb: number): PairRow {
+  const W = a.words;
+  return {
+    counts: new Int32Array(a.channels * Kb),
+    words: new Uint32Array(W),
+    index: new Int32Array(W),
+    before: new Int32Array(W + 1),
+  };
+}
 
 /**
- * Counts row i: row[q·Kb + j] = |A_iq ∩ B_jq| for every channel q and every j ∈ [jStart, Kb),
- * map i of `a` against map j of `b` (same S and convention; Kb ≤ b.count). `row` has length ≥ Q·Kb.
+ * Counts row i: row.counts[q·Kb + j] = |A_iq ∩ B_jq| for every channel q and every
+ * j ∈ [jStart, Kb), map i of `a` against map j of `b` (same S and convention; Kb ≤ b.count;
+ * `row` from `pairRow(a, Kb)` or larger). When at most 3/4 of the words in map i's range are
+ * non-zero, they are listed once and each pair visits those only (`gatherAndPopcountTwo`);
+ * otherwise each pair visits its whole overlap (`andPopcountTwo`).
  */
 export function countRow(
   a: LabelMapBitsets,
@@ -35,14 +61,27 @@ export function countRow(
   b: LabelMapBitsets,
   jStart: number,
   Kb: number,
-  row: Int32Array,
+  row: PairRow,
 ): void {
   const Q = a.channels;
   const W = a.words;
+  const { counts, words, index, before } = row;
   for (let q = 0; q < Q; q++) {
     const ia = i * Q + q;
     const firstA = a.first[ia];
     const endA = a.end[ia];
+    // List map i's non-zero words (at most the cost of one pair); gather if ≤ 3/4 of its range.
+    let n = 0;
+    for (let w = firstA; w < endA; w++) {
+      before[w] = n;
+      const word = a.bits[ia * W + w];
+      if (word !== 0) {
+        words[n] = word;
+        index[n++] = w;
+      }
+    }
+    before[endA] = n;
+    const gather = 4 * n <= 3 * (endA - firstA);
     let j = jStart;
     for (; j + 1 < Kb; j += 2) {
       const j0 = j * Q + q;
@@ -54,18 +93,28 @@ export function countRow(
       const lo = Math.min(lo0, lo1);
       const hi = Math.max(hi0, hi1);
       const lengths = Math.max(0, hi0 - lo0) + Math.max(0, hi1 - lo1);
-      if (5 * (hi - lo) <= 4 * lengths) {
-        andPopcountTwo(a.bits, ia * W, b.bits, j0 * W, j1 * W, lo, hi, row, q * Kb + j);
+      const at = q * Kb + j;
+      if (5 * (hi - lo) > 4 * lengths) {
+        counts[at] = andPopcount(a.bits, ia * W, b.bits, j0 * W, lo0, hi0);
+        counts[at + 1] = andPopcount(a.bits, ia * W, b.bits, j1 * W, lo1, hi1);
+      } else if (gather) {
+        if (lo < hi) {
+          const k0 = before[lo];
+          const k1 = before[hi];
+          gatherAndPopcountTwo(words, index, k0, k1, b.bits, j0 * W, j1 * W, counts, at);
+        } else {
+          counts[at] = 0;
+          counts[at + 1] = 0;
+        }
       } else {
-        row[q * Kb + j] = andPopcount(a.bits, ia * W, b.bits, j0 * W, lo0, hi0);
-        row[q * Kb + j + 1] = andPopcount(a.bits, ia * W, b.bits, j1 * W, lo1, hi1);
+        andPopcountTwo(a.bits, ia * W, b.bits, j0 * W, j1 * W, lo, hi, counts, at);
       }
     }
     if (j < Kb) {
       const j0 = j * Q + q;
       const lo = Math.max(firstA, b.first[j0]);
       const hi = Math.min(endA, b.end[j0]);
-      row[q * Kb + j] = andPopcount(a.bits, ia * W, b.bits, j0 * W, lo, hi);
+      counts[q * Kb + j] = andPopcount(a.bits, ia * W, b.bits, j0 * W, lo, hi);
     }
   }
 }
@@ -80,12 +129,13 @@ export function pairDistance(
   b: LabelMapBitsets,
   j: number,
   Kb: number,
-  row: Int32Array,
+  row: PairRow,
 ): number {
   const Q = a.channels;
+  const counts = row.counts;
   let sumIou = 0;
   for (let q = 0; q < Q; q++) {
-    sumIou += channelIou(a.sizes[i * Q + q], b.sizes[j * Q + q], row[q * Kb + j]);
+    sumIou += channelIou(a.sizes[i * Q + q], b.sizes[j * Q + q], counts[q * Kb + j]);
   }
   return 1 - sumIou / Q;
 }
@@ -97,7 +147,7 @@ export function bitsetIouDistance(
   b: LabelMapBitsets,
   j: number,
 ): number {
-  const row = new Int32Array(a.channels * (j + 1));
+  const row = pairRow(a, j + 1);
   countRow(a, i, b, j, j + 1, row);
   return pairDistance(a, i, b, j, j + 1, row);
 }
@@ -119,7 +169,7 @@ function channelIou(na: number, nb: number, inter: number): number {
  */
 export function bitsetCrossMean(a: LabelMapBitsets, countA: number, b: LabelMapBitsets): number {
   const Kb = b.count;
-  const row = new Int32Array(a.channels * Kb);
+  const row = pairRow(a, Kb);
   let sum = 0;
   for (let i = 0; i < countA; i++) {
     countRow(a, i, b, 0, Kb, row);
@@ -141,7 +191,7 @@ export function bitsetWithinMean(
   estimator: PairEstimator,
 ): number {
   checkPairCount(name, K, estimator);
-  const row = new Int32Array(set.channels * K);
+  const row = pairRow(set, K);
   let sum = 0;
   for (let i = 0; i < K; i++) {
     countRow(set, i, set, i + 1, K, row);
