@@ -170,51 +170,71 @@ function packBinary(
 ): Uint32Array {
   const bits = new Uint32Array(K * W);
   const wholeWords = S >>> 5;
+  // With S a multiple of 32 the maps are K·W whole words end to end: one run.
+  if (wholeWords === W) {
+    packWholeWords(name, maps, 0, K * W, bits, 0);
+    return bits;
+  }
   for (let k = 0; k < K; k++) {
-    for (let w = 0; w < wholeWords; w++) {
-      const s0 = (k * S + (w << 5)) | 0;
-      let word = 0;
-      let any = 0;
-      for (let t = 0; t < 32; t += 16) {
-        const s = (s0 + t) | 0;
-        const v0 = maps[s];
-        const v1 = maps[(s + 1) | 0];
-        const v2 = maps[(s + 2) | 0];
-        const v3 = maps[(s + 3) | 0];
-        const v4 = maps[(s + 4) | 0];
-        const v5 = maps[(s + 5) | 0];
-        const v6 = maps[(s + 6) | 0];
-        const v7 = maps[(s + 7) | 0];
-        const v8 = maps[(s + 8) | 0];
-        const v9 = maps[(s + 9) | 0];
-        const v10 = maps[(s + 10) | 0];
-        const v11 = maps[(s + 11) | 0];
-        const v12 = maps[(s + 12) | 0];
-        const v13 = maps[(s + 13) | 0];
-        const v14 = maps[(s + 14) | 0];
-        const v15 = maps[(s + 15) | 0];
-        const or =
-          v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9 | v10 | v11 | v12 | v13 | v14 | v15;
-        if (or === 0) continue;
-        any |= or;
-        const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3) | (v4 << 4) | (v5 << 5) | (v6 << 6);
-        const mid = (v7 << 7) | (v8 << 8) | (v9 << 9) | (v10 << 10) | (v11 << 11);
-        const hi = (v12 << 12) | (v13 << 13) | (v14 << 14) | (v15 << 15);
-        word |= (lo | mid | hi) << t;
-      }
-      if (any & ~1) throw firstLabelError(name, maps, s0, 2);
-      bits[k * W + w] = word;
-    }
-    // A last partial word, pixel by pixel.
+    packWholeWords(name, maps, k * S, wholeWords, bits, k * W);
+    // The last, partial word, pixel by pixel.
     let word = 0;
     for (let s = wholeWords << 5; s < S; s++) {
       const v = maps[k * S + s];
       if (v !== 0 && v !== 1) throw labelError(name, v, k * S + s, 2);
       word |= v << (s & 31);
     }
-    if (wholeWords < W) bits[k * W + wholeWords] = word;
+    bits[k * W + wholeWords] = word;
   }
   return bits;
+}
+
+/**
+ * Packs `count` whole words of binary labels, from label `start` on, into bits[at ..]
+ * (`packBinary`). @throws as `labelMapBitsets` for a label that is not 0 or 1
+ */
+function packWholeWords(
+  name: string,
+  maps: ArrayLike<number>,
+  start: number,
+  count: number,
+  bits: Uint32Array,
+  at: number,
+): void {
+  for (let w = 0; w < count; w++) {
+    const s0 = (start + (w << 5)) | 0;
+    let word = 0;
+    let any = 0;
+    for (let t = 0; t < 32; t += 16) {
+      const s = (s0 + t) | 0;
+      const v0 = maps[s];
+      const v1 = maps[(s + 1) | 0];
+      const v2 = maps[(s + 2) | 0];
+      const v3 = maps[(s + 3) | 0];
+      const v4 = maps[(s + 4) | 0];
+      const v5 = maps[(s + 5) | 0];
+      const v6 = maps[(s + 6) | 0];
+      const v7 = maps[(s + 7) | 0];
+      const v8 = maps[(s + 8) | 0];
+      const v9 = maps[(s + 9) | 0];
+      const v10 = maps[(s + 10) | 0];
+      const v11 = maps[(s + 11) | 0];
+      const v12 = maps[(s + 12) | 0];
+      const v13 = maps[(s + 13) | 0];
+      const v14 = maps[(s + 14) | 0];
+      const v15 = maps[(s + 15) | 0];
+      const or =
+        v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9 | v10 | v11 | v12 | v13 | v14 | v15;
+      if (or === 0) continue;
+      any |= or;
+      const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3) | (v4 << 4) | (v5 << 5) | (v6 << 6);
+      const mid = (v7 << 7) | (v8 << 8) | (v9 << 9) | (v10 << 10) | (v11 << 11);
+      const hi = (v12 << 12) | (v13 << 13) | (v14 << 14) | (v15 << 15);
+      word |= (lo | mid | hi) << t;
+    }
+    if (any & ~1) throw firstLabelError(name, maps, s0, 2);
+    bits[at + w] = word;
+  }
 }
 
 /** Whether every entry of `maps` is an integer by construction (an integer typed array). */
