@@ -335,6 +335,7 @@ describe('the fast paths on long maps, every array kind', () => {
             expect(packed.sizes[kq]).toBe(map.filter(inChannel).length);
             expect(packed.first[kq]).toBe(nonZero.length ? nonZero[0] : W);
             expect(packed.end[kq]).toBe(nonZero.length ? nonZero[nonZero.length - 1] + 1 : 0);
+            expect(packed.nonZero[kq]).toBe(nonZero.length);
           }
         });
       }),

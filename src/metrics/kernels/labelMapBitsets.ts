@@ -5,8 +5,9 @@
  * belongs to the channel. Channels follow the distance convention (spec/metrics.md#distance):
  *   'ssn'  — one channel per foreground class, q = c − 1 for c = 1..C−1 (pixel s in q iff label = c)
  *   'lidc' — one channel, the binary foreground (pixel s in it iff label > 0)
- * Alongside: the popcount |A_kq| and the range [first, end) of non-zero words, so that an
- * intersection only visits the words where both maps have foreground (lesions are small).
+ * Alongside: the popcount |A_kq|, the range [first, end) of non-zero words, so that an
+ * intersection only visits the words where both maps have foreground (lesions are small), and
+ * how many words in that range are non-zero (whether listing them pays, pairDistances.ts).
  * Exact: the bits, sizes and ranges equal those of a per-pixel packer written in
  * test/metrics/kernels.test.ts (every array kind, tails, empty and full maps, both conventions),
  * and every label is checked with the per-pixel errors; the distances built on them equal the
@@ -43,6 +44,8 @@ export interface LabelMapBitsets {
   readonly first: Int32Array;
   /** One past the last non-zero word of bitset (k, q); 0 when empty. Length K·Q. */
   readonly end: Int32Array;
+  /** How many of the words in [first, end) of bitset (k, q) are non-zero. Length K·Q. */
+  readonly nonZero: Int32Array;
 }
 
 /** Options for `labelMapBitsets`. */
@@ -78,10 +81,11 @@ export function labelMapBitsets(
   const W = (S + 31) >>> 5;
   const bits = packBits(name, maps, K, S, C, Q, W);
   // Per bitset, its range of non-zero words (a scan from each end, which stops at the first
-  // non-zero word) and its size (popcounts over that range only).
+  // non-zero word), its size and its count of non-zero words (over that range only).
   const sizes = new Int32Array(K * Q);
   const first = new Int32Array(K * Q);
   const end = new Int32Array(K * Q);
+  const nonZero = new Int32Array(K * Q);
   for (let kq = 0; kq < K * Q; kq++) {
     const base = kq * W;
     let lo = 0;
@@ -89,12 +93,18 @@ export function labelMapBitsets(
     let hi = W;
     while (hi > lo && bits[base + hi - 1] === 0) hi--;
     let size = 0;
-    for (let w = lo; w < hi; w++) size += popcount32(bits[base + w]);
+    let words = 0;
+    for (let w = lo; w < hi; w++) {
+      const word = bits[base + w];
+      size += popcount32(word);
+      words += word !== 0 ? 1 : 0;
+    }
+    nonZero[kq] = words;
     sizes[kq] = size;
     first[kq] = lo;
     end[kq] = lo < hi ? hi : 0;
   }
-  return { count: K, channels: Q, words: W, bits, sizes, first, end };
+  return { count: K, channels: Q, words: W, bits, sizes, first, end, nonZero };
 }
 
 /**
