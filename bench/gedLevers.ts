@@ -156,7 +156,7 @@ const harleySealTwoPairs: PairCounts = ({ count: K, words: W, bits, first, end }
 /** The library's rows (`countRow`), copied into the K × K layout. */
 const libraryRows: PairCounts = (set, out) => {
   const K = set.count;
-  const row = pairRow(set, K);
+  const row = pairRow([set], K);
   for (let i = 0; i < K; i++) {
     countRow(set, i, set, i + 1, K, row);
     out.set(row.counts.subarray(i + 1, K), i * K + i + 1);

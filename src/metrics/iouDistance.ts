@@ -79,7 +79,7 @@ export function pairwiseIouDistances(
   const Ka = ba.count;
   const Kb = bb.count;
   const out = new Float64Array(Ka * Kb);
-  const row = pairRow(ba, Kb);
+  const row = pairRow([ba], Kb);
   for (let i = 0; i < Ka; i++) {
     countRow(ba, i, bb, 0, Kb, row);
     for (let j = 0; j < Kb; j++) out[i * Kb + j] = pairDistance(ba, i, bb, j, Kb, row);

@@ -237,7 +237,7 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
         const A = labelMapBitsets('a', Int32Array.from(a.flat()), options);
         const B = labelMapBitsets('b', Int32Array.from(b.flat()), options);
         const start = jStart % b.length;
-        const row = pairRow(A, b.length);
+        const row = pairRow([A], b.length);
         a.forEach((mapA, i) => {
           row.counts.fill(-1);
           countRow(A, i, B, start, b.length, row);
@@ -263,7 +263,7 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
     const options = { pixels: S, classes: 2 };
     const A = labelMapBitsets('a', Int32Array.from(ones), options);
     const B = labelMapBitsets('b', Int32Array.from([...head, ...tail, ...ones, ...ones]), options);
-    const row = pairRow(A, 4);
+    const row = pairRow([A], 4);
     countRow(A, 0, B, 0, 4, row);
     expect([...row.counts]).toEqual([11, 16, S, S]);
   });

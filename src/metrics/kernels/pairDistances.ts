@@ -38,14 +38,15 @@ export interface PairRow {
 }
 
 /**
- * A `PairRow` for rows of Kb maps against maps of `a` (the lists sized for `a`'s words only if
- * one of its bitsets is `sparse`).
+ * A `PairRow` for rows of up to Kb maps against any map of `sets` (packed alike; the lists
+ * sized for their words only if one of their bitsets is `sparse`).
  */
-export function pairRow(a: LabelMapBitsets, Kb: number): PairRow {
-  const counts = new Int32Array(a.channels * Kb);
-  for (let kq = 0; kq < a.count * a.channels; kq++) {
-    if (sparse(a, kq)) {
-      const W = a.words;
+export function pairRow(sets: readonly LabelMapBitsets[], Kb: number): PairRow {
+  const { channels: Q, words: W } = sets[0];
+  const counts = new Int32Array(Q * Kb);
+  for (const a of sets) {
+    for (let kq = 0; kq < a.count * Q; kq++) {
+      if (!sparse(a, kq)) continue;
       return {
         counts,
         words: new Uint32Array(W),
@@ -74,7 +75,7 @@ function sparse(a: LabelMapBitsets, kq: number): boolean {
 /**
  * Counts row i: row.counts[q·Kb + j] = |A_iq ∩ B_jq| for every channel q and every
  * j ∈ [jStart, Kb), map i of `a` against map j of `b` (same S and convention; Kb ≤ b.count;
- * `row` from `pairRow(a, Kb)` or larger). When map i's bitset is `sparse`, its non-zero words
+ * `row` from `pairRow` for `a` and at least Kb maps). When map i's bitset is `sparse`, its non-zero words
  * are listed once and each pair visits those only (`gatherAndPopcountTwo`); otherwise each pair
  * visits its whole overlap (`andPopcountTwo`).
  */
@@ -172,7 +173,7 @@ export function bitsetIouDistance(
   b: LabelMapBitsets,
   j: number,
 ): number {
-  const row = pairRow(a, j + 1);
+  const row = pairRow([a], j + 1);
   countRow(a, i, b, j, j + 1, row);
   return pairDistance(a, i, b, j, j + 1, row);
 }
@@ -190,11 +191,15 @@ function channelIou(na: number, nb: number, inter: number): number {
 
 /**
  * E[d(A, B)] over the first `countA` maps of `a` and all maps of `b`:
- * (1 / (countA Kb)) Σ_i Σ_j d(a_i, b_j).
+ * (1 / (countA Kb)) Σ_i Σ_j d(a_i, b_j). `row`: scratch from `pairRow` for `a` and b.count maps.
  */
-export function bitsetCrossMean(a: LabelMapBitsets, countA: number, b: LabelMapBitsets): number {
+export function bitsetCrossMean(
+  a: LabelMapBitsets,
+  countA: number,
+  b: LabelMapBitsets,
+  row: PairRow = pairRow([a], b.count),
+): number {
   const Kb = b.count;
-  const row = pairRow(a, Kb);
   let sum = 0;
   for (let i = 0; i < countA; i++) {
     countRow(a, i, b, 0, Kb, row);
@@ -207,6 +212,7 @@ export function bitsetCrossMean(a: LabelMapBitsets, countA: number, b: LabelMapB
  * E[d(M, M')] over the first K maps of one packed set: 2 Σ_{i<j} d_ij / K² ('v') or
  * 2 Σ_{i<j} d_ij / (K (K − 1)) ('u').
  * @param name - argument name used in error messages
+ * @param row - scratch from `pairRow` for `set` and K maps
  * @throws RangeError for the U-statistic of fewer than 2 maps
  */
 export function bitsetWithinMean(
@@ -214,9 +220,9 @@ export function bitsetWithinMean(
   set: LabelMapBitsets,
   K: number,
   estimator: PairEstimator,
+  row: PairRow = pairRow([set], K),
 ): number {
   checkPairCount(name, K, estimator);
-  const row = pairRow(set, K);
   let sum = 0;
   for (let i = 0; i < K; i++) {
     countRow(set, i, set, i + 1, K, row);
