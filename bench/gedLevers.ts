@@ -4,9 +4,9 @@
  * The GED levers of spec/performance.md#ged, each timed against what it replaces in one process,
  * interleaved repetition by repetition after 10 untimed ones (the machine may be shared),
  * reported as medians and the ratio new / old:
- *   - GED² end to end and the bitset packing alone: this tree against the library at git
- *     revision REV (default 580cafd, before the second round of levers), extracted with
- *     `git archive` to out/ged-baseline/REV/ and imported from there;
+ *   - GED² end to end, sampleDiversity, and the bitset packing alone: this tree against the
+ *     library at git revision REV (default 580cafd, before the second round of levers),
+ *     extracted with `git archive` to out/ged-baseline/REV/ and imported from there;
  *   - packing the `bench:compare` samples: REV's loop (eight pixels a step) against a
  *     branch-free loop one pixel a step, a BigInt64Array view testing two labels a load for an
  *     all-background word before the library's loop, and the library's loop (sixteen a step,
@@ -31,10 +31,12 @@ import { labelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
 import type { LabelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
 import { andPopcount, andPopcountTwo, popcount32 } from '../src/metrics/kernels/popcount.js';
 import { countRow, pairRow } from '../src/metrics/kernels/pairDistances.js';
+import { sampleDiversity } from '../src/metrics/sampleDiversity.js';
 import type { PairExpectationOptions } from '../src/metrics/sampleDiversity.js';
 
 type Ged = typeof generalisedEnergyDistance;
 type Pack = typeof labelMapBitsets;
+type Diversity = typeof sampleDiversity;
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +48,7 @@ const reps = Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`--reps: expected an integer ≥ 1`);
 
 /** The library at `rev`, unpacked once under out/ged-baseline/. */
-async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack }> {
+async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack; diversity: Diversity }> {
   const dir = resolve('out', 'ged-baseline', rev);
   if (!existsSync(join(dir, 'src'))) {
     mkdirSync(dir, { recursive: true });
@@ -59,7 +61,14 @@ async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack }> {
   const packModule = (await import(join(dir, 'src/metrics/kernels/labelMapBitsets.ts'))) as {
     labelMapBitsets: Pack;
   };
-  return { ged: gedModule.generalisedEnergyDistance, pack: packModule.labelMapBitsets };
+  const diversityModule = (await import(join(dir, 'src/metrics/sampleDiversity.ts'))) as {
+    sampleDiversity: Diversity;
+  };
+  return {
+    ged: gedModule.generalisedEnergyDistance,
+    pack: packModule.labelMapBitsets,
+    diversity: diversityModule.sampleDiversity,
+  };
 }
 
 /**
@@ -281,6 +290,17 @@ async function main(): Promise<void> {
       },
       calls,
     );
+    if (!Object.is(base.diversity(samples, options), sampleDiversity(samples, options))) {
+      throw new Error(`${title}: sampleDiversity differs`);
+    }
+    race(
+      `sampleDiversity of the samples, ${title}`,
+      {
+        [`old (${values.base})`]: () => base.diversity(samples, options),
+        new: () => sampleDiversity(samples, options),
+      },
+      calls,
+    );
     race(
       `packing the samples into bitsets, ${title}`,
       {
@@ -307,7 +327,7 @@ async function main(): Promise<void> {
       labelMapBitsets('s', fixture, { pixels: S, classes: 2 }),
   });
   const counts: Record<string, PairCounts> = {
-    [`one pair per pass, Harley–Seal (andPopcount; old, ${values.base})`]: harleySeal,
+    [`one pair per pass, Harley–Seal (andPopcount: the loop of ${values.base}; old)`]: harleySeal,
     'one SWAR popcount per word': swarPerWord,
     '16-bit table': table16,
     'Harley–Seal, pairs in 8 × 8 tiles': harleySealTiled,
