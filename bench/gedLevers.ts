@@ -188,7 +188,7 @@ const harleySealTiled: PairCounts = ({ count: K, words: W, bits, first, end }, o
   }
 };
 
-/** Binary maps of an Int32Array to bits, branch-free but one pixel a step (range check as the library's). */
+/** Binary maps of an Int32Array to bits, branch-free, one pixel a step (5b0d633's range check). */
 function packOnePixelAStep(maps: Int32Array, out: Uint32Array): void {
   for (let w = 0; w < out.length; w++) {
     const s0 = w << 5;
@@ -363,7 +363,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** Over the pairs i < j: words in the overlap, those non-zero in map i, those with a non-zero AND. */
+/** Over the pairs i < j: words in the overlap, those non-zero in map i, those with a non-zero AND */
 function wordStatistics({ count: K, words: W, bits, first, end }: LabelMapBitsets): {
   overlap: number;
   nonZeroA: number;

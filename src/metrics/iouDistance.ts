@@ -11,9 +11,10 @@
  * With C = 2 the two conventions coincide. Two empty maps are at distance 0 in both; d ∈ [0, 1].
  * Unions come from integer counts: |a ∪ b| = |a| + |b| − |a ∩ b|.
  *
- * Which path runs: both functions pack the maps into bitsets and run the kernel
- * (kernels/labelMapBitsets.ts, kernels/pairDistances.ts), equal bit for bit to `iouDistanceReference`, the formula counted
- * pixel by pixel (iouDistanceReference.ts), which is exported too.
+ * Which path runs: both functions pack the maps into bitsets and run the kernels
+ * (kernels/labelMapBitsets.ts, kernels/pairDistances.ts), equal bit for bit to
+ * `iouDistanceReference`, the formula counted pixel by pixel (iouDistanceReference.ts), which is
+ * exported too.
  * @see spec/metrics.md#distance
  */
 import { checkMapPair, checkOptions, type IouConvention } from './labelMapChecks.js';

@@ -5,9 +5,9 @@
  * on their own: the Harley–Seal count against a plain per-word sum (every remainder length, words
  * of all ones) and the two-pair counts likewise (contiguous and gathered), the row counts
  * against a per-pixel count on maps whose non-zero word ranges do and do not overlap, sparse and
- * full (so that every way of counting two pairs runs), the packing of every kind of array against a per-pixel packer written here (tails, empty
- * and full maps, both conventions), its errors, and maps long enough (up to 40 words) that the
- * eight-word blocks run, sparse and dense.
+ * full (so that every way of counting two pairs runs), the packing of every kind of array
+ * against a per-pixel packer written here (tails, empty and full maps, both conventions), its
+ * errors, and maps long enough (up to 40 words) that the eight-word blocks run, sparse and dense.
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
@@ -198,8 +198,9 @@ describe('andPopcountTwo (kernels/popcount.ts) = two plain per-word sums', () =>
 
 /**
  * One binary map of S pixels whose foreground lies in [start, start + length) (clipped to S):
- * empty, all ones there, random there, or random at one pixel in 64 there (so every other word
- * at least is zero, and the gathered count runs); so that maps' non-zero word ranges overlap, nest, or lie apart.
+ * empty, all ones there, random there, or random at one pixel in 64 there (so that every other
+ * word at least is zero, and the gathered count runs); so that maps' non-zero word ranges
+ * overlap, nest, or lie apart.
  */
 function windowMap(S: number): fc.Arbitrary<number[]> {
   return fc
@@ -252,7 +253,7 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
     );
   });
 
-  it('counts two pairs apart when their overlaps are far apart, and together when they coincide', () => {
+  it('counts two pairs apart when their overlaps lie far apart, together when they coincide', () => {
     // S = 1024 (32 words). Map i is all ones; j0 has its foreground in word 0 only, j1 in word
     // 31 only: the union of the overlaps is 32 words against 2 summed, so they are counted
     // apart. j2 and j3 are all ones: the same overlap, counted together.

@@ -19,7 +19,9 @@
  * against map i (`andPopcountTwo`, one load of map i's word for both), over the union of the two
  * pairs' overlaps of non-zero word ranges when that union is at most 5/4 of their summed lengths
  * (else the two pairs are counted apart, each over its own overlap, so that maps with far-apart
- * ranges never cost more than one pair at a time); measured in bench/gedLevers.ts.
+ * ranges never cost more than one pair at a time); and when map i's bitset is sparse (at most
+ * 3/4 of the words in its range non-zero), its non-zero words are listed once a row and each
+ * pair visits those only (`gatherAndPopcountTwo`). Measured in bench/gedLevers.ts.
  */
 import { checkPairCount, type PairEstimator } from '../labelMapChecks.js';
 import type { LabelMapBitsets } from './labelMapBitsets.js';
@@ -75,9 +77,9 @@ function sparse(a: LabelMapBitsets, kq: number): boolean {
 /**
  * Counts row i: row.counts[q·Kb + j] = |A_iq ∩ B_jq| for every channel q and every
  * j ∈ [jStart, Kb), map i of `a` against map j of `b` (same S and convention; Kb ≤ b.count;
- * `row` from `pairRow` for `a` and at least Kb maps). When map i's bitset is `sparse`, its non-zero words
- * are listed once and each pair visits those only (`gatherAndPopcountTwo`); otherwise each pair
- * visits its whole overlap (`andPopcountTwo`).
+ * `row` from `pairRow` for `a` and at least Kb maps). When map i's bitset is `sparse`, its
+ * non-zero words are listed once and each pair visits those only (`gatherAndPopcountTwo`);
+ * otherwise each pair visits its whole overlap (`andPopcountTwo`).
  */
 export function countRow(
   a: LabelMapBitsets,
