@@ -10,7 +10,8 @@
  *   - packing the `bench:compare` samples: REV's loop (eight pixels a step) against a
  *     branch-free loop one pixel a step, a BigInt64Array view testing two labels a load for an
  *     all-background word before the library's loop, and the library's loop (sixteen a step,
- *     all-background half-words skipped);
+ *     all-background half-words skipped), and a loop that only reads and ORs the labels (the
+ *     floor of any packing that checks them all);
  *   - the intersections of all within-set pairs, on the same packed bitsets, of the
  *     `bench:compare` fixture (discs) and of coin flips (every word non-zero, the worst case for
  *     skipping): one pair per pass by `andPopcount` (Harley–Seal over 8 words, REV's loop)
@@ -204,6 +205,16 @@ function packOnePixelAStep(maps: Int32Array, out: Uint32Array): void {
   }
 }
 
+/** The floor of any packing that checks every label: the labels OR-ed together, eight a step. */
+function orAllLabels(maps: Int32Array): number {
+  let any = 0;
+  for (let s = 0; s + 8 <= maps.length; s += 8) {
+    any |= maps[s] | maps[s + 1] | maps[s + 2] | maps[s + 3];
+    any |= maps[s + 4] | maps[s + 5] | maps[s + 6] | maps[s + 7];
+  }
+  return any;
+}
+
 /**
  * Binary maps of an Int32Array to bits, a BigInt64Array view first OR-ing each word's 32 labels
  * two a load (an all-background word then costs 16 loads), the other words as the library packs
@@ -325,6 +336,7 @@ async function main(): Promise<void> {
     'BigInt64 view: all-background words 16 loads': () => packBigIntZeroTest(fixture, bigInt),
     'sixteen a step, background half-words skipped (new)': () =>
       labelMapBitsets('s', fixture, { pixels: S, classes: 2 }),
+    'the floor: only read and OR the labels': () => orAllLabels(fixture),
   });
   const counts: Record<string, PairCounts> = {
     [`one pair per pass, Harley–Seal (andPopcount: the loop of ${values.base}; old)`]: harleySeal,
