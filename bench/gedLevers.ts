@@ -4,15 +4,21 @@
  * The GED levers of spec/performance.md#ged, each timed against what it replaces in one process,
  * interleaved repetition by repetition after 10 untimed ones (the machine may be shared),
  * reported as medians and the ratio new / old:
- *   - GED² end to end and the bitset packing alone: this tree against the library at git
- *     revision REV (default 5b0d633, before the levers), extracted with `git archive` to
- *     out/ged-baseline/REV/ and imported from there;
- *   - packing the `bench:compare` samples: the old per-pixel check against a branch-free loop one
- *     pixel a step and the library's binary loop, eight a step;
- *   - the intersections of all within-set pairs of the `bench:compare` fixture, on the same packed
- *     bitsets, by the library's `andPopcount` (Harley–Seal) against the alternatives measured
- *     for it: one SWAR popcount per word (the old loop), a 16-bit table, the table with two
- *     pairs sharing each load of the first map's word, and Harley–Seal over the pairs in tiles.
+ *   - GED² end to end, sampleDiversity, and the bitset packing alone: this tree against the
+ *     library at git revision REV (default 580cafd, before the second round of levers),
+ *     extracted with `git archive` to out/ged-baseline/REV/ and imported from there;
+ *   - packing the `bench:compare` samples: REV's loop (eight pixels a step) against a
+ *     branch-free loop one pixel a step, a BigInt64Array view testing two labels a load for an
+ *     all-background word before the library's loop, and the library's loop (sixteen a step,
+ *     all-background half-words skipped), and a loop that only reads and ORs the labels (the
+ *     floor of any packing that checks them all);
+ *   - the intersections of all within-set pairs, on the same packed bitsets, of the
+ *     `bench:compare` fixture (discs) and of coin flips (every word non-zero, the worst case for
+ *     skipping): one pair per pass by `andPopcount` (Harley–Seal over 8 words, REV's loop)
+ *     against the alternatives measured for it: one SWAR popcount per word, a 16-bit table,
+ *     Harley–Seal over the pairs in 8 × 8 tiles, two pairs per pass over the union of their
+ *     overlaps (`andPopcountTwo`), and the library's rows (`countRow`: two pairs per pass,
+ *     visiting map i's non-zero words only when they are at most 3/4 of its range).
  * Every variant's result is checked equal to the old one's before any time is reported.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,15 +30,18 @@ import { discMapsFixture } from './compare/fixtures.js';
 import { generalisedEnergyDistance } from '../src/metrics/generalisedEnergyDistance.js';
 import { labelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
 import type { LabelMapBitsets } from '../src/metrics/kernels/labelMapBitsets.js';
-import { andPopcount, popcount32 } from '../src/metrics/kernels/popcount.js';
+import { andPopcount, andPopcountTwo, popcount32 } from '../src/metrics/kernels/popcount.js';
+import { countRow, pairRow } from '../src/metrics/kernels/pairDistances.js';
+import { sampleDiversity } from '../src/metrics/sampleDiversity.js';
 import type { PairExpectationOptions } from '../src/metrics/sampleDiversity.js';
 
 type Ged = typeof generalisedEnergyDistance;
 type Pack = typeof labelMapBitsets;
+type Diversity = typeof sampleDiversity;
 
 const { values } = parseArgs({
   options: {
-    base: { type: 'string', default: '5b0d633' },
+    base: { type: 'string', default: '580cafd' },
     reps: { type: 'string', default: '60' },
   },
 });
@@ -40,7 +49,7 @@ const reps = Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`--reps: expected an integer ≥ 1`);
 
 /** The library at `rev`, unpacked once under out/ged-baseline/. */
-async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack }> {
+async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack; diversity: Diversity }> {
   const dir = resolve('out', 'ged-baseline', rev);
   if (!existsSync(join(dir, 'src'))) {
     mkdirSync(dir, { recursive: true });
@@ -53,7 +62,14 @@ async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack }> {
   const packModule = (await import(join(dir, 'src/metrics/kernels/labelMapBitsets.ts'))) as {
     labelMapBitsets: Pack;
   };
-  return { ged: gedModule.generalisedEnergyDistance, pack: packModule.labelMapBitsets };
+  const diversityModule = (await import(join(dir, 'src/metrics/sampleDiversity.ts'))) as {
+    sampleDiversity: Diversity;
+  };
+  return {
+    ged: gedModule.generalisedEnergyDistance,
+    pack: packModule.labelMapBitsets,
+    diversity: diversityModule.sampleDiversity,
+  };
 }
 
 /**
@@ -131,25 +147,29 @@ const table16 = pairLoop((bits, oa, ob, lo, hi) => {
 });
 const harleySeal = pairLoop((bits, oa, ob, lo, hi) => andPopcount(bits, oa, bits, ob, lo, hi));
 
-/** The table, pairs (i, j) and (i, j + 1) in one pass over the union of their ranges. */
-const table16TwoPairs: PairCounts = ({ count: K, words: W, bits, first, end }, out) => {
+/** Two pairs (i, j), (i, j + 1) per pass over the union of their overlaps (`andPopcountTwo`). */
+const harleySealTwoPairs: PairCounts = ({ count: K, words: W, bits, first, end }, out) => {
   for (let i = 0; i < K; i++) {
-    for (let j = i + 1; j < K; j += 2) {
-      const j1 = Math.min(j + 1, K - 1);
-      const lo = Math.max(first[i], Math.min(first[j], first[j1]));
-      const hi = Math.min(end[i], Math.max(end[j], end[j1]));
-      let c0 = 0;
-      let c1 = 0;
-      for (let w = lo; w < hi; w++) {
-        const a = bits[i * W + w];
-        const x = a & bits[j * W + w];
-        const y = a & bits[j1 * W + w];
-        c0 += T16[x & 0xffff] + T16[x >>> 16];
-        c1 += T16[y & 0xffff] + T16[y >>> 16];
-      }
-      out[i * K + j] = c0;
-      out[i * K + j1] = c1;
+    let j = i + 1;
+    for (; j + 1 < K; j += 2) {
+      const lo = Math.max(first[i], Math.min(first[j], first[j + 1]));
+      const hi = Math.min(end[i], Math.max(end[j], end[j + 1]));
+      andPopcountTwo(bits, i * W, bits, j * W, (j + 1) * W, lo, hi, out, i * K + j);
     }
+    if (j < K) {
+      const lo = Math.max(first[i], first[j]);
+      out[i * K + j] = andPopcount(bits, i * W, bits, j * W, lo, Math.min(end[i], end[j]));
+    }
+  }
+};
+
+/** The library's rows (`countRow`), copied into the K × K layout. */
+const libraryRows: PairCounts = (set, out) => {
+  const K = set.count;
+  const row = pairRow([set], K);
+  for (let i = 0; i < K; i++) {
+    countRow(set, i, set, i + 1, K, row);
+    out.set(row.counts.subarray(i + 1, K), i * K + i + 1);
   }
 };
 
@@ -169,7 +189,7 @@ const harleySealTiled: PairCounts = ({ count: K, words: W, bits, first, end }, o
   }
 };
 
-/** Binary maps of an Int32Array to bits, branch-free but one pixel a step (range check as the library's). */
+/** Binary maps of an Int32Array to bits, branch-free, one pixel a step (5b0d633's range check). */
 function packOnePixelAStep(maps: Int32Array, out: Uint32Array): void {
   for (let w = 0; w < out.length; w++) {
     const s0 = w << 5;
@@ -181,6 +201,47 @@ function packOnePixelAStep(maps: Int32Array, out: Uint32Array): void {
       word |= (-v >>> 31) << t;
     }
     if (bad < 0) throw new RangeError('bad label');
+    out[w] = word;
+  }
+}
+
+/** The floor of any packing that checks every label: the labels OR-ed together, eight a step. */
+function orAllLabels(maps: Int32Array): number {
+  let any = 0;
+  for (let s = 0; s + 8 <= maps.length; s += 8) {
+    any |= maps[s] | maps[s + 1] | maps[s + 2] | maps[s + 3];
+    any |= maps[s + 4] | maps[s + 5] | maps[s + 6] | maps[s + 7];
+  }
+  return any;
+}
+
+/**
+ * Binary maps of an Int32Array to bits, a BigInt64Array view first OR-ing each word's 32 labels
+ * two a load (an all-background word then costs 16 loads), the other words as the library packs
+ * them. Needs an 8-byte aligned buffer.
+ */
+function packBigIntZeroTest(maps: Int32Array, out: Uint32Array): void {
+  const pairs = new BigInt64Array(maps.buffer, maps.byteOffset, maps.length >>> 1);
+  for (let w = 0; w < out.length; w++) {
+    const d = w << 4;
+    let any = 0n;
+    for (let t = 0; t < 16; t += 8) {
+      any |= pairs[d + t] | pairs[d + t + 1] | pairs[d + t + 2] | pairs[d + t + 3];
+      any |= pairs[d + t + 4] | pairs[d + t + 5] | pairs[d + t + 6] | pairs[d + t + 7];
+    }
+    if (any === 0n) {
+      out[w] = 0;
+      continue;
+    }
+    const s0 = w << 5;
+    let word = 0;
+    let bad = 0;
+    for (let t = 0; t < 32; t++) {
+      const v = maps[s0 + t];
+      bad |= v;
+      word |= v << t;
+    }
+    if (bad & ~1) throw new RangeError('bad label');
     out[w] = word;
   }
 }
@@ -240,6 +301,17 @@ async function main(): Promise<void> {
       },
       calls,
     );
+    if (!Object.is(base.diversity(samples, options), sampleDiversity(samples, options))) {
+      throw new Error(`${title}: sampleDiversity differs`);
+    }
+    race(
+      `sampleDiversity of the samples, ${title}`,
+      {
+        [`old (${values.base})`]: () => base.diversity(samples, options),
+        new: () => sampleDiversity(samples, options),
+      },
+      calls,
+    );
     race(
       `packing the samples into bitsets, ${title}`,
       {
@@ -252,51 +324,77 @@ async function main(): Promise<void> {
   const fixture = discMapsFixture(100, side, 0);
   const packed = labelMapBitsets('s', fixture, { pixels: S, classes: 2 });
   const onePixel = new Uint32Array(packed.bits.length);
+  const bigInt = new Uint32Array(packed.bits.length);
   packOnePixelAStep(fixture, onePixel);
+  packBigIntZeroTest(fixture, bigInt);
   if (!onePixel.every((v, w) => v === packed.bits[w])) throw new Error('one pixel a step: differs');
+  if (!bigInt.every((v, w) => v === packed.bits[w])) throw new Error('BigInt64 test: differs');
   race('packing the bench:compare samples, binary, Int32Array', {
-    [`per-pixel check and branch (old, ${values.base})`]: () =>
+    [`eight pixels a step (old, ${values.base})`]: () =>
       base.pack('s', fixture, { pixels: S, classes: 2 }),
     'branch-free, one pixel a step': () => packOnePixelAStep(fixture, onePixel),
-    'C = 2: eight pixels a step, v its own bit (new)': () =>
+    'BigInt64 view: all-background words 16 loads': () => packBigIntZeroTest(fixture, bigInt),
+    'sixteen a step, background half-words skipped (new)': () =>
       labelMapBitsets('s', fixture, { pixels: S, classes: 2 }),
+    'the floor: only read and OR the labels': () => orAllLabels(fixture),
   });
-  const K = packed.count;
   const counts: Record<string, PairCounts> = {
-    'one SWAR popcount per word (old)': swarPerWord,
+    [`one pair per pass, Harley–Seal (andPopcount: the loop of ${values.base}; old)`]: harleySeal,
+    'one SWAR popcount per word': swarPerWord,
     '16-bit table': table16,
-    '16-bit table, two pairs per pass': table16TwoPairs,
-    'Harley–Seal, 8 words (andPopcount, new)': harleySeal,
     'Harley–Seal, pairs in 8 × 8 tiles': harleySealTiled,
+    'two pairs per pass, union of overlaps (andPopcountTwo)': harleySealTwoPairs,
+    "rows: two pairs, map i's non-zero words (countRow; new)": libraryRows,
   };
-  const reference = new Int32Array(K * K);
-  swarPerWord(packed, reference);
-  const outs = Object.fromEntries(Object.keys(counts).map((n) => [n, new Int32Array(K * K)]));
-  for (const [name, f] of Object.entries(counts)) {
-    f(packed, outs[name]);
-    if (!outs[name].every((v, q) => v === reference[q])) throw new Error(`${name}: counts differ`);
+  const sets: [string, Int32Array][] = [
+    ['bench:compare fixture (discs)', fixture],
+    ['coin flips', noiseMaps(100, S, 2)],
+  ];
+  for (const [title, maps] of sets) {
+    const set = labelMapBitsets('s', maps, { pixels: S, classes: 2 });
+    const K = set.count;
+    const reference = new Int32Array(K * K);
+    swarPerWord(set, reference);
+    const outs = Object.fromEntries(Object.keys(counts).map((n) => [n, new Int32Array(K * K)]));
+    for (const [name, f] of Object.entries(counts)) {
+      f(set, outs[name]);
+      if (!outs[name].every((v, q) => v === reference[q]))
+        throw new Error(`${name}: counts differ`);
+    }
+    const { overlap, nonZeroA, nonZeroAnd } = wordStatistics(set);
+    const pairs = (K * (K - 1)) / 2;
+    console.log(
+      `\nwithin-sample pairs, ${title}: ${(overlap / pairs).toFixed(1)} words per pair in the ` +
+        `overlap of the non-zero ranges (of ${set.words}), ${(nonZeroA / pairs).toFixed(1)} of ` +
+        `them non-zero in the first map, ${(nonZeroAnd / pairs).toFixed(1)} with a non-zero AND`,
+    );
+    race(
+      `intersections of the ${pairs} within-sample pairs, ${title}`,
+      Object.fromEntries(Object.entries(counts).map(([n, f]) => [n, () => f(set, outs[n])])),
+    );
   }
+}
+
+/** Over the pairs i < j: words in the overlap, those non-zero in map i, those with a non-zero AND */
+function wordStatistics({ count: K, words: W, bits, first, end }: LabelMapBitsets): {
+  overlap: number;
+  nonZeroA: number;
+  nonZeroAnd: number;
+} {
   let overlap = 0;
-  let nonZero = 0;
+  let nonZeroA = 0;
+  let nonZeroAnd = 0;
   for (let i = 0; i < K; i++) {
     for (let j = i + 1; j < K; j++) {
-      const hi = Math.min(packed.end[i], packed.end[j]);
-      for (let w = Math.max(packed.first[i], packed.first[j]); w < hi; w++) {
+      const hi = Math.min(end[i], end[j]);
+      for (let w = Math.max(first[i], first[j]); w < hi; w++) {
         overlap++;
-        if (packed.bits[i * packed.words + w] & packed.bits[j * packed.words + w]) nonZero++;
+        if (bits[i * W + w]) nonZeroA++;
+        if (bits[i * W + w] & bits[j * W + w]) nonZeroAnd++;
       }
     }
   }
-  const pairs = (K * (K - 1)) / 2;
-  console.log(
-    `\nwithin-sample pairs of the bench:compare fixture: ${(overlap / pairs).toFixed(1)} words ` +
-      `per pair in the overlap of the non-zero ranges (of ${packed.words}), ` +
-      `${(nonZero / pairs).toFixed(1)} of them with a non-zero AND`,
-  );
-  race(
-    'intersections of the 4950 within-sample pairs, bench:compare fixture',
-    Object.fromEntries(Object.entries(counts).map(([n, f]) => [n, () => f(packed, outs[n])])),
-  );
+  return { overlap, nonZeroA, nonZeroAnd };
 }
 
 await main();

@@ -15,7 +15,7 @@
  */
 import { checkEstimator, checkOptions, samplesUsed } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
-import { bitsetCrossMean, bitsetWithinMean } from './kernels/pairDistances.js';
+import { bitsetCrossMean, bitsetWithinMean, pairRow } from './kernels/pairDistances.js';
 import type { PairExpectationOptions } from './sampleDiversity.js';
 
 /** The GED² and its three terms. */
@@ -58,9 +58,10 @@ export function generalisedEnergyDistance(
   const s = labelMapBitsets('samples', samples, options);
   const y = labelMapBitsets('annotations', annotations, options);
   const K = samplesUsed(options.maxSamples, s.count);
-  const diversity = bitsetWithinMean('samples', s, K, estimator);
-  const annotatorDiversity = bitsetWithinMean('annotations', y, y.count, estimator);
-  const crossDistance = bitsetCrossMean(s, K, y);
+  const row = pairRow([s, y], Math.max(K, y.count)); // scratch shared by the three terms
+  const diversity = bitsetWithinMean('samples', s, K, estimator, row);
+  const annotatorDiversity = bitsetWithinMean('annotations', y, y.count, estimator, row);
+  const crossDistance = bitsetCrossMean(s, K, y, row);
   return {
     ged: 2 * crossDistance - diversity - annotatorDiversity,
     diversity,

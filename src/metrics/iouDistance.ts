@@ -11,13 +11,15 @@
  * With C = 2 the two conventions coincide. Two empty maps are at distance 0 in both; d ∈ [0, 1].
  * Unions come from integer counts: |a ∪ b| = |a| + |b| − |a ∩ b|.
  *
- * Which path runs: both functions pack the maps into bitsets and run the kernel
- * (kernels/labelMapBitsets.ts), equal bit for bit to `iouDistanceReference`, the formula counted
- * pixel by pixel (iouDistanceReference.ts), which is exported too.
+ * Which path runs: both functions pack the maps into bitsets and run the kernels
+ * (kernels/labelMapBitsets.ts, kernels/pairDistances.ts), equal bit for bit to
+ * `iouDistanceReference`, the formula counted pixel by pixel (iouDistanceReference.ts), which is
+ * exported too.
  * @see spec/metrics.md#distance
  */
 import { checkMapPair, checkOptions, type IouConvention } from './labelMapChecks.js';
-import { bitsetIouDistance, labelMapBitsets } from './kernels/labelMapBitsets.js';
+import { labelMapBitsets } from './kernels/labelMapBitsets.js';
+import { bitsetIouDistance, countRow, pairDistance, pairRow } from './kernels/pairDistances.js';
 
 /** Options of the IoU distance. */
 export interface IouDistanceOptions {
@@ -78,8 +80,10 @@ export function pairwiseIouDistances(
   const Ka = ba.count;
   const Kb = bb.count;
   const out = new Float64Array(Ka * Kb);
+  const row = pairRow([ba], Kb);
   for (let i = 0; i < Ka; i++) {
-    for (let j = 0; j < Kb; j++) out[i * Kb + j] = bitsetIouDistance(ba, i, bb, j);
+    countRow(ba, i, bb, 0, Kb, row);
+    for (let j = 0; j < Kb; j++) out[i * Kb + j] = pairDistance(ba, i, bb, j, Kb, row);
   }
   return out;
 }

@@ -3,9 +3,11 @@
  * count is an integer and the floating-point steps are the same, in the same order, so equality
  * is exact (`toBe`, `Object.is`), not within a tolerance. The second half covers the fast paths
  * on their own: the Harley–Seal count against a plain per-word sum (every remainder length, words
- * of all ones), the packing of every kind of array against a per-pixel packer written here
- * (tails, empty and full maps, both conventions), its errors, and maps long enough (up to 40
- * words) that the eight-word blocks run, sparse and dense.
+ * of all ones) and the two-pair counts likewise (contiguous and gathered), the row counts
+ * against a per-pixel count on maps whose non-zero word ranges do and do not overlap, sparse and
+ * full (so that every way of counting two pairs runs), the packing of every kind of array
+ * against a per-pixel packer written here (tails, empty and full maps, both conventions), its
+ * errors, and maps long enough (up to 40 words) that the eight-word blocks run, sparse and dense.
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
@@ -18,7 +20,12 @@ import {
   sampleDiversityReference,
 } from '../../src/metrics/energyDistanceReference.js';
 import { labelMapBitsets } from '../../src/metrics/kernels/labelMapBitsets.js';
-import { andPopcount } from '../../src/metrics/kernels/popcount.js';
+import {
+  andPopcount,
+  andPopcountTwo,
+  gatherAndPopcountTwo,
+} from '../../src/metrics/kernels/popcount.js';
+import { countRow, pairRow } from '../../src/metrics/kernels/pairDistances.js';
 import { mapAt } from './naive.js';
 import { labelMap, twoSets } from './arbitraries.js';
 
@@ -120,6 +127,149 @@ describe('andPopcount (kernels/popcount.ts) = the plain per-word sum', () => {
   });
 });
 
+describe('andPopcountTwo (kernels/popcount.ts) = two plain per-word sums', () => {
+  it('for every range [lo, hi), lengths 0 to 44, the two second bitsets at any offsets', () => {
+    const arrays = fc.integer({ min: 0, max: 44 }).chain((n) =>
+      fc.record({
+        a: fc.array(word, { minLength: n, maxLength: n }),
+        b0: fc.array(word, { minLength: n, maxLength: n }),
+        b1: fc.array(word, { minLength: n, maxLength: n }),
+        lo: fc.integer({ min: 0, max: n }),
+        hi: fc.integer({ min: 0, max: n }),
+        shift: fc.integer({ min: 0, max: 3 }),
+        oa: fc.integer({ min: 0, max: 2 }),
+      }),
+    );
+    fc.assert(
+      fc.property(arrays, ({ a, b0, b1, lo, hi, shift, oa }) => {
+        // a at offset oa; b holds `shift` filler words, then b0, then b1.
+        const A = Uint32Array.from([...new Array<number>(oa).fill(5), ...a]);
+        const B = Uint32Array.from([...new Array<number>(shift).fill(7), ...b0, ...b1]);
+        const expected = [0, 0];
+        for (let w = lo; w < hi; w++) {
+          expected[0] += bitCount(a[w] & b0[w]);
+          expected[1] += bitCount(a[w] & b1[w]);
+        }
+        const out = Int32Array.of(-1, -1, -1, -1);
+        andPopcountTwo(A, oa, B, shift, shift + a.length, lo, hi, out, 1);
+        expect([...out]).toEqual([-1, ...expected, -1]);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it('gathered: for any list of words and indices, any [k0, k1), lengths 0 to 44', () => {
+    const lists = fc.integer({ min: 0, max: 44 }).chain((n) =>
+      fc.record({
+        v: fc.array(word, { minLength: n, maxLength: n }),
+        x: fc.array(fc.integer({ min: 0, max: 49 }), { minLength: n, maxLength: n }),
+        b: fc.array(word, { minLength: 100, maxLength: 100 }),
+        k0: fc.integer({ min: 0, max: n }),
+        k1: fc.integer({ min: 0, max: n }),
+      }),
+    );
+    fc.assert(
+      fc.property(lists, ({ v, x, b, k0, k1 }) => {
+        // The second bitsets are b's words 0..49 and 50..99.
+        const expected = [0, 0];
+        for (let k = k0; k < k1; k++) {
+          expected[0] += bitCount(v[k] & b[x[k]]);
+          expected[1] += bitCount(v[k] & b[50 + x[k]]);
+        }
+        const out = Int32Array.of(-1, -1, -1);
+        const V = Uint32Array.from(v);
+        const X = Int32Array.from(x);
+        gatherAndPopcountTwo(V, X, k0, k1, Uint32Array.from(b), 0, 50, out, 1);
+        expect([...out]).toEqual([-1, ...expected]);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it('counts 32 per word when all three ranges are all ones', () => {
+    const ones = new Uint32Array(80).fill(0xffffffff);
+    const out = new Int32Array(2);
+    for (let n = 0; n <= 40; n++) {
+      andPopcountTwo(ones, 0, ones, 0, 40, 0, n, out, 0);
+      expect([...out]).toEqual([32 * n, 32 * n]);
+    }
+  });
+});
+
+/**
+ * One binary map of S pixels whose foreground lies in [start, start + length) (clipped to S):
+ * empty, all ones there, random there, or random at one pixel in 64 there (so that every other
+ * word at least is zero, and the gathered count runs); so that maps' non-zero word ranges
+ * overlap, nest, or lie apart.
+ */
+function windowMap(S: number): fc.Arbitrary<number[]> {
+  return fc
+    .record({
+      start: fc.integer({ min: 0, max: S }),
+      length: fc.integer({ min: 0, max: S }),
+      fill: fc.constantFrom('empty', 'ones', 'random', 'scattered'),
+      bits: fc.array(fc.boolean(), { minLength: S, maxLength: S }),
+      spot: fc.integer({ min: 0, max: 63 }),
+    })
+    .map(({ start, length, fill, bits, spot }) =>
+      Array.from({ length: S }, (_, s) => {
+        if (fill === 'empty' || s < start || s >= start + length) return 0;
+        if (fill === 'ones') return 1;
+        return bits[s] && (fill === 'random' || s % 64 === spot) ? 1 : 0;
+      }),
+    );
+}
+
+describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection counts', () => {
+  it('on maps whose non-zero ranges overlap, nest or lie apart, any S (tails included)', () => {
+    const sets = fc
+      .oneof(fc.integer({ min: 1, max: 700 }), fc.constantFrom(32, 96, 640))
+      .chain((S) =>
+        fc.record({
+          S: fc.constant(S),
+          a: fc.array(windowMap(S), { minLength: 1, maxLength: 3 }),
+          b: fc.array(windowMap(S), { minLength: 1, maxLength: 6 }),
+          jStart: fc.nat(),
+        }),
+      );
+    fc.assert(
+      fc.property(sets, ({ S, a, b, jStart }) => {
+        const options = { pixels: S, classes: 2 };
+        const A = labelMapBitsets('a', Int32Array.from(a.flat()), options);
+        const B = labelMapBitsets('b', Int32Array.from(b.flat()), options);
+        const start = jStart % b.length;
+        const row = pairRow([A], b.length);
+        a.forEach((mapA, i) => {
+          row.counts.fill(-1);
+          countRow(A, i, B, start, b.length, row);
+          b.forEach((mapB, j) => {
+            const expected =
+              j < start ? -1 : mapA.filter((v, s) => v === 1 && mapB[s] === 1).length;
+            expect(row.counts[j]).toBe(expected);
+          });
+        });
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('counts two pairs apart when their overlaps lie far apart, together when they coincide', () => {
+    // S = 1024 (32 words). Map i is all ones; j0 has its foreground in word 0 only, j1 in word
+    // 31 only: the union of the overlaps is 32 words against 2 summed, so they are counted
+    // apart. j2 and j3 are all ones: the same overlap, counted together.
+    const S = 1024;
+    const ones = new Array<number>(S).fill(1);
+    const head = ones.map((_, s) => (s < 32 && s % 3 === 0 ? 1 : 0)); // 11 pixels
+    const tail = ones.map((_, s) => (s >= S - 32 && s % 2 === 0 ? 1 : 0)); // 16 pixels
+    const options = { pixels: S, classes: 2 };
+    const A = labelMapBitsets('a', Int32Array.from(ones), options);
+    const B = labelMapBitsets('b', Int32Array.from([...head, ...tail, ...ones, ...ones]), options);
+    const row = pairRow([A], 4);
+    countRow(A, 0, B, 0, 4, row);
+    expect([...row.counts]).toEqual([11, 16, S, S]);
+  });
+});
+
 /** The kinds of array a set of label maps can arrive as. */
 const arrayKinds = {
   Array: (v: number[]) => v,
@@ -186,6 +336,7 @@ describe('the fast paths on long maps, every array kind', () => {
             expect(packed.sizes[kq]).toBe(map.filter(inChannel).length);
             expect(packed.first[kq]).toBe(nonZero.length ? nonZero[0] : W);
             expect(packed.end[kq]).toBe(nonZero.length ? nonZero[nonZero.length - 1] + 1 : 0);
+            expect(packed.nonZero[kq]).toBe(nonZero.length);
           }
         });
       }),

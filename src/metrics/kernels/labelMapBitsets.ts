@@ -1,24 +1,22 @@
 /**
- * Kernel: the IoU distance on label maps packed as foreground bitsets.
- *
- * Equals `iouDistanceReference` (../iouDistanceReference.ts) **bit for bit**:
- *   bitsetIouDistance(labelMapBitsets(a), i, labelMapBitsets(b), j) === iouDistanceReference(a_i, b_j)
- * because every count is an exact integer (|A ∩ B| by popcount, |A ∪ B| = |A| + |B| − |A ∩ B|)
- * and the floating-point steps are the reference's, in its order: per channel q = 0..Q−1 add
- * 1 (both empty), nothing (one empty: the reference adds 0/|A ∪ B| = 0) or |A ∩ B| / |A ∪ B|,
- * then 1 − sum / Q. Tied by test/metrics/kernels.test.ts.
+ * Kernel: label maps packed as foreground bitsets, the input of the pair counts (pairDistances.ts).
  *
  * Each map k and channel q gets a bitset of W = ⌈S/32⌉ Uint32 words, bit s set when pixel s
  * belongs to the channel. Channels follow the distance convention (spec/metrics.md#distance):
  *   'ssn'  — one channel per foreground class, q = c − 1 for c = 1..C−1 (pixel s in q iff label = c)
  *   'lidc' — one channel, the binary foreground (pixel s in it iff label > 0)
- * Alongside: the popcount |A_kq| and the range [first, end) of non-zero words, so that an
- * intersection only visits the words where both maps have foreground (lesions are small).
+ * Alongside: the popcount |A_kq|, the range [first, end) of non-zero words, so that an
+ * intersection only visits the words where both maps have foreground (lesions are small), and
+ * how many words in that range are non-zero (whether listing them pays, pairDistances.ts).
+ * Exact: the bits, sizes and ranges equal those of a per-pixel packer written in
+ * test/metrics/kernels.test.ts (every array kind, tails, empty and full maps, both conventions),
+ * and every label is checked with the per-pixel errors; the distances built on them equal the
+ * reference bit for bit (pairDistances.ts).
  *
  * Speed (spec/performance.md#ged, bench/gedLevers.ts): the labels of an integer typed array are
- * checked once per 32-pixel word, branch-free; binary maps are packed eight pixels a step, each
- * label being its own bit; an intersection is counted by Harley–Seal carry-save adders
- * (popcount.ts). Other array-likes take the plain per-pixel check, with the same errors.
+ * checked once per 32-pixel word, branch-free; binary maps are packed sixteen pixels a step, each
+ * label being its own bit, an all-background half-word costing its loads and ORs only. Other
+ * array-likes take the plain per-pixel check, with the same errors.
  */
 import {
   checkClasses,
@@ -28,7 +26,7 @@ import {
   mapCount,
 } from '../labelMapChecks.js';
 import type { IouConvention } from '../labelMapChecks.js';
-import { andPopcount, popcount32 } from './popcount.js';
+import { popcount32 } from './popcount.js';
 
 /** K label maps as K·Q bitsets (layout: bitset (k, q) at words (k·Q + q)·W .. +W). */
 export interface LabelMapBitsets {
@@ -46,6 +44,8 @@ export interface LabelMapBitsets {
   readonly first: Int32Array;
   /** One past the last non-zero word of bitset (k, q); 0 when empty. Length K·Q. */
   readonly end: Int32Array;
+  /** How many of the words in [first, end) of bitset (k, q) are non-zero. Length K·Q. */
+  readonly nonZero: Int32Array;
 }
 
 /** Options for `labelMapBitsets`. */
@@ -80,22 +80,31 @@ export function labelMapBitsets(
   const Q = perClass ? C - 1 : 1;
   const W = (S + 31) >>> 5;
   const bits = packBits(name, maps, K, S, C, Q, W);
-  // Per bitset, its size and its range of non-zero words, in one pass over the words.
+  // Per bitset, its range of non-zero words (a scan from each end, which stops at the first
+  // non-zero word), its size and its count of non-zero words (over that range only).
   const sizes = new Int32Array(K * Q);
-  const first = new Int32Array(K * Q).fill(W);
+  const first = new Int32Array(K * Q);
   const end = new Int32Array(K * Q);
+  const nonZero = new Int32Array(K * Q);
   for (let kq = 0; kq < K * Q; kq++) {
+    const base = kq * W;
+    let lo = 0;
+    while (lo < W && bits[base + lo] === 0) lo++;
+    let hi = W;
+    while (hi > lo && bits[base + hi - 1] === 0) hi--;
     let size = 0;
-    for (let w = 0; w < W; w++) {
-      const word = bits[kq * W + w];
-      if (word === 0) continue;
+    let words = 0;
+    for (let w = lo; w < hi; w++) {
+      const word = bits[base + w];
       size += popcount32(word);
-      if (first[kq] === W) first[kq] = w;
-      end[kq] = w + 1;
+      words += word !== 0 ? 1 : 0;
     }
+    nonZero[kq] = words;
     sizes[kq] = size;
+    first[kq] = lo;
+    end[kq] = lo < hi ? hi : 0;
   }
-  return { count: K, channels: Q, words: W, bits, sizes, first, end };
+  return { count: K, channels: Q, words: W, bits, sizes, first, end, nonZero };
 }
 
 /**
@@ -116,7 +125,8 @@ function packBits(
   // iff (C − 1 − v) | v ≥ 0 as int32). Binary maps have their own loop (packBinary). Other
   // array-likes, and a last partial word, are checked pixel by pixel.
   const wholeWords = isIntegerTypedArray(maps) ? S >>> 5 : 0;
-  if (C === 2 && wholeWords > 0) return packBinary(name, maps, K, S, W);
+  // packBinary's indices are int32 (| 0): below 2³¹ labels (larger sets take the general loop).
+  if (C === 2 && wholeWords > 0 && K * S < 2 ** 31) return packBinary(name, maps, K, S, W);
   const bits = new Uint32Array(K * Q * W);
   const top = C - 1;
   // acc[v]: the bits of label v in the current word, or for 'lidc' acc[1] those of v > 0
@@ -156,7 +166,10 @@ function packBits(
 
 /**
  * `packBits` for C = 2 and an integer typed array: v & ~1 = 0 iff v is a label, and then v is its
- * own bit; eight pixels a step (measured faster than one: bench/gedLevers.ts).
+ * own bit. Sixteen pixels a step, each half-word's labels OR-ed first, so that an all-background
+ * half-word (most of a segmentation mask) costs its loads and ORs only; measured against eight
+ * pixels a step and one in bench/gedLevers.ts. The indices are wrapped to int32 (| 0, exact below
+ * 2³¹ labels, which the caller ensures), sparing an overflow check per load.
  */
 function packBinary(
   name: string,
@@ -167,38 +180,71 @@ function packBinary(
 ): Uint32Array {
   const bits = new Uint32Array(K * W);
   const wholeWords = S >>> 5;
+  // With S a multiple of 32 the maps are K·W whole words end to end: one run.
+  if (wholeWords === W) {
+    packWholeWords(name, maps, 0, K * W, bits, 0);
+    return bits;
+  }
   for (let k = 0; k < K; k++) {
-    for (let w = 0; w < wholeWords; w++) {
-      const s0 = k * S + (w << 5);
-      let word = 0;
-      let any = 0;
-      for (let t = 0; t < 32; t += 8) {
-        const v0 = maps[s0 + t];
-        const v1 = maps[s0 + t + 1];
-        const v2 = maps[s0 + t + 2];
-        const v3 = maps[s0 + t + 3];
-        const v4 = maps[s0 + t + 4];
-        const v5 = maps[s0 + t + 5];
-        const v6 = maps[s0 + t + 6];
-        const v7 = maps[s0 + t + 7];
-        any |= v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7;
-        const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3);
-        const hi = v4 | (v5 << 1) | (v6 << 2) | (v7 << 3);
-        word |= (lo | (hi << 4)) << t;
-      }
-      if (any & ~1) throw firstLabelError(name, maps, s0, 2);
-      bits[k * W + w] = word;
-    }
-    // A last partial word, pixel by pixel.
+    packWholeWords(name, maps, k * S, wholeWords, bits, k * W);
+    // The last, partial word, pixel by pixel.
     let word = 0;
     for (let s = wholeWords << 5; s < S; s++) {
       const v = maps[k * S + s];
       if (v !== 0 && v !== 1) throw labelError(name, v, k * S + s, 2);
       word |= v << (s & 31);
     }
-    if (wholeWords < W) bits[k * W + wholeWords] = word;
+    bits[k * W + wholeWords] = word;
   }
   return bits;
+}
+
+/**
+ * Packs `count` whole words of binary labels, from label `start` on, into bits[at ..]
+ * (`packBinary`). @throws as `labelMapBitsets` for a label that is not 0 or 1
+ */
+function packWholeWords(
+  name: string,
+  maps: ArrayLike<number>,
+  start: number,
+  count: number,
+  bits: Uint32Array,
+  at: number,
+): void {
+  for (let w = 0; w < count; w++) {
+    const s0 = (start + (w << 5)) | 0;
+    let word = 0;
+    let any = 0;
+    for (let t = 0; t < 32; t += 16) {
+      const s = (s0 + t) | 0;
+      const v0 = maps[s];
+      const v1 = maps[(s + 1) | 0];
+      const v2 = maps[(s + 2) | 0];
+      const v3 = maps[(s + 3) | 0];
+      const v4 = maps[(s + 4) | 0];
+      const v5 = maps[(s + 5) | 0];
+      const v6 = maps[(s + 6) | 0];
+      const v7 = maps[(s + 7) | 0];
+      const v8 = maps[(s + 8) | 0];
+      const v9 = maps[(s + 9) | 0];
+      const v10 = maps[(s + 10) | 0];
+      const v11 = maps[(s + 11) | 0];
+      const v12 = maps[(s + 12) | 0];
+      const v13 = maps[(s + 13) | 0];
+      const v14 = maps[(s + 14) | 0];
+      const v15 = maps[(s + 15) | 0];
+      const or =
+        v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9 | v10 | v11 | v12 | v13 | v14 | v15;
+      if (or === 0) continue;
+      any |= or;
+      const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3) | (v4 << 4) | (v5 << 5) | (v6 << 6);
+      const mid = (v7 << 7) | (v8 << 8) | (v9 << 9) | (v10 << 10) | (v11 << 11);
+      const hi = (v12 << 12) | (v13 << 13) | (v14 << 14) | (v15 << 15);
+      word |= (lo | mid | hi) << t;
+    }
+    if (any & ~1) throw firstLabelError(name, maps, s0, 2);
+    bits[at + w] = word;
+  }
 }
 
 /** Whether every entry of `maps` is an integer by construction (an integer typed array). */
@@ -219,49 +265,4 @@ function firstLabelError(name: string, maps: ArrayLike<number>, start: number, C
   let s = start;
   while (maps[s] >= 0 && maps[s] < C) s++;
   return labelError(name, maps[s], s, C);
-}
-
-/**
- * d(a_i, b_j) = 1 − mean over channels of IoU (IoU = 1 for a channel empty in both), for map i of
- * `a` and map j of `b` packed by `labelMapBitsets` with the same S, C and convention.
- */
-export function bitsetIouDistance(
-  a: LabelMapBitsets,
-  i: number,
-  b: LabelMapBitsets,
-  j: number,
-): number {
-  const Q = a.channels;
-  let sumIou = 0;
-  for (let q = 0; q < Q; q++) {
-    const na = a.sizes[i * Q + q];
-    const nb = b.sizes[j * Q + q];
-    if (na === 0 && nb === 0) {
-      sumIou += 1;
-    } else if (na !== 0 && nb !== 0) {
-      const inter = intersectionCount(a, i, b, j, q);
-      sumIou += inter / (na + nb - inter);
-    }
-  }
-  return 1 - sumIou / Q;
-}
-
-/**
- * |A ∩ B| for bitset (i, q) of `a` and bitset (j, q) of `b` (same S and convention), by
- * popcount of the word-wise AND over the overlap of their non-zero word ranges (`andPopcount`).
- */
-function intersectionCount(
-  a: LabelMapBitsets,
-  i: number,
-  b: LabelMapBitsets,
-  j: number,
-  q: number,
-): number {
-  const Q = a.channels;
-  const W = a.words;
-  const ia = i * Q + q;
-  const jb = j * Q + q;
-  const lo = Math.max(a.first[ia], b.first[jb]);
-  const hi = Math.min(a.end[ia], b.end[jb]);
-  return andPopcount(a.bits, ia * W, b.bits, jb * W, lo, hi);
 }

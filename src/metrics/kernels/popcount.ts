@@ -10,6 +10,18 @@
  * (hi − lo) mod 8 words one by one. Tied to the plain sum by test/metrics/kernels.test.ts
  * (lengths 0 to 44, any sub-range, words of all ones, random words).
  * Measured against one popcount per word: bench/gedLevers.ts and spec/performance.md#ged.
+ *
+ * `andPopcountTwo` counts two pairs that share their first bitset in one pass, each load of the
+ * shared word serving both: with x_w = a[oa + w],
+ *   out[at] = Σ_{w ∈ [lo, hi)} popcount32(x_w & b[ob0 + w]),  out[at + 1] = the same with ob1,
+ * exactly, by carry-save adders over 4 words (ones, twos, one popcount per block of 4 for each
+ * pair: two pairs' state of 8 words still fits in registers, where 8-word blocks would not).
+ * Tied to the plain sums by test/metrics/kernels.test.ts, as `andPopcount`.
+ *
+ * `gatherAndPopcountTwo` is the same two counts over a gathered list of words of the first
+ * bitset (its non-zero words, say, with their indices): with words v and indices x,
+ *   out[at] = Σ_{k ∈ [k0, k1)} popcount32(v[k] & b[ob0 + x[k]]),  out[at + 1] the same with ob1,
+ * so that a pair costs the first bitset's listed words only; tied to the plain sums likewise.
  */
 
 /**
@@ -66,6 +78,154 @@ export function andPopcount(
   let count = 8 * eights + 4 * popcount32(fours) + 2 * popcount32(twos) + popcount32(ones);
   for (; w < hi; w++) count += popcount32(a[oa + w] & b[ob + w]);
   return count;
+}
+
+/**
+ * The two sums Σ_{w ∈ [lo, hi)} popcount32(a[oa + w] & b[ob + w]) for ob = ob0 and ob1, into
+ * out[at] and out[at + 1]; 0 when hi ≤ lo.
+ * @example
+ * const out = new Int32Array(2);
+ * andPopcountTwo(Uint32Array.of(0b1011), 0, Uint32Array.of(0b0110, 0b0011), 0, 1, 0, 1, out, 0);
+ * // out = [1, 2]
+ */
+export function andPopcountTwo(
+  a: Uint32Array,
+  oa: number,
+  b: Uint32Array,
+  ob0: number,
+  ob1: number,
+  lo: number,
+  hi: number,
+  out: Int32Array,
+  at: number,
+): void {
+  // Per pair: ones + x0 + x1 → ones, twosA; ones + x2 + x3 → ones, twosB; twos + twosA + twosB →
+  // twos, four (popcounted at once). Written out for both pairs, as in `andPopcount`.
+  let fours0 = 0;
+  let ones0 = 0;
+  let twos0 = 0;
+  let fours1 = 0;
+  let ones1 = 0;
+  let twos1 = 0;
+  let w = lo;
+  for (; w + 4 <= hi; w += 4) {
+    const p = (oa + w) | 0;
+    const q = (ob0 + w) | 0;
+    const r = (ob1 + w) | 0;
+    const a0 = a[p];
+    const a1 = a[(p + 1) | 0];
+    const a2 = a[(p + 2) | 0];
+    const a3 = a[(p + 3) | 0];
+    let x = a0 & b[q];
+    let y = a1 & b[(q + 1) | 0];
+    let u = ones0 ^ x;
+    let twosA = (ones0 & x) | (u & y);
+    ones0 = u ^ y;
+    x = a2 & b[(q + 2) | 0];
+    y = a3 & b[(q + 3) | 0];
+    u = ones0 ^ x;
+    let twosB = (ones0 & x) | (u & y);
+    ones0 = u ^ y;
+    u = twos0 ^ twosA;
+    fours0 += popcount32((twos0 & twosA) | (u & twosB));
+    twos0 = u ^ twosB;
+    x = a0 & b[r];
+    y = a1 & b[(r + 1) | 0];
+    u = ones1 ^ x;
+    twosA = (ones1 & x) | (u & y);
+    ones1 = u ^ y;
+    x = a2 & b[(r + 2) | 0];
+    y = a3 & b[(r + 3) | 0];
+    u = ones1 ^ x;
+    twosB = (ones1 & x) | (u & y);
+    ones1 = u ^ y;
+    u = twos1 ^ twosA;
+    fours1 += popcount32((twos1 & twosA) | (u & twosB));
+    twos1 = u ^ twosB;
+  }
+  let count0 = 4 * fours0 + 2 * popcount32(twos0) + popcount32(ones0);
+  let count1 = 4 * fours1 + 2 * popcount32(twos1) + popcount32(ones1);
+  for (; w < hi; w++) {
+    const x = a[oa + w];
+    count0 += popcount32(x & b[ob0 + w]);
+    count1 += popcount32(x & b[ob1 + w]);
+  }
+  out[at] = count0;
+  out[at + 1] = count1;
+}
+
+/**
+ * The two sums Σ_{k ∈ [k0, k1)} popcount32(v[k] & b[ob + x[k]]) for ob = ob0 and ob1, into
+ * out[at] and out[at + 1]; 0 when k1 ≤ k0. The same adders as `andPopcountTwo`.
+ * @example
+ * const out = new Int32Array(2);
+ * // the word 0b1011 of some bitset, at index 1:
+ * gatherAndPopcountTwo(Uint32Array.of(0b1011), Int32Array.of(1), 0, 1,
+ *   Uint32Array.of(0, 0b0110, 0, 0b0011), 0, 2, out, 0); // out = [1, 2]
+ */
+export function gatherAndPopcountTwo(
+  v: Uint32Array,
+  x: Int32Array,
+  k0: number,
+  k1: number,
+  b: Uint32Array,
+  ob0: number,
+  ob1: number,
+  out: Int32Array,
+  at: number,
+): void {
+  let fours0 = 0;
+  let ones0 = 0;
+  let twos0 = 0;
+  let fours1 = 0;
+  let ones1 = 0;
+  let twos1 = 0;
+  let k = k0;
+  for (; k + 4 <= k1; k += 4) {
+    const w0 = x[k];
+    const w1 = x[(k + 1) | 0];
+    const w2 = x[(k + 2) | 0];
+    const w3 = x[(k + 3) | 0];
+    const a0 = v[k];
+    const a1 = v[(k + 1) | 0];
+    const a2 = v[(k + 2) | 0];
+    const a3 = v[(k + 3) | 0];
+    let p = a0 & b[(ob0 + w0) | 0];
+    let q = a1 & b[(ob0 + w1) | 0];
+    let u = ones0 ^ p;
+    let twosA = (ones0 & p) | (u & q);
+    ones0 = u ^ q;
+    p = a2 & b[(ob0 + w2) | 0];
+    q = a3 & b[(ob0 + w3) | 0];
+    u = ones0 ^ p;
+    let twosB = (ones0 & p) | (u & q);
+    ones0 = u ^ q;
+    u = twos0 ^ twosA;
+    fours0 += popcount32((twos0 & twosA) | (u & twosB));
+    twos0 = u ^ twosB;
+    p = a0 & b[(ob1 + w0) | 0];
+    q = a1 & b[(ob1 + w1) | 0];
+    u = ones1 ^ p;
+    twosA = (ones1 & p) | (u & q);
+    ones1 = u ^ q;
+    p = a2 & b[(ob1 + w2) | 0];
+    q = a3 & b[(ob1 + w3) | 0];
+    u = ones1 ^ p;
+    twosB = (ones1 & p) | (u & q);
+    ones1 = u ^ q;
+    u = twos1 ^ twosA;
+    fours1 += popcount32((twos1 & twosA) | (u & twosB));
+    twos1 = u ^ twosB;
+  }
+  let count0 = 4 * fours0 + 2 * popcount32(twos0) + popcount32(ones0);
+  let count1 = 4 * fours1 + 2 * popcount32(twos1) + popcount32(ones1);
+  for (; k < k1; k++) {
+    const a = v[k];
+    count0 += popcount32(a & b[ob0 + x[k]]);
+    count1 += popcount32(a & b[ob1 + x[k]]);
+  }
+  out[at] = count0;
+  out[at + 1] = count1;
 }
 
 /** Number of set bits of a 32-bit integer (Hacker's Delight 5-2, SWAR). */
