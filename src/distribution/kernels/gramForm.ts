@@ -17,8 +17,8 @@
  * and Householder runs. Tied to the plain form (whitenedFactorPlain) within rtol 1e-11 by
  * test/distribution/lowRankKernels.test.ts.
  *
- * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (sixteen
- * sums held while eight entries are loaded), against Householder's N (R + 1)(R + 2) with a load
+ * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (nine
+ * sums held while six entries are loaded), against Householder's N (R + 1)(R + 2) with a load
  * and a store per multiply-add; no N x R array is written (the rows are whitened into an L1
  * scratch block), and a later point costs two passes over P (Aᵀ w, then w − A u).
  */
@@ -53,10 +53,12 @@ export function gramFactor(
   x: ArrayLike<number> | null,
 ): { factor: GramFactor; first: number } | null {
   const { size: n, rank } = dist;
-  // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 4.
-  const width = Math.ceil((rank + 1) / 4) * 4;
-  const rows = blockRows(width);
-  const scratch = new Float64Array(rows * width);
+  // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 3. The blocks of
+  // rows stay those of the earlier 4 x 4 tiles (sized for a width rounded up to 4): each Gram
+  // entry is summed over the same rows in the same order as then, bit for bit.
+  const width = Math.ceil((rank + 1) / 3) * 3;
+  const rows = blockRows(Math.ceil((rank + 1) / 4) * 4);
+  const scratch = doubleArray(rows * width);
   const gram = new Float64Array(width * width); // upper triangle, row-major
   for (let i0 = 0; i0 < n; i0 += rows) {
     const len = Math.min(rows, n - i0);
@@ -96,6 +98,13 @@ export function gramFactor(
   return { factor, first: residualAt(dist, l, b, x) };
 }
 
+/** n zeros in a plain array that V8 stores as unboxed doubles (elements kind PACKED_DOUBLE). */
+function doubleArray(n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0.5);
+  return a.fill(0);
+}
+
 /**
  * Rows i0 … i0+len−1 of [A | w] into the scratch (row-major, `width` columns; w only with x).
  * Each block's loops are a function of their own (so are the other passes' below), so that V8
@@ -107,7 +116,7 @@ function whitenBlock(
   i0: number,
   len: number,
   width: number,
-  scratch: Float64Array,
+  scratch: number[],
 ): void {
   const { rank, covFactor: p, covDiag: d, loc } = dist;
   for (let i = 0; i < len; i++) {
@@ -202,71 +211,59 @@ function residualAt(
 }
 
 /**
- * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 4), upper
- * triangle, each block's sums added once (blocked summation), in 4 x 4 tiles: sixteen running
- * sums per tile, eight loads per row; the diagonal tiles by `diagonalTile` (ten sums, four loads).
+ * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 3), upper
+ * triangle (the diagonal tiles also write three entries below it, which nothing reads), each
+ * block's sums added once (blocked summation), in 3 x 3 tiles: nine running sums and three held
+ * entries fit the registers V8 gives doubles, with the b entries loaded one at a time. Each
+ * entry is still the sum over the block's rows in row order, so the tile shape does not change
+ * a bit. The indices are truncated (`| 0`) so that V8 adds them without overflow checks, and the
+ * scratch is a plain array of doubles, whose loads V8 compiles shorter than a typed array's.
  */
-function gramTiles(s: Float64Array, len: number, width: number, gram: Float64Array): void {
-  for (let j = 0; j < width; j += 4) {
-    diagonalTile(s, len, width, j, gram);
-    for (let k = j + 4; k < width; k += 4) {
+function gramTiles(s: number[], len: number, width: number, gram: Float64Array): void {
+  const end = (len * width) | 0;
+  for (let j = 0; j < width; j += 3) {
+    for (let k = j; k < width; k += 3) {
       let g00 = 0,
         g01 = 0,
-        g02 = 0,
-        g03 = 0;
+        g02 = 0;
       let g10 = 0,
         g11 = 0,
-        g12 = 0,
-        g13 = 0;
+        g12 = 0;
       let g20 = 0,
         g21 = 0,
-        g22 = 0,
-        g23 = 0;
-      let g30 = 0,
-        g31 = 0,
-        g32 = 0,
-        g33 = 0;
-      for (let i = 0, o = 0; i < len; i++, o += width) {
-        const a0 = s[o + j];
-        const a1 = s[o + j + 1];
-        const a2 = s[o + j + 2];
-        const a3 = s[o + j + 3];
-        const b0 = s[o + k];
-        const b1 = s[o + k + 1];
-        const b2 = s[o + k + 2];
-        const b3 = s[o + k + 3];
+        g22 = 0;
+      for (let o = 0; o < end; o = (o + width) | 0) {
+        const p = (o + j) | 0;
+        const q = (o + k) | 0;
+        const a0 = s[p];
+        const a1 = s[(p + 1) | 0];
+        const a2 = s[(p + 2) | 0];
+        const b0 = s[q];
         g00 += a0 * b0;
-        g01 += a0 * b1;
-        g02 += a0 * b2;
-        g03 += a0 * b3;
         g10 += a1 * b0;
-        g11 += a1 * b1;
-        g12 += a1 * b2;
-        g13 += a1 * b3;
         g20 += a2 * b0;
+        const b1 = s[(q + 1) | 0];
+        g01 += a0 * b1;
+        g11 += a1 * b1;
         g21 += a2 * b1;
+        const b2 = s[(q + 2) | 0];
+        g02 += a0 * b2;
+        g12 += a1 * b2;
         g22 += a2 * b2;
-        g23 += a2 * b3;
-        g30 += a3 * b0;
-        g31 += a3 * b1;
-        g32 += a3 * b2;
-        g33 += a3 * b3;
       }
       const r0 = j * width + k;
-      addRow(gram, r0, g00, g01, g02, g03);
-      addRow(gram, r0 + width, g10, g11, g12, g13);
-      addRow(gram, r0 + 2 * width, g20, g21, g22, g23);
-      addRow(gram, r0 + 3 * width, g30, g31, g32, g33);
+      addRow(gram, r0, g00, g01, g02);
+      addRow(gram, r0 + width, g10, g11, g12);
+      addRow(gram, r0 + 2 * width, g20, g21, g22);
     }
   }
 }
 
-/** gram[r … r+4) += (a, b, c, e). */
-function addRow(gram: Float64Array, r: number, a: number, b: number, c: number, e: number): void {
+/** gram[r … r+3) += (a, b, c). */
+function addRow(gram: Float64Array, r: number, a: number, b: number, c: number): void {
   gram[r] += a;
   gram[r + 1] += b;
   gram[r + 2] += c;
-  gram[r + 3] += e;
 }
 
 /**
@@ -309,48 +306,4 @@ function residualRows(
     rr += r * r;
   }
   return rr;
-}
-
-/** gram += the upper triangle of S_jᵀ S_j for the four columns j … j+3 of the scratch block. */
-function diagonalTile(
-  s: Float64Array,
-  len: number,
-  width: number,
-  j: number,
-  gram: Float64Array,
-): void {
-  let g00 = 0;
-  let g01 = 0;
-  let g02 = 0;
-  let g03 = 0;
-  let g11 = 0;
-  let g12 = 0;
-  let g13 = 0;
-  let g22 = 0;
-  let g23 = 0;
-  let g33 = 0;
-  for (let i = 0, o = j; i < len; i++, o += width) {
-    const a0 = s[o];
-    const a1 = s[o + 1];
-    const a2 = s[o + 2];
-    const a3 = s[o + 3];
-    g00 += a0 * a0;
-    g01 += a0 * a1;
-    g02 += a0 * a2;
-    g03 += a0 * a3;
-    g11 += a1 * a1;
-    g12 += a1 * a2;
-    g13 += a1 * a3;
-    g22 += a2 * a2;
-    g23 += a2 * a3;
-    g33 += a3 * a3;
-  }
-  const r = j * width + j;
-  addRow(gram, r, g00, g01, g02, g03);
-  gram[r + width + 1] += g11;
-  gram[r + width + 2] += g12;
-  gram[r + width + 3] += g13;
-  gram[r + 2 * width + 2] += g22;
-  gram[r + 2 * width + 3] += g23;
-  gram[r + 3 * width + 3] += g33;
 }
