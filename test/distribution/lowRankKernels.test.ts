@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { copyFinite } from '../../src/distribution/kernels/copyFinite.js';
 import { GRAM_LIMIT, gramFactor } from '../../src/distribution/kernels/gramForm.js';
+import { checkFinite } from '../../src/util/validate.js';
 import { sumLog, sumLogPlain } from '../../src/distribution/kernels/sumLog.js';
 import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import {
@@ -171,5 +173,45 @@ describe('kernels/sumLog: Σ log d within 4e-15 per block of 32 of the plain sum
       }),
       FC,
     );
+  });
+});
+
+describe('kernels/copyFinite: checkFinite then toFloat64, in one pass', () => {
+  /** The message checkFinite throws for `values`, or null. */
+  function checkFiniteError(values: ArrayLike<number>): string | null {
+    try {
+      checkFinite('covFactor', values);
+      return null;
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  }
+
+  it('copies exactly (a fresh array), from a Float64Array across several blocks and from a plain array', () => {
+    const src = Float64Array.from({ length: 3 * 4096 + 17 }, (_, i) => Math.sin(i) * 10 ** (i % 9));
+    src[5] = -0;
+    const copy = copyFinite('covFactor', src);
+    expect(copy).not.toBe(src);
+    expect(Object.is(copy[5], -0)).toBe(true);
+    expect(Array.from(copy)).toEqual(Array.from(src));
+    expect(Array.from(copyFinite('loc', [1, -2.5, 3e300]))).toEqual([1, -2.5, 3e300]);
+  });
+
+  it("throws checkFinite's error for a bad entry in any block, at block edges and at the end", () => {
+    const n = 2 * 4096 + 3;
+    for (const at of [0, 4095, 4096, 8191, 8192, n - 1]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const src = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+        src[at] = bad;
+        const expected = checkFiniteError(src);
+        expect(expected).not.toBeNull();
+        expect(() => copyFinite('covFactor', src)).toThrow(
+          expected!.split(': ').slice(1).join(': '),
+        );
+      }
+    }
+    const mixed = [1, 'x' as unknown as number, NaN];
+    expect(() => copyFinite('covFactor', mixed)).toThrow(TypeError);
+    expect(() => copyFinite('covFactor', mixed)).toThrow(/^covFactor: entry 1 is x/);
   });
 });
