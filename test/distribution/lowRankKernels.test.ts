@@ -143,6 +143,24 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
     }
   });
 
+  it('the first point by the bounded difference where w is far from range(A), by the residual pass where it lies near it', () => {
+    // Typical: the bench fixture's shape (N 3000, ‖A‖_F² ≈ 135), x − loc unrelated to P.
+    const typical = closedForm(3000, 10, 40);
+    expect(gramFactor(typical.dist, typical.x)?.firstBy).toBe('difference');
+    expectTied(typical.dist, typical.x);
+    // x − loc = P c: w = A c lies in range(A), wᵀw ≈ ‖A c‖² is far above zᵀΣ⁻¹z ≈ ‖c‖², so the
+    // difference would cancel and its bound sends the point to the residual pass.
+    const { dist } = closedForm(3000, 10, 40);
+    const z = new Float64Array(3000);
+    for (let i = 0; i < 3000; i++) {
+      for (let k = 0; k < 10; k++) z[i] += dist.covFactor[i * 10 + k] * (k + 1);
+    }
+    const inRange = z.map((v, i) => v + dist.loc[i]);
+    expect(gramFactor(dist, inRange)?.firstBy).toBe('residual');
+    expectTied(dist, inRange);
+    // Every case in the suite's random families runs one of the two and is tied above.
+  });
+
   it(`declines past ‖D^{-1/2} P‖_F² = ${GRAM_LIMIT} and where an entry overflows; logProb then runs Householder`, () => {
     const big = closedForm(200, 5, Math.sqrt(GRAM_LIMIT) * 1.5).dist;
     expect(gramFactor(big, null)).toBeNull();

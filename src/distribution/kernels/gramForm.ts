@@ -14,13 +14,18 @@
  *   |Δ log det| ≤ γ R F²                                        (6e-9 at R 10, N 1e5, the limit)
  *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 R ε √(1 + F²)(1 + F/2) + γ² (1 + F²)(F + R F²/2)²   (about 1e-11)
  * against about γ F for the Householder form's determinant: past the limit the kernel declines
- * and Householder runs. Tied to the plain form (whitenedFactorPlain) within rtol 1e-11 by
- * test/distribution/lowRankKernels.test.ts.
+ * and Householder runs. The first point's zᵀΣ⁻¹z is Woodbury's difference wᵀw − bᵀ G⁻¹ b
+ * instead wherever an error bound computed alongside shows it within 2⁻⁴⁰ ≈ 9e-13 of the exact
+ * value (`boundedDifference`; w far from range(A), the usual case), which saves the residual's
+ * pass over P; elsewhere the residual pass runs. Tied to the plain form (whitenedFactorPlain)
+ * within rtol 1e-11, either way the first point goes, by test/distribution/lowRankKernels.test.ts
+ * (which also checks that each way is taken where it should be).
  *
  * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (nine
  * sums held while six entries are loaded), against Householder's N (R + 1)(R + 2) with a load
  * and a store per multiply-add; no N x R array is written (the rows are whitened into an L1
- * scratch block), and a later point costs two passes over P (Aᵀ w, then w − A u).
+ * scratch block); the first point usually costs no pass of its own (wᵀw and Aᵀ w come with the
+ * Gram), and a later point costs two passes over P (Aᵀ w, then w − A u).
  */
 import type { LowRankNormal } from '../lowRankNormal.js';
 
@@ -51,7 +56,7 @@ export interface GramFactor {
 export function gramFactor(
   dist: LowRankNormal,
   x: ArrayLike<number> | null,
-): { factor: GramFactor; first: number } | null {
+): { factor: GramFactor; first: number; firstBy: 'difference' | 'residual' | null } | null {
   const { size: n, rank } = dist;
   // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 3. The blocks of
   // rows stay those of the earlier 4 x 4 tiles (sized for a width rounded up to 4): each Gram
@@ -89,13 +94,64 @@ export function gramFactor(
   const factor: GramFactor = {
     logDetCapacitance: logDet,
     mahalanobis(z) {
-      return residualAt(dist, l, crossProduct(dist, z), z);
+      return residualAt(dist, capacitanceSolve(l, crossProduct(dist, z)).u, z);
     },
   };
-  if (x === null) return { factor, first: NaN };
+  if (x === null) return { factor, first: NaN, firstBy: null };
   const b = new Float64Array(rank);
   for (let k = 0; k < rank; k++) b[k] = gram[k * width + rank];
-  return { factor, first: residualAt(dist, l, b, x) };
+  const ww = gram[rank * width + rank];
+  const gamma = (rows + Math.ceil(n / rows) + 2) * EPS;
+  const { u, yy } = capacitanceSolve(l, b);
+  const bounded = boundedDifference(u, yy, ww, gram, width, frob, gamma);
+  if (!Number.isNaN(bounded)) return { factor, first: bounded, firstBy: 'difference' };
+  return { factor, first: residualAt(dist, u, x), firstBy: 'residual' };
+}
+
+/** ε = 2⁻⁵³, the unit roundoff. */
+const EPS = 2 ** -53;
+
+/** Largest error bound, relative to the result, at which `boundedDifference` answers. */
+export const DIFFERENCE_RTOL = 2 ** -40;
+
+/**
+ * zᵀ Σ⁻¹ z = wᵀw − ‖L⁻¹ b‖² (Woodbury's difference; b = Aᵀ w, yy = ‖L⁻¹ b‖², u = G⁻¹ b) from
+ * the Gram pass's own wᵀw and b, where an error bound computed from the same numbers shows it
+ * within DIFFERENCE_RTOL (about 9e-13) of the exact value; else NaN, and the residual pass runs.
+ * With
+ * s = Σ_k |u_k| ‖a_k‖ and γ the blocked sums' (B + N/B + 2) ε, the bound adds (spec: "the
+ * first point's shortcut"):
+ *   γ (‖w‖ + s)²                      the Gram's errors in wᵀw, b and G, to first order
+ *   4 (R + 1) ε (R + F²) ‖u‖²         the Cholesky factor and the triangular solve
+ *   (R + 4) ε wᵀw + 12 ε ‖w‖ √result  the sums of squares, the difference, the whitening
+ * It answers where the difference cancels little (w far from range(A), as for a typical
+ * point); where w lies near range(A) the bound is large and the residual pass runs.
+ */
+function boundedDifference(
+  u: Float64Array,
+  yy: number,
+  ww: number,
+  gram: Float64Array,
+  width: number,
+  frob: number,
+  gamma: number,
+): number {
+  const rank = u.length;
+  const result = ww - yy;
+  let s = 0;
+  let uu = 0;
+  for (let k = 0; k < rank; k++) {
+    s += Math.abs(u[k]) * Math.sqrt(gram[k * width + k]);
+    uu += u[k] * u[k];
+  }
+  const w = Math.sqrt(ww);
+  const bound =
+    gamma * (w + s) ** 2 +
+    4 * (rank + 1) * EPS * (rank + frob) * uu +
+    (rank + 4) * EPS * ww +
+    12 * EPS * w * Math.sqrt(Math.max(result, 0));
+  // Every comparison is false for NaN: an overflowed wᵀw or b sends the point to the residual.
+  return result > 0 && bound <= DIFFERENCE_RTOL * result ? result : NaN;
 }
 
 /** n zeros in a plain array that V8 stores as unboxed doubles (elements kind PACKED_DOUBLE). */
@@ -182,24 +238,8 @@ function crossBlock(
  * ‖w − A u‖² + ‖u‖² with u = G⁻¹ b (b = Aᵀ w, G = L Lᵀ), w = D^{-1/2} (x − loc): the damped
  * least-squares objective at its minimiser.
  */
-function residualAt(
-  dist: LowRankNormal,
-  l: Float64Array,
-  b: Float64Array,
-  x: ArrayLike<number>,
-): number {
+function residualAt(dist: LowRankNormal, u: Float64Array, x: ArrayLike<number>): number {
   const { size: n, rank } = dist;
-  const u = new Float64Array(rank);
-  for (let i = 0; i < rank; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * rank + k] * u[k];
-    u[i] = s / l[i * rank + i];
-  }
-  for (let i = rank - 1; i >= 0; i--) {
-    let s = u[i];
-    for (let k = i + 1; k < rank; k++) s -= l[k * rank + i] * u[k];
-    u[i] = s / l[i * rank + i];
-  }
   let uu = 0;
   for (let k = 0; k < rank; k++) uu += u[k] * u[k];
   let rr = 0;
@@ -210,10 +250,29 @@ function residualAt(
   return rr + uu;
 }
 
+/** u = G⁻¹ b by the two triangular solves with L (G = L Lᵀ), and ‖L⁻¹ b‖² = bᵀ G⁻¹ b. */
+function capacitanceSolve(l: Float64Array, b: Float64Array): { u: Float64Array; yy: number } {
+  const rank = b.length;
+  const u = new Float64Array(rank);
+  let yy = 0;
+  for (let i = 0; i < rank; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * rank + k] * u[k];
+    u[i] = s / l[i * rank + i];
+    yy += u[i] * u[i];
+  }
+  for (let i = rank - 1; i >= 0; i--) {
+    let s = u[i];
+    for (let k = i + 1; k < rank; k++) s -= l[k * rank + i] * u[k];
+    u[i] = s / l[i * rank + i];
+  }
+  return { u, yy };
+}
+
 /**
  * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 3), upper
- * triangle (the diagonal tiles also write three entries below it, which nothing reads), each
- * block's sums added once (blocked summation), in 3 x 3 tiles: nine running sums and three held
+ * triangle, each block's sums added once (blocked summation), in 3 x 3 tiles (the diagonal ones
+ * by `diagonalTile`, six sums and three loads a row): nine running sums and three held
  * entries fit the registers V8 gives doubles, with the b entries loaded one at a time. Each
  * entry is still the sum over the block's rows in row order, so the tile shape does not change
  * a bit. The indices are truncated (`| 0`) so that V8 adds them without overflow checks, and the
@@ -222,7 +281,8 @@ function residualAt(
 function gramTiles(s: number[], len: number, width: number, gram: Float64Array): void {
   const end = (len * width) | 0;
   for (let j = 0; j < width; j += 3) {
-    for (let k = j; k < width; k += 3) {
+    diagonalTile(s, end, width, j, gram);
+    for (let k = j + 3; k < width; k += 3) {
       let g00 = 0,
         g01 = 0,
         g02 = 0;
@@ -306,4 +366,36 @@ function residualRows(
     rr += r * r;
   }
   return rr;
+}
+
+/** gram += the upper triangle of S_jᵀ S_j for the three columns j … j+2 (end = len x width). */
+function diagonalTile(
+  s: number[],
+  end: number,
+  width: number,
+  j: number,
+  gram: Float64Array,
+): void {
+  let g00 = 0;
+  let g01 = 0;
+  let g02 = 0;
+  let g11 = 0;
+  let g12 = 0;
+  let g22 = 0;
+  for (let o = j; o < end; o = (o + width) | 0) {
+    const a0 = s[o];
+    const a1 = s[(o + 1) | 0];
+    const a2 = s[(o + 2) | 0];
+    g00 += a0 * a0;
+    g01 += a0 * a1;
+    g02 += a0 * a2;
+    g11 += a1 * a1;
+    g12 += a1 * a2;
+    g22 += a2 * a2;
+  }
+  const r = j * width + j;
+  addRow(gram, r, g00, g01, g02);
+  gram[r + width + 1] += g11;
+  gram[r + width + 2] += g12;
+  gram[r + 2 * width + 2] += g22;
 }
