@@ -174,13 +174,29 @@ function whitenBlock(
   width: number,
   scratch: number[],
 ): void {
-  const { rank, covFactor: p, covDiag: d, loc } = dist;
-  for (let i = 0; i < len; i++) {
-    const sd = Math.sqrt(d[i0 + i]);
-    const si = 1 / sd;
-    const o = i * width;
-    for (let k = 0, q = (i0 + i) * rank; k < rank; k++) scratch[o + k] = p[q + k] * si;
-    if (x !== null) scratch[o + rank] = (x[i0 + i] - loc[i0 + i]) / sd;
+  const { rank, covFactor: p, covDiag: d } = dist;
+  let q = (i0 * rank) | 0; // P's rows are consecutive: one running index through the block
+  for (let i = 0, o = 0; i < len; i++, o = (o + width) | 0) {
+    const si = 1 / Math.sqrt(d[(i0 + i) | 0]);
+    const end = (q + rank) | 0;
+    for (let t = o; q < end; q = (q + 1) | 0, t = (t + 1) | 0) scratch[t] = p[q] * si;
+  }
+  if (x !== null) whitenPoint(dist, x, i0, len, width, scratch);
+}
+
+/** Column R of the scratch block: w_i = (x_i − loc_i) / √d_i for rows i0 … i0+len−1. */
+function whitenPoint(
+  dist: LowRankNormal,
+  x: ArrayLike<number>,
+  i0: number,
+  len: number,
+  width: number,
+  scratch: number[],
+): void {
+  const { rank, covDiag: d, loc } = dist;
+  for (let i = 0, o = rank; i < len; i++, o = (o + width) | 0) {
+    const n = (i0 + i) | 0;
+    scratch[o] = (x[n] - loc[n]) / Math.sqrt(d[n]);
   }
 }
 
