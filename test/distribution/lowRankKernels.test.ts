@@ -116,15 +116,18 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
     );
   });
 
-  it('R = 1, R > N, N = 1, widths at the tile edges (R = 3, 4, 7, 8), N not a multiple of the block', () => {
+  it('R = 1, R > N, N = 1, widths at the 3 x 3 tile edges (R + 1 = 3, 6, 9, 12 and one past), N not a multiple of the block', () => {
     for (const [n, rank] of [
       [1, 1],
       [1, 5],
       [3, 9],
+      [50, 2],
       [127, 3],
       [129, 4],
+      [301, 5],
       [300, 7],
       [1000, 8],
+      [700, 11],
       [2500, 13],
     ]) {
       const { dist, x } = closedForm(n, rank, 20);
