@@ -20,7 +20,7 @@
 import { copyFinite } from './kernels/copyFinite.js';
 import { sumLog } from './kernels/sumLog.js';
 import { logDensityTerms } from './whitenedFactor.js';
-import { checkInteger, checkLength, checkPositive, toFloat64 } from '../util/validate.js';
+import { checkInteger, checkLength } from '../util/validate.js';
 
 /** log 2π. */
 export const LOG_2PI = Math.log(2 * Math.PI);
@@ -79,8 +79,8 @@ export function lowRankNormal(params: LowRankNormalParams): LowRankNormal {
   // Each argument checked, then copied (copyFinite does both in one pass; the same errors).
   const loc = copyFinite('loc', params.loc);
   const covFactor = copyFinite('covFactor', params.covFactor);
-  checkPositive('covDiag', params.covDiag);
-  return { size: n, rank, loc, covFactor, covDiag: toFloat64(params.covDiag) };
+  const covDiag = copyFinite('covDiag', params.covDiag, true);
+  return { size: n, rank, loc, covFactor, covDiag };
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { copyFinite } from '../../src/distribution/kernels/copyFinite.js';
 import { GRAM_LIMIT, gramFactor } from '../../src/distribution/kernels/gramForm.js';
-import { checkFinite } from '../../src/util/validate.js';
+import { checkFinite, checkPositive } from '../../src/util/validate.js';
 import { sumLog, sumLogPlain } from '../../src/distribution/kernels/sumLog.js';
 import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import {
@@ -197,15 +197,20 @@ describe('kernels/sumLog: Σ log d within 4e-15 per block of 32 of the plain sum
   });
 });
 
-describe('kernels/copyFinite: checkFinite then toFloat64, in one pass', () => {
-  /** The message checkFinite throws for `values`, or null. */
-  function checkFiniteError(values: ArrayLike<number>): string | null {
+describe('kernels/copyFinite: checkFinite (or checkPositive) then toFloat64, in one pass', () => {
+  /** The error `check` throws for `values`, as "Name: message", or null. */
+  function errorOf(check: (name: string, v: ArrayLike<number>) => void, values: ArrayLike<number>) {
     try {
-      checkFinite('covFactor', values);
+      check('covFactor', values);
       return null;
     } catch (e) {
       return `${(e as Error).name}: ${(e as Error).message}`;
     }
+  }
+
+  /** copyFinite's error for `values`, in the same form. */
+  function copyError(values: ArrayLike<number>, positive: boolean) {
+    return errorOf((name, v) => copyFinite(name, v, positive), values);
   }
 
   it('copies exactly (a fresh array), from a Float64Array across several blocks and from a plain array', () => {
@@ -216,23 +221,27 @@ describe('kernels/copyFinite: checkFinite then toFloat64, in one pass', () => {
     expect(Object.is(copy[5], -0)).toBe(true);
     expect(Array.from(copy)).toEqual(Array.from(src));
     expect(Array.from(copyFinite('loc', [1, -2.5, 3e300]))).toEqual([1, -2.5, 3e300]);
+    const positive = src.map((v) => Math.abs(v) + 1e-300);
+    expect(Array.from(copyFinite('covDiag', positive, true))).toEqual(Array.from(positive));
   });
 
-  it("throws checkFinite's error for a bad entry in any block, at block edges and at the end", () => {
+  it("throws the check's own error for a bad entry in any block, at block edges and at the end", () => {
     const n = 2 * 4096 + 3;
     for (const at of [0, 4095, 4096, 8191, 8192, n - 1]) {
-      for (const bad of [NaN, Infinity, -Infinity]) {
-        const src = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+      for (const bad of [NaN, Infinity, -Infinity, 0, -0, -2]) {
+        const src = Float64Array.from({ length: n }, (_, i) => 2 + Math.cos(i));
         src[at] = bad;
-        const expected = checkFiniteError(src);
-        expect(expected).not.toBeNull();
-        expect(() => copyFinite('covFactor', src)).toThrow(
-          expected!.split(': ').slice(1).join(': '),
-        );
+        const finite = errorOf(checkFinite, src);
+        expect(copyError(src, false)).toBe(finite);
+        const positive = errorOf(checkPositive, src);
+        expect(positive).not.toBeNull();
+        expect(copyError(src, true)).toBe(positive);
       }
     }
     const mixed = [1, 'x' as unknown as number, NaN];
-    expect(() => copyFinite('covFactor', mixed)).toThrow(TypeError);
-    expect(() => copyFinite('covFactor', mixed)).toThrow(/^covFactor: entry 1 is x/);
+    expect(copyError(mixed, false)).toBe(
+      'TypeError: covFactor: entry 1 is x (a string), expected a finite number',
+    );
+    expect(copyError(mixed, true)).toBe(errorOf(checkPositive, mixed));
   });
 });

@@ -2,26 +2,34 @@
  * Kernel: the validated copy `lowRankNormal` keeps of an argument.
  *
  * Computes: `copyFinite(name, v)` = `checkFinite(name, v)` followed by `toFloat64(v)`
- * (src/util/validate.ts): the same errors (it calls `checkFinite` to throw them) and an exact
- * copy, bit for bit. Tied by test/distribution/lowRankKernels.test.ts.
+ * (src/util/validate.ts), and `copyFinite(name, v, true)` = `checkPositive(name, v)` followed by
+ * `toFloat64(v)`: the same errors (it calls the check to throw them) and an exact copy, bit for
+ * bit. Tied by test/distribution/lowRankKernels.test.ts.
  *
  * Why: for a Float64Array (the 5e6-entry covFactor of an N 1e5, R 50 distribution), one pass
  * over the argument instead of two: the copy goes by blocks of CHUNK entries (memcpy speed) and
  * each block is checked while it sits in L1, instead of checking all of the argument, then
  * copying all of it (both from memory).
  */
-import { checkFinite, toFloat64 } from '../../util/validate.js';
+import { checkFinite, checkPositive, toFloat64 } from '../../util/validate.js';
 
 /** Entries per block: 32 KiB, so that a block checks from L1. */
 const CHUNK = 4096;
 
 /**
- * A Float64Array copy of `values` after checking every entry is a finite number.
- * @throws TypeError / RangeError as `checkFinite`, naming `name` and the first bad entry
+ * A Float64Array copy of `values` after checking every entry is a finite number (and, with
+ * `positive`, > 0).
+ * @throws TypeError / RangeError as `checkFinite` (`checkPositive`), naming `name` and the first
+ *   bad entry
  */
-export function copyFinite(name: string, values: ArrayLike<number>): Float64Array {
+export function copyFinite(
+  name: string,
+  values: ArrayLike<number>,
+  positive = false,
+): Float64Array {
+  const check = positive ? checkPositive : checkFinite;
   if (!(values instanceof Float64Array)) {
-    checkFinite(name, values);
+    check(name, values);
     return toFloat64(values);
   }
   const n = values.length;
@@ -29,9 +37,17 @@ export function copyFinite(name: string, values: ArrayLike<number>): Float64Arra
   for (let c = 0; c < n; c += CHUNK) {
     const end = Math.min(n, c + CHUNK);
     out.set(values.subarray(c, end), c);
-    if (finiteTest(out, c, end) !== 0) checkFinite(name, values); // throws, naming the entry
+    const ok = finiteTest(out, c, end) === 0 && (!positive || smallest(out, c, end) > 0);
+    if (!ok) check(name, values); // throws, naming the entry
   }
   return out;
+}
+
+/** The smallest of a[from … to) (NaN if any is NaN; the caller has checked finiteness). */
+function smallest(a: Float64Array, from: number, to: number): number {
+  let lo = Infinity;
+  for (let i = from; i < to; i = (i + 1) | 0) lo = Math.min(lo, a[i]);
+  return lo;
 }
 
 /**

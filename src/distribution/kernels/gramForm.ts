@@ -179,7 +179,20 @@ function whitenBlock(
   for (let i = 0, o = 0; i < len; i++, o = (o + width) | 0) {
     const si = 1 / Math.sqrt(d[(i0 + i) | 0]);
     const end = (q + rank) | 0;
-    for (let t = o; q < end; q = (q + 1) | 0, t = (t + 1) | 0) scratch[t] = p[q] * si;
+    let t = o;
+    // Four entries a step, so that V8's per-iteration checks (maps, stack) are paid a quarter
+    // as often.
+    for (; ((q + 4) | 0) <= end; q = (q + 4) | 0, t = (t + 4) | 0) {
+      const v0 = p[q];
+      const v1 = p[(q + 1) | 0];
+      const v2 = p[(q + 2) | 0];
+      const v3 = p[(q + 3) | 0];
+      scratch[t] = v0 * si;
+      scratch[(t + 1) | 0] = v1 * si;
+      scratch[(t + 2) | 0] = v2 * si;
+      scratch[(t + 3) | 0] = v3 * si;
+    }
+    for (; q < end; q = (q + 1) | 0, t = (t + 1) | 0) scratch[t] = p[q] * si;
   }
   if (x !== null) whitenPoint(dist, x, i0, len, width, scratch);
 }
