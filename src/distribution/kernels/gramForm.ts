@@ -112,14 +112,13 @@ export function gramFactor(
 const EPS = 2 ** -53;
 
 /** Largest error bound, relative to the result, at which `boundedDifference` answers. */
-export const DIFFERENCE_RTOL = 2 ** -40;
+const DIFFERENCE_RTOL = 2 ** -40;
 
 /**
  * zᵀ Σ⁻¹ z = wᵀw − ‖L⁻¹ b‖² (Woodbury's difference; b = Aᵀ w, yy = ‖L⁻¹ b‖², u = G⁻¹ b) from
  * the Gram pass's own wᵀw and b, where an error bound computed from the same numbers shows it
  * within DIFFERENCE_RTOL (about 9e-13) of the exact value; else NaN, and the residual pass runs.
- * With
- * s = Σ_k |u_k| ‖a_k‖ and γ the blocked sums' (B + N/B + 2) ε, the bound adds (spec: "the
+ * With s = Σ_k |u_k| ‖a_k‖ and γ the blocked sums' (B + N/B + 2) ε, the bound adds (spec: "the
  * first point's shortcut"):
  *   γ (‖w‖ + s)²                      the Gram's errors in wᵀw, b and G, to first order
  *   4 (R + 1) ε (R + F²) ‖u‖²         the Cholesky factor and the triangular solve
