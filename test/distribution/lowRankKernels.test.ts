@@ -146,10 +146,12 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
     }
   });
 
-  it('the first point by the bounded difference where w is far from range(A), by the residual pass where it lies near it', () => {
-    // Typical: the bench fixture's shape (N 3000, ‖A‖_F² ≈ 135), x − loc unrelated to P.
+  it('a point by the bounded difference where w is far from range(A), by the residual pass where it lies near it', () => {
+    // Typical: the bench fixture's shape, x − loc unrelated to P.
     const typical = closedForm(3000, 10, 40);
-    expect(gramFactor(typical.dist, typical.x)?.firstBy).toBe('difference');
+    const g = gramFactor(typical.dist, typical.x);
+    expect(g?.firstBy).toBe('difference');
+    expect(g?.factor.mahalanobisBy(typical.x).by).toBe('difference'); // a later point
     expectTied(typical.dist, typical.x);
     // x − loc = P c: w = A c lies in range(A), wᵀw ≈ ‖A c‖² is far above zᵀΣ⁻¹z ≈ ‖c‖², so the
     // difference would cancel and its bound sends the point to the residual pass.
@@ -159,7 +161,10 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
       for (let k = 0; k < 10; k++) z[i] += dist.covFactor[i * 10 + k] * (k + 1);
     }
     const inRange = z.map((v, i) => v + dist.loc[i]);
-    expect(gramFactor(dist, inRange)?.firstBy).toBe('residual');
+    const h = gramFactor(dist, inRange);
+    expect(h?.firstBy).toBe('residual');
+    expect(h?.factor.mahalanobisBy(inRange).by).toBe('residual');
+    expect(h?.factor.mahalanobisBy(typical.x).by).toBe('difference');
     expectTied(dist, inRange);
     // Every case in the suite's random families runs one of the two and is tied above.
   });

@@ -14,18 +14,18 @@
  *   |Δ log det| ≤ γ R F²                                        (6e-9 at R 10, N 1e5, the limit)
  *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 R ε √(1 + F²)(1 + F/2) + γ² (1 + F²)(F + R F²/2)²   (about 1e-11)
  * against about γ F for the Householder form's determinant: past the limit the kernel declines
- * and Householder runs. The first point's zᵀΣ⁻¹z is Woodbury's difference wᵀw − bᵀ G⁻¹ b
- * instead wherever an error bound computed alongside shows it within 2⁻⁴⁰ ≈ 9e-13 of the exact
- * value (`boundedDifference`; w far from range(A), the usual case), which saves the residual's
- * pass over P; elsewhere the residual pass runs. Tied to the plain form (whitenedFactorPlain)
- * within rtol 1e-11, either way the first point goes, by test/distribution/lowRankKernels.test.ts
- * (which also checks that each way is taken where it should be).
+ * and Householder runs. A point's zᵀΣ⁻¹z is Woodbury's difference wᵀw − bᵀ G⁻¹ b instead
+ * wherever an error bound computed alongside shows it within 2⁻⁴⁰ ≈ 9e-13 of the exact value
+ * (`boundedDifference`; w far from range(A), the usual case), which saves the residual's pass
+ * over P; elsewhere the residual pass runs. Tied to the plain form (whitenedFactorPlain) within
+ * rtol 1e-11, either way a point goes, by test/distribution/lowRankKernels.test.ts (which also
+ * checks that each way is taken where it should be).
  *
  * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (nine
  * sums held while six entries are loaded), against Householder's N (R + 1)(R + 2) with a load
  * and a store per multiply-add; no N x R array is written (the rows are whitened into an L1
  * scratch block); the first point usually costs no pass of its own (wᵀw and Aᵀ w come with the
- * Gram), and a later point costs two passes over P (Aᵀ w, then w − A u).
+ * Gram), and a later point one pass over P (Aᵀ w and wᵀw), two where the residual w − A u runs.
  */
 import type { LowRankNormal } from '../lowRankNormal.js';
 
@@ -46,6 +46,8 @@ export interface GramFactor {
   readonly logDetCapacitance: number;
   /** zᵀ Σ⁻¹ z at x (+∞ or NaN where an intermediate overflows: the caller falls back). */
   mahalanobis(x: ArrayLike<number>): number;
+  /** The same, and which way it went: the bounded difference or the residual pass. */
+  mahalanobisBy(x: ArrayLike<number>): { value: number; by: 'difference' | 'residual' };
 }
 
 /**
@@ -91,21 +93,33 @@ export function gramFactor(
       l[i * rank + j] = s / ljj;
     }
   }
+  // γ of the blocked sums: the Gram's (G, and the first point's b and wᵀw) and the later points'
+  // Aᵀ w pass (one more rounding, the division by d).
+  const gamma = (rows + Math.ceil(n / rows) + 2) * EPS;
+  const crossRows = blockRows(rank);
+  const crossGamma = Math.max(gamma, (crossRows + Math.ceil(n / crossRows) + 3) * EPS);
+  /** zᵀΣ⁻¹z from b = Aᵀ w and wᵀw: the bounded difference, else the residual pass. */
+  const fromCross = (b: Float64Array, ww: number, z: ArrayLike<number>, g: number) => {
+    const { u, yy } = capacitanceSolve(l, b);
+    const bounded = boundedDifference(u, yy, ww, gram, width, frob, g);
+    if (!Number.isNaN(bounded)) return { value: bounded, by: 'difference' as const };
+    return { value: residualAt(dist, u, z), by: 'residual' as const };
+  };
   const factor: GramFactor = {
     logDetCapacitance: logDet,
+    mahalanobisBy(z) {
+      const { b, ww } = crossProduct(dist, z);
+      return fromCross(b, ww, z, crossGamma);
+    },
     mahalanobis(z) {
-      return residualAt(dist, capacitanceSolve(l, crossProduct(dist, z)).u, z);
+      return this.mahalanobisBy(z).value;
     },
   };
   if (x === null) return { factor, first: NaN, firstBy: null };
   const b = new Float64Array(rank);
   for (let k = 0; k < rank; k++) b[k] = gram[k * width + rank];
-  const ww = gram[rank * width + rank];
-  const gamma = (rows + Math.ceil(n / rows) + 2) * EPS;
-  const { u, yy } = capacitanceSolve(l, b);
-  const bounded = boundedDifference(u, yy, ww, gram, width, frob, gamma);
-  if (!Number.isNaN(bounded)) return { factor, first: bounded, firstBy: 'difference' };
-  return { factor, first: residualAt(dist, u, x), firstBy: 'residual' };
+  const first = fromCross(b, gram[rank * width + rank], x, gamma);
+  return { factor, first: first.value, firstBy: first.by };
 }
 
 /** ε = 2⁻⁵³, the unit roundoff. */
@@ -213,20 +227,24 @@ function whitenPoint(
 }
 
 /**
- * b = Aᵀ w = Pᵀ D⁻¹ (x − loc), by blocks of rows (in L1), four entries of b at a time
+ * b = Aᵀ w = Pᵀ D⁻¹ (x − loc) and wᵀw, by blocks of rows (in L1), four entries of b at a time
  * held in registers.
  */
-function crossProduct(dist: LowRankNormal, x: ArrayLike<number>): Float64Array {
+function crossProduct(dist: LowRankNormal, x: ArrayLike<number>): { b: Float64Array; ww: number } {
   const b = new Float64Array(dist.rank);
   const rows = blockRows(dist.rank);
   const v = new Float64Array(rows);
+  let ww = 0;
   for (let i0 = 0; i0 < dist.size; i0 += rows) {
-    crossBlock(dist, x, i0, Math.min(rows, dist.size - i0), v, b);
+    ww += crossBlock(dist, x, i0, Math.min(rows, dist.size - i0), v, b);
   }
-  return b;
+  return { b, ww };
 }
 
-/** b += the rows i0 … i0+len−1 of Pᵀ D⁻¹ (x − loc) (v: scratch for D⁻¹ (x − loc)). */
+/**
+ * b += the rows i0 … i0+len−1 of Pᵀ D⁻¹ (x − loc) (v: scratch for D⁻¹ (x − loc)); returns
+ * those rows' Σ w_i² = Σ (x_i − loc_i)² / d_i.
+ */
 function crossBlock(
   dist: LowRankNormal,
   x: ArrayLike<number>,
@@ -234,9 +252,14 @@ function crossBlock(
   len: number,
   v: Float64Array,
   b: Float64Array,
-): void {
+): number {
   const { rank, covFactor: p, covDiag: d, loc } = dist;
-  for (let i = 0; i < len; i++) v[i] = (x[i0 + i] - loc[i0 + i]) / d[i0 + i]; // w_i / √d_i
+  let ww = 0;
+  for (let i = 0; i < len; i++) {
+    const z = x[i0 + i] - loc[i0 + i];
+    v[i] = z / d[i0 + i]; // w_i / √d_i
+    ww += z * v[i];
+  }
   let k = 0;
   for (; k + 4 <= rank; k += 4) {
     let b0 = 0;
@@ -260,6 +283,7 @@ function crossBlock(
     for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) bk += p[q] * v[i];
     b[k] += bk;
   }
+  return ww;
 }
 
 /**
