@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/logDensitySpeed.ts [--baseline DIR] [--reps 11] [--only now,baseline]
+ * npx tsx bench/logDensitySpeed.ts [--baseline DIR] [--reps 11] [--only now,baseline] [--first-only]
  *
  * Times the log-density: `lowRankNormal` + one `logProb` (construction and factorisation
  * included, as bench/compare times it) and `logProb` alone on a distribution already used once
@@ -15,7 +15,9 @@
  * the wall-clock median, the median of the process's CPU time (user + system, page faults
  * included) over the same rounds, which a machine shared with other jobs disturbs less. --only
  * keeps the named variants (now, blocked, plain, woodbury, baseline), e.g. the quick
- * before/after: --baseline /tmp/base/src --only now,baseline --reps 31.
+ * before/after: --baseline /tmp/base/src --only now,baseline --reps 31. --first-only drops the
+ * second logProb, so that a round is exactly bench/compare's repetition (construct + one point).
+ * The variants' order turns round every round.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -50,8 +52,11 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     reps: { type: 'string', default: '11' },
     only: { type: 'string' },
+    'first-only': { type: 'boolean', default: false },
   },
 });
+/** Without the second logProb per round: each round is then bench/compare's repetition. */
+const firstOnly = values['first-only'];
 const reps = Number(values.reps);
 /** The stable form with a given Householder factorisation, cached per distribution. */
 function logProbWith(factorise: (d: LowRankNormal) => WhitenedFactor) {
@@ -109,7 +114,11 @@ for (const rank of [10, 50]) {
   const warm = impls.map(() => [] as number[]);
   const value = impls.map(() => 0);
   for (let round = 0; round < reps + 2; round++) {
-    impls.forEach((impl, k) => {
+    // The order turns round each round, so that neither variant always follows the other (and
+    // the collection of its garbage).
+    const order = impls.map((_, k) => (round % 2 === 0 ? k : impls.length - 1 - k));
+    order.forEach((k) => {
+      const impl = impls[k];
       const cpu = process.cpuUsage();
       let t = performance.now();
       const dist = impl.build(params);
@@ -117,7 +126,7 @@ for (const rank of [10, 50]) {
       const tCold = performance.now() - t;
       const used = process.cpuUsage(cpu);
       t = performance.now();
-      impl.logProb(dist, f.x);
+      if (!firstOnly) impl.logProb(dist, f.x);
       const tWarm = performance.now() - t;
       if (round >= 2) {
         cold[k].push(tCold);
@@ -131,7 +140,8 @@ for (const rank of [10, 50]) {
     console.log(
       `  ${impl.name.padEnd(18)} construct + logProb ${median(cold[k]).toFixed(1).padStart(7)}` +
         ` (CPU ${median(coldCpu[k]).toFixed(1).padStart(6)})` +
-        `   logProb again ${median(warm[k]).toFixed(2).padStart(7)}   value ${value[k]}`,
+        (firstOnly ? '' : `   logProb again ${median(warm[k]).toFixed(2).padStart(7)}`) +
+        `   value ${value[k]}`,
     ),
   );
 }
