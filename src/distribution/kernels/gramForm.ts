@@ -105,15 +105,14 @@ export function gramFactor(
     if (!Number.isNaN(bounded)) return { value: bounded, by: 'difference' as const };
     return { value: residualAt(dist, u, z), by: 'residual' as const };
   };
+  const mahalanobisBy = (z: ArrayLike<number>) => {
+    const { b, ww } = crossProduct(dist, z);
+    return fromCross(b, ww, z, crossGamma);
+  };
   const factor: GramFactor = {
     logDetCapacitance: logDet,
-    mahalanobisBy(z) {
-      const { b, ww } = crossProduct(dist, z);
-      return fromCross(b, ww, z, crossGamma);
-    },
-    mahalanobis(z) {
-      return this.mahalanobisBy(z).value;
-    },
+    mahalanobisBy,
+    mahalanobis: (z) => mahalanobisBy(z).value,
   };
   if (x === null) return { factor, first: NaN, firstBy: null };
   const b = new Float64Array(rank);
