@@ -52,8 +52,9 @@ export interface GramFactor {
 
 /**
  * The Gram kernel for `dist`, or null where the bound above does not hold (F² > GRAM_LIMIT, an
- * entry of A overflowed). With `x`, the first point's Aᵀ w rides along in the Gram pass
- * (`first` is then its zᵀ Σ⁻¹ z).
+ * entry of A overflowed). With `x`, the first point's Aᵀ w and wᵀw ride along in the Gram pass
+ * (`first` is then its zᵀ Σ⁻¹ z, and `firstBy` says whether the bounded difference or the
+ * residual pass gave it).
  */
 export function gramFactor(
   dist: LowRankNormal,
