@@ -7,7 +7,8 @@
  * D (N, every entry > 0).
  *
  * Which path each function runs:
- * - `lowRankNormal` validates and copies, O(N R); it factorises nothing.
+ * - `lowRankNormal` validates and copies, O(N R), one pass over covFactor (kernels/copyFinite.ts);
+ *   it factorises nothing.
  * - `logProb`, `entropy` and `logDetCovariance` run the stable form (whitenedFactor.ts): the
  *   Householder QR of D^{-1/2} P, computed once per distribution on first use, O(N R²), then
  *   O(N R) per point; where ‖D^{-1/2} P‖_F² ≤ 8192 bounds its error, a guarded Gram kernel
@@ -16,15 +17,10 @@
  *   and Woodbury, are in lowRankIdentities.ts, exported for reading and comparison.
  * @see spec/lowrank-normal.md
  */
+import { copyFinite } from './kernels/copyFinite.js';
 import { sumLog } from './kernels/sumLog.js';
 import { logDensityTerms } from './whitenedFactor.js';
-import {
-  checkFinite,
-  checkInteger,
-  checkLength,
-  checkPositive,
-  toFloat64,
-} from '../util/validate.js';
+import { checkInteger, checkLength } from '../util/validate.js';
 
 /** log 2π. */
 export const LOG_2PI = Math.log(2 * Math.PI);
@@ -80,16 +76,11 @@ export function lowRankNormal(params: LowRankNormalParams): LowRankNormal {
   }
   checkLength('covFactor', params.covFactor, n * rank, `N x R = ${n} x ${rank} (row-major)`);
   checkLength('covDiag', params.covDiag, n, `N = ${n} (the length of loc)`);
-  checkFinite('loc', params.loc);
-  checkFinite('covFactor', params.covFactor);
-  checkPositive('covDiag', params.covDiag);
-  return {
-    size: n,
-    rank,
-    loc: toFloat64(params.loc),
-    covFactor: toFloat64(params.covFactor),
-    covDiag: toFloat64(params.covDiag),
-  };
+  // Each argument checked, then copied (copyFinite does both in one pass; the same errors).
+  const loc = copyFinite('loc', params.loc);
+  const covFactor = copyFinite('covFactor', params.covFactor);
+  const covDiag = copyFinite('covDiag', params.covDiag, true);
+  return { size: n, rank, loc, covFactor, covDiag };
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entropy } from '../../src/distribution/entropy.js';
+import { gramFactor } from '../../src/distribution/kernels/gramForm.js';
 import { logProb } from '../../src/distribution/logProb.js';
 import { logProbByWoodbury } from '../../src/distribution/lowRankIdentities.js';
 import { logDetCovariance, lowRankNormal } from '../../src/distribution/lowRankNormal.js';
@@ -25,6 +26,17 @@ describe('logProb on badly conditioned families, against a 60-digit dense refere
       ...ofFamily.map((c) => relativeError(logProb(c.dist, c.x), c.reference)),
     );
     expect(worst).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('the families exercise every way logProb can go: Householder, the Gram kernel by its bounded difference, by its residual', () => {
+    const ways = { householder: 0, difference: 0, residual: 0 };
+    for (const c of cases) {
+      const g = gramFactor(c.dist, c.x);
+      ways[g === null ? 'householder' : (g.firstBy as 'difference' | 'residual')]++;
+    }
+    expect(ways.householder).toBeGreaterThanOrEqual(50);
+    expect(ways.difference).toBeGreaterThanOrEqual(5);
+    expect(ways.residual).toBeGreaterThanOrEqual(5);
   });
 
   it("the issue's case: N 1, R 1, covFactor 16528.48, covDiag 1e-12 gives −11.4207", () => {

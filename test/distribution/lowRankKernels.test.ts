@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { copyFinite } from '../../src/distribution/kernels/copyFinite.js';
 import { GRAM_LIMIT, gramFactor } from '../../src/distribution/kernels/gramForm.js';
+import { checkFinite, checkPositive } from '../../src/util/validate.js';
 import { sumLog, sumLogPlain } from '../../src/distribution/kernels/sumLog.js';
 import { lowRankNormal } from '../../src/distribution/lowRankNormal.js';
 import {
@@ -114,15 +116,18 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
     );
   });
 
-  it('R = 1, R > N, N = 1, widths at the tile edges (R = 3, 4, 7, 8), N not a multiple of the block', () => {
+  it('R = 1, R > N, N = 1, widths at the 3 x 3 tile edges (R + 1 = 3, 6, 9, 12 and one past), N not a multiple of the block', () => {
     for (const [n, rank] of [
       [1, 1],
       [1, 5],
       [3, 9],
+      [50, 2],
       [127, 3],
       [129, 4],
+      [301, 5],
       [300, 7],
       [1000, 8],
+      [700, 11],
       [2500, 13],
     ]) {
       const { dist, x } = closedForm(n, rank, 20);
@@ -139,6 +144,29 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
       const { dist, x } = closedForm(400, 6, pScale, dScale);
       expectTied(dist, x);
     }
+  });
+
+  it('a point by the bounded difference where w is far from range(A), by the residual pass where it lies near it', () => {
+    // Typical: the bench fixture's shape, x − loc unrelated to P.
+    const typical = closedForm(3000, 10, 40);
+    const g = gramFactor(typical.dist, typical.x);
+    expect(g?.firstBy).toBe('difference');
+    expect(g?.factor.mahalanobisBy(typical.x).by).toBe('difference'); // a later point
+    expectTied(typical.dist, typical.x);
+    // x − loc = P c: w = A c lies in range(A), wᵀw ≈ ‖A c‖² is far above zᵀΣ⁻¹z ≈ ‖c‖², so the
+    // difference would cancel and its bound sends the point to the residual pass.
+    const { dist } = closedForm(3000, 10, 40);
+    const z = new Float64Array(3000);
+    for (let i = 0; i < 3000; i++) {
+      for (let k = 0; k < 10; k++) z[i] += dist.covFactor[i * 10 + k] * (k + 1);
+    }
+    const inRange = z.map((v, i) => v + dist.loc[i]);
+    const h = gramFactor(dist, inRange);
+    expect(h?.firstBy).toBe('residual');
+    expect(h?.factor.mahalanobisBy(inRange).by).toBe('residual');
+    expect(h?.factor.mahalanobisBy(typical.x).by).toBe('difference');
+    expectTied(dist, inRange);
+    // Every case in the suite's random families runs one of the two and is tied above.
   });
 
   it(`declines past ‖D^{-1/2} P‖_F² = ${GRAM_LIMIT} and where an entry overflows; logProb then runs Householder`, () => {
@@ -171,5 +199,54 @@ describe('kernels/sumLog: Σ log d within 4e-15 per block of 32 of the plain sum
       }),
       FC,
     );
+  });
+});
+
+describe('kernels/copyFinite: checkFinite (or checkPositive) then toFloat64, in one pass', () => {
+  /** The error `check` throws for `values`, as "Name: message", or null. */
+  function errorOf(check: (name: string, v: ArrayLike<number>) => void, values: ArrayLike<number>) {
+    try {
+      check('covFactor', values);
+      return null;
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  }
+
+  /** copyFinite's error for `values`, in the same form. */
+  function copyError(values: ArrayLike<number>, positive: boolean) {
+    return errorOf((name, v) => copyFinite(name, v, positive), values);
+  }
+
+  it('copies exactly (a fresh array), from a Float64Array across several blocks and from a plain array', () => {
+    const src = Float64Array.from({ length: 3 * 4096 + 17 }, (_, i) => Math.sin(i) * 10 ** (i % 9));
+    src[5] = -0;
+    const copy = copyFinite('covFactor', src);
+    expect(copy).not.toBe(src);
+    expect(Object.is(copy[5], -0)).toBe(true);
+    expect(Array.from(copy)).toEqual(Array.from(src));
+    expect(Array.from(copyFinite('loc', [1, -2.5, 3e300]))).toEqual([1, -2.5, 3e300]);
+    const positive = src.map((v) => Math.abs(v) + 1e-300);
+    expect(Array.from(copyFinite('covDiag', positive, true))).toEqual(Array.from(positive));
+  });
+
+  it("throws the check's own error for a bad entry in any block, at block edges and at the end", () => {
+    const n = 2 * 4096 + 3;
+    for (const at of [0, 4095, 4096, 8191, 8192, n - 1]) {
+      for (const bad of [NaN, Infinity, -Infinity, 0, -0, -2]) {
+        const src = Float64Array.from({ length: n }, (_, i) => 2 + Math.cos(i));
+        src[at] = bad;
+        const finite = errorOf(checkFinite, src);
+        expect(copyError(src, false)).toBe(finite);
+        const positive = errorOf(checkPositive, src);
+        expect(positive).not.toBeNull();
+        expect(copyError(src, true)).toBe(positive);
+      }
+    }
+    const mixed = [1, 'x' as unknown as number, NaN];
+    expect(copyError(mixed, false)).toBe(
+      'TypeError: covFactor: entry 1 is x (a string), expected a finite number',
+    );
+    expect(copyError(mixed, true)).toBe(errorOf(checkPositive, mixed));
   });
 });

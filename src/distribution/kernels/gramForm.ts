@@ -14,13 +14,18 @@
  *   |Δ log det| ≤ γ R F²                                        (6e-9 at R 10, N 1e5, the limit)
  *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 R ε √(1 + F²)(1 + F/2) + γ² (1 + F²)(F + R F²/2)²   (about 1e-11)
  * against about γ F for the Householder form's determinant: past the limit the kernel declines
- * and Householder runs. Tied to the plain form (whitenedFactorPlain) within rtol 1e-11 by
- * test/distribution/lowRankKernels.test.ts.
+ * and Householder runs. A point's zᵀΣ⁻¹z is Woodbury's difference wᵀw − bᵀ G⁻¹ b instead
+ * wherever an error bound computed alongside shows it within 2⁻⁴⁰ ≈ 9e-13 of the exact value
+ * (`boundedDifference`; w far from range(A), the usual case), which saves the residual's pass
+ * over P; elsewhere the residual pass runs. Tied to the plain form (whitenedFactorPlain) within
+ * rtol 1e-11, either way a point goes, by test/distribution/lowRankKernels.test.ts (which also
+ * checks that each way is taken where it should be).
  *
- * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (sixteen
- * sums held while eight entries are loaded), against Householder's N (R + 1)(R + 2) with a load
+ * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (nine
+ * sums held while six entries are loaded), against Householder's N (R + 1)(R + 2) with a load
  * and a store per multiply-add; no N x R array is written (the rows are whitened into an L1
- * scratch block), and a later point costs two passes over P (Aᵀ w, then w − A u).
+ * scratch block); the first point usually costs no pass of its own (wᵀw and Aᵀ w come with the
+ * Gram), and a later point one pass over P (Aᵀ w and wᵀw), two where the residual w − A u runs.
  */
 import type { LowRankNormal } from '../lowRankNormal.js';
 
@@ -41,22 +46,27 @@ export interface GramFactor {
   readonly logDetCapacitance: number;
   /** zᵀ Σ⁻¹ z at x (+∞ or NaN where an intermediate overflows: the caller falls back). */
   mahalanobis(x: ArrayLike<number>): number;
+  /** The same, and which way it went: the bounded difference or the residual pass. */
+  mahalanobisBy(x: ArrayLike<number>): { value: number; by: 'difference' | 'residual' };
 }
 
 /**
  * The Gram kernel for `dist`, or null where the bound above does not hold (F² > GRAM_LIMIT, an
- * entry of A overflowed). With `x`, the first point's Aᵀ w rides along in the Gram pass
- * (`first` is then its zᵀ Σ⁻¹ z).
+ * entry of A overflowed). With `x`, the first point's Aᵀ w and wᵀw ride along in the Gram pass
+ * (`first` is then its zᵀ Σ⁻¹ z, and `firstBy` says whether the bounded difference or the
+ * residual pass gave it).
  */
 export function gramFactor(
   dist: LowRankNormal,
   x: ArrayLike<number> | null,
-): { factor: GramFactor; first: number } | null {
+): { factor: GramFactor; first: number; firstBy: 'difference' | 'residual' | null } | null {
   const { size: n, rank } = dist;
-  // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 4.
-  const width = Math.ceil((rank + 1) / 4) * 4;
-  const rows = blockRows(width);
-  const scratch = new Float64Array(rows * width);
+  // Columns of the scratch: A's R, then w, padded with zeros to a multiple of 3. The blocks of
+  // rows stay those of the earlier 4 x 4 tiles (sized for a width rounded up to 4): each Gram
+  // entry is summed over the same rows in the same order as then, bit for bit.
+  const width = Math.ceil((rank + 1) / 3) * 3;
+  const rows = blockRows(Math.ceil((rank + 1) / 4) * 4);
+  const scratch = doubleArray(rows * width);
   const gram = new Float64Array(width * width); // upper triangle, row-major
   for (let i0 = 0; i0 < n; i0 += rows) {
     const len = Math.min(rows, n - i0);
@@ -84,16 +94,84 @@ export function gramFactor(
       l[i * rank + j] = s / ljj;
     }
   }
+  // γ of the blocked sums: the Gram's (G, and the first point's b and wᵀw) and the later points'
+  // Aᵀ w pass (one more rounding, the division by d).
+  const gamma = (rows + Math.ceil(n / rows) + 2) * EPS;
+  const crossRows = blockRows(rank);
+  const crossGamma = Math.max(gamma, (crossRows + Math.ceil(n / crossRows) + 3) * EPS);
+  /** zᵀΣ⁻¹z from b = Aᵀ w and wᵀw: the bounded difference, else the residual pass. */
+  const fromCross = (b: Float64Array, ww: number, z: ArrayLike<number>, g: number) => {
+    const { u, yy } = capacitanceSolve(l, b);
+    const bounded = boundedDifference(u, yy, ww, gram, width, frob, g);
+    if (!Number.isNaN(bounded)) return { value: bounded, by: 'difference' as const };
+    return { value: residualAt(dist, u, z), by: 'residual' as const };
+  };
+  const mahalanobisBy = (z: ArrayLike<number>) => {
+    const { b, ww } = crossProduct(dist, z);
+    return fromCross(b, ww, z, crossGamma);
+  };
   const factor: GramFactor = {
     logDetCapacitance: logDet,
-    mahalanobis(z) {
-      return residualAt(dist, l, crossProduct(dist, z), z);
-    },
+    mahalanobisBy,
+    mahalanobis: (z) => mahalanobisBy(z).value,
   };
-  if (x === null) return { factor, first: NaN };
+  if (x === null) return { factor, first: NaN, firstBy: null };
   const b = new Float64Array(rank);
   for (let k = 0; k < rank; k++) b[k] = gram[k * width + rank];
-  return { factor, first: residualAt(dist, l, b, x) };
+  const first = fromCross(b, gram[rank * width + rank], x, gamma);
+  return { factor, first: first.value, firstBy: first.by };
+}
+
+/** ε = 2⁻⁵³, the unit roundoff. */
+const EPS = 2 ** -53;
+
+/** Largest error bound, relative to the result, at which `boundedDifference` answers. */
+const DIFFERENCE_RTOL = 2 ** -40;
+
+/**
+ * zᵀ Σ⁻¹ z = wᵀw − ‖L⁻¹ b‖² (Woodbury's difference; b = Aᵀ w, yy = ‖L⁻¹ b‖², u = G⁻¹ b) from
+ * the Gram pass's own wᵀw and b, where an error bound computed from the same numbers shows it
+ * within DIFFERENCE_RTOL (about 9e-13) of the exact value; else NaN, and the residual pass runs.
+ * With s = Σ_k |u_k| ‖a_k‖ and γ the blocked sums' (B + N/B + 2) ε, the bound adds (spec: "the
+ * first point's shortcut"):
+ *   γ (‖w‖ + s)²                      the Gram's errors in wᵀw, b and G, to first order
+ *   4 (R + 1) ε (R + F²) ‖u‖²         the Cholesky factor and the triangular solve
+ *   (R + 4) ε wᵀw + 12 ε ‖w‖ √result  the sums of squares, the difference, the whitening
+ * It answers where the difference cancels little (w far from range(A), as for a typical
+ * point); where w lies near range(A) the bound is large and the residual pass runs.
+ */
+function boundedDifference(
+  u: Float64Array,
+  yy: number,
+  ww: number,
+  gram: Float64Array,
+  width: number,
+  frob: number,
+  gamma: number,
+): number {
+  const rank = u.length;
+  const result = ww - yy;
+  let s = 0;
+  let uu = 0;
+  for (let k = 0; k < rank; k++) {
+    s += Math.abs(u[k]) * Math.sqrt(gram[k * width + k]);
+    uu += u[k] * u[k];
+  }
+  const w = Math.sqrt(ww);
+  const bound =
+    gamma * (w + s) ** 2 +
+    4 * (rank + 1) * EPS * (rank + frob) * uu +
+    (rank + 4) * EPS * ww +
+    12 * EPS * w * Math.sqrt(Math.max(result, 0));
+  // Every comparison is false for NaN: an overflowed wᵀw or b sends the point to the residual.
+  return result > 0 && bound <= DIFFERENCE_RTOL * result ? result : NaN;
+}
+
+/** n zeros in a plain array that V8 stores as unboxed doubles (elements kind PACKED_DOUBLE). */
+function doubleArray(n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0.5);
+  return a.fill(0);
 }
 
 /**
@@ -107,33 +185,66 @@ function whitenBlock(
   i0: number,
   len: number,
   width: number,
-  scratch: Float64Array,
+  scratch: number[],
 ): void {
-  const { rank, covFactor: p, covDiag: d, loc } = dist;
-  for (let i = 0; i < len; i++) {
-    const sd = Math.sqrt(d[i0 + i]);
-    const si = 1 / sd;
-    const o = i * width;
-    for (let k = 0, q = (i0 + i) * rank; k < rank; k++) scratch[o + k] = p[q + k] * si;
-    if (x !== null) scratch[o + rank] = (x[i0 + i] - loc[i0 + i]) / sd;
+  const { rank, covFactor: p, covDiag: d } = dist;
+  let q = (i0 * rank) | 0; // P's rows are consecutive: one running index through the block
+  for (let i = 0, o = 0; i < len; i++, o = (o + width) | 0) {
+    const si = 1 / Math.sqrt(d[(i0 + i) | 0]);
+    const end = (q + rank) | 0;
+    let t = o;
+    // Four entries a step, so that V8's per-iteration checks (maps, stack) are paid a quarter
+    // as often.
+    for (; ((q + 4) | 0) <= end; q = (q + 4) | 0, t = (t + 4) | 0) {
+      const v0 = p[q];
+      const v1 = p[(q + 1) | 0];
+      const v2 = p[(q + 2) | 0];
+      const v3 = p[(q + 3) | 0];
+      scratch[t] = v0 * si;
+      scratch[(t + 1) | 0] = v1 * si;
+      scratch[(t + 2) | 0] = v2 * si;
+      scratch[(t + 3) | 0] = v3 * si;
+    }
+    for (; q < end; q = (q + 1) | 0, t = (t + 1) | 0) scratch[t] = p[q] * si;
+  }
+  if (x !== null) whitenPoint(dist, x, i0, len, width, scratch);
+}
+
+/** Column R of the scratch block: w_i = (x_i − loc_i) / √d_i for rows i0 … i0+len−1. */
+function whitenPoint(
+  dist: LowRankNormal,
+  x: ArrayLike<number>,
+  i0: number,
+  len: number,
+  width: number,
+  scratch: number[],
+): void {
+  const { rank, covDiag: d, loc } = dist;
+  for (let i = 0, o = rank; i < len; i++, o = (o + width) | 0) {
+    const n = (i0 + i) | 0;
+    scratch[o] = (x[n] - loc[n]) / Math.sqrt(d[n]);
   }
 }
 
 /**
- * b = Aᵀ w = Pᵀ D⁻¹ (x − loc), by blocks of rows (in L1), four entries of b at a time
+ * b = Aᵀ w = Pᵀ D⁻¹ (x − loc) and wᵀw, by blocks of rows (in L1), four entries of b at a time
  * held in registers.
  */
-function crossProduct(dist: LowRankNormal, x: ArrayLike<number>): Float64Array {
+function crossProduct(dist: LowRankNormal, x: ArrayLike<number>): { b: Float64Array; ww: number } {
   const b = new Float64Array(dist.rank);
   const rows = blockRows(dist.rank);
   const v = new Float64Array(rows);
+  let ww = 0;
   for (let i0 = 0; i0 < dist.size; i0 += rows) {
-    crossBlock(dist, x, i0, Math.min(rows, dist.size - i0), v, b);
+    ww += crossBlock(dist, x, i0, Math.min(rows, dist.size - i0), v, b);
   }
-  return b;
+  return { b, ww };
 }
 
-/** b += the rows i0 … i0+len−1 of Pᵀ D⁻¹ (x − loc) (v: scratch for D⁻¹ (x − loc)). */
+/**
+ * b += the rows i0 … i0+len−1 of Pᵀ D⁻¹ (x − loc) (v: scratch for D⁻¹ (x − loc)); returns
+ * those rows' Σ w_i² = Σ (x_i − loc_i)² / d_i.
+ */
 function crossBlock(
   dist: LowRankNormal,
   x: ArrayLike<number>,
@@ -141,9 +252,14 @@ function crossBlock(
   len: number,
   v: Float64Array,
   b: Float64Array,
-): void {
+): number {
   const { rank, covFactor: p, covDiag: d, loc } = dist;
-  for (let i = 0; i < len; i++) v[i] = (x[i0 + i] - loc[i0 + i]) / d[i0 + i]; // w_i / √d_i
+  let ww = 0;
+  for (let i = 0; i < len; i++) {
+    const z = x[i0 + i] - loc[i0 + i];
+    v[i] = z / d[i0 + i]; // w_i / √d_i
+    ww += z * v[i];
+  }
   let k = 0;
   for (; k + 4 <= rank; k += 4) {
     let b0 = 0;
@@ -167,30 +283,15 @@ function crossBlock(
     for (let i = 0, q = i0 * rank + k; i < len; i++, q += rank) bk += p[q] * v[i];
     b[k] += bk;
   }
+  return ww;
 }
 
 /**
  * ‖w − A u‖² + ‖u‖² with u = G⁻¹ b (b = Aᵀ w, G = L Lᵀ), w = D^{-1/2} (x − loc): the damped
  * least-squares objective at its minimiser.
  */
-function residualAt(
-  dist: LowRankNormal,
-  l: Float64Array,
-  b: Float64Array,
-  x: ArrayLike<number>,
-): number {
+function residualAt(dist: LowRankNormal, u: Float64Array, x: ArrayLike<number>): number {
   const { size: n, rank } = dist;
-  const u = new Float64Array(rank);
-  for (let i = 0; i < rank; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * rank + k] * u[k];
-    u[i] = s / l[i * rank + i];
-  }
-  for (let i = rank - 1; i >= 0; i--) {
-    let s = u[i];
-    for (let k = i + 1; k < rank; k++) s -= l[k * rank + i] * u[k];
-    u[i] = s / l[i * rank + i];
-  }
   let uu = 0;
   for (let k = 0; k < rank; k++) uu += u[k] * u[k];
   let rr = 0;
@@ -201,72 +302,80 @@ function residualAt(
   return rr + uu;
 }
 
+/** u = G⁻¹ b by the two triangular solves with L (G = L Lᵀ), and ‖L⁻¹ b‖² = bᵀ G⁻¹ b. */
+function capacitanceSolve(l: Float64Array, b: Float64Array): { u: Float64Array; yy: number } {
+  const rank = b.length;
+  const u = new Float64Array(rank);
+  let yy = 0;
+  for (let i = 0; i < rank; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * rank + k] * u[k];
+    u[i] = s / l[i * rank + i];
+    yy += u[i] * u[i];
+  }
+  for (let i = rank - 1; i >= 0; i--) {
+    let s = u[i];
+    for (let k = i + 1; k < rank; k++) s -= l[k * rank + i] * u[k];
+    u[i] = s / l[i * rank + i];
+  }
+  return { u, yy };
+}
+
 /**
- * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 4), upper
- * triangle, each block's sums added once (blocked summation), in 4 x 4 tiles: sixteen running
- * sums per tile, eight loads per row; the diagonal tiles by `diagonalTile` (ten sums, four loads).
+ * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 3), upper
+ * triangle, each block's sums added once (blocked summation), in 3 x 3 tiles (the diagonal ones
+ * by `diagonalTile`, six sums and three loads a row): nine running sums and three held
+ * entries fit the registers V8 gives doubles, with the b entries loaded one at a time. Each
+ * entry is still the sum over the block's rows in row order, so the tile shape does not change
+ * a bit. The indices are truncated (`| 0`) so that V8 adds them without overflow checks, and the
+ * scratch is a plain array of doubles, whose loads V8 compiles shorter than a typed array's.
  */
-function gramTiles(s: Float64Array, len: number, width: number, gram: Float64Array): void {
-  for (let j = 0; j < width; j += 4) {
-    diagonalTile(s, len, width, j, gram);
-    for (let k = j + 4; k < width; k += 4) {
+function gramTiles(s: number[], len: number, width: number, gram: Float64Array): void {
+  const end = (len * width) | 0;
+  for (let j = 0; j < width; j += 3) {
+    diagonalTile(s, end, width, j, gram);
+    for (let k = j + 3; k < width; k += 3) {
       let g00 = 0,
         g01 = 0,
-        g02 = 0,
-        g03 = 0;
+        g02 = 0;
       let g10 = 0,
         g11 = 0,
-        g12 = 0,
-        g13 = 0;
+        g12 = 0;
       let g20 = 0,
         g21 = 0,
-        g22 = 0,
-        g23 = 0;
-      let g30 = 0,
-        g31 = 0,
-        g32 = 0,
-        g33 = 0;
-      for (let i = 0, o = 0; i < len; i++, o += width) {
-        const a0 = s[o + j];
-        const a1 = s[o + j + 1];
-        const a2 = s[o + j + 2];
-        const a3 = s[o + j + 3];
-        const b0 = s[o + k];
-        const b1 = s[o + k + 1];
-        const b2 = s[o + k + 2];
-        const b3 = s[o + k + 3];
+        g22 = 0;
+      for (let o = 0; o < end; o = (o + width) | 0) {
+        const p = (o + j) | 0;
+        const q = (o + k) | 0;
+        const a0 = s[p];
+        const a1 = s[(p + 1) | 0];
+        const a2 = s[(p + 2) | 0];
+        const b0 = s[q];
         g00 += a0 * b0;
-        g01 += a0 * b1;
-        g02 += a0 * b2;
-        g03 += a0 * b3;
         g10 += a1 * b0;
-        g11 += a1 * b1;
-        g12 += a1 * b2;
-        g13 += a1 * b3;
         g20 += a2 * b0;
+        const b1 = s[(q + 1) | 0];
+        g01 += a0 * b1;
+        g11 += a1 * b1;
         g21 += a2 * b1;
+        const b2 = s[(q + 2) | 0];
+        g02 += a0 * b2;
+        g12 += a1 * b2;
         g22 += a2 * b2;
-        g23 += a2 * b3;
-        g30 += a3 * b0;
-        g31 += a3 * b1;
-        g32 += a3 * b2;
-        g33 += a3 * b3;
       }
       const r0 = j * width + k;
-      addRow(gram, r0, g00, g01, g02, g03);
-      addRow(gram, r0 + width, g10, g11, g12, g13);
-      addRow(gram, r0 + 2 * width, g20, g21, g22, g23);
-      addRow(gram, r0 + 3 * width, g30, g31, g32, g33);
+      addRow(gram, r0, g00, g01, g02);
+      addRow(gram, r0 + width, g10, g11, g12);
+      addRow(gram, r0 + 2 * width, g20, g21, g22);
     }
   }
 }
 
-/** gram[r … r+4) += (a, b, c, e). */
-function addRow(gram: Float64Array, r: number, a: number, b: number, c: number, e: number): void {
+/** gram[r … r+3) += (a, b, c). */
+function addRow(gram: Float64Array, r: number, a: number, b: number, c: number): void {
   gram[r] += a;
   gram[r + 1] += b;
   gram[r + 2] += c;
-  gram[r + 3] += e;
 }
 
 /**
@@ -311,10 +420,10 @@ function residualRows(
   return rr;
 }
 
-/** gram += the upper triangle of S_jᵀ S_j for the four columns j … j+3 of the scratch block. */
+/** gram += the upper triangle of S_jᵀ S_j for the three columns j … j+2 (end = len x width). */
 function diagonalTile(
-  s: Float64Array,
-  len: number,
+  s: number[],
+  end: number,
   width: number,
   j: number,
   gram: Float64Array,
@@ -322,35 +431,23 @@ function diagonalTile(
   let g00 = 0;
   let g01 = 0;
   let g02 = 0;
-  let g03 = 0;
   let g11 = 0;
   let g12 = 0;
-  let g13 = 0;
   let g22 = 0;
-  let g23 = 0;
-  let g33 = 0;
-  for (let i = 0, o = j; i < len; i++, o += width) {
+  for (let o = j; o < end; o = (o + width) | 0) {
     const a0 = s[o];
-    const a1 = s[o + 1];
-    const a2 = s[o + 2];
-    const a3 = s[o + 3];
+    const a1 = s[(o + 1) | 0];
+    const a2 = s[(o + 2) | 0];
     g00 += a0 * a0;
     g01 += a0 * a1;
     g02 += a0 * a2;
-    g03 += a0 * a3;
     g11 += a1 * a1;
     g12 += a1 * a2;
-    g13 += a1 * a3;
     g22 += a2 * a2;
-    g23 += a2 * a3;
-    g33 += a3 * a3;
   }
   const r = j * width + j;
-  addRow(gram, r, g00, g01, g02, g03);
+  addRow(gram, r, g00, g01, g02);
   gram[r + width + 1] += g11;
   gram[r + width + 2] += g12;
-  gram[r + width + 3] += g13;
   gram[r + 2 * width + 2] += g22;
-  gram[r + 2 * width + 3] += g23;
-  gram[r + 3 * width + 3] += g33;
 }
