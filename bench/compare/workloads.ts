@@ -44,7 +44,7 @@ export interface Workload {
 const mcLossWorkload: Workload = {
   name: 'mcLoss',
   description:
-    'lowRankNormal + mcLossSampled (noise drawn) vs LowRankMultivariateNormal + rsample + log_softmax + logsumexp + backward',
+    'lowRankNormal (copy: false) + mcLossSampled (noise drawn) vs LowRankMultivariateNormal + rsample + log_softmax + logsumexp + backward',
   cases: (quick) =>
     (quick ? [8] : [64, 128, 256]).map((side) => ({ side, classes: 2, rank: 10, samples: 20 })),
   reps: 15,
@@ -61,6 +61,7 @@ const mcLossWorkload: Workload = {
         covFactor: f.covFactor,
         covDiag: f.covDiag,
         rank: p.rank,
+        copy: false, // checked, not copied: torch keeps references to its tensors too
       });
       return mcLossSampled(dist, labels, rng, {
         likelihood: 'categorical',
@@ -74,7 +75,8 @@ const mcLossWorkload: Workload = {
 /** Log-density of one vector, construction (capacitance Cholesky) included. */
 const logProbWorkload: Workload = {
   name: 'logProb',
-  description: 'lowRankNormal + logProb vs LowRankMultivariateNormal + log_prob (no autograd)',
+  description:
+    'lowRankNormal (copy: false) + logProb vs LowRankMultivariateNormal + log_prob (no autograd)',
   cases: (quick) =>
     (quick ? [2] : [10, 50]).map((rank) => ({ size: quick ? 1000 : 100_000, rank })),
   reps: 15,
@@ -84,7 +86,13 @@ const logProbWorkload: Workload = {
     const f = distributionFixture(p.size, p.rank);
     return () =>
       logProb(
-        lowRankNormal({ loc: f.loc, covFactor: f.covFactor, covDiag: f.covDiag, rank: p.rank }),
+        lowRankNormal({
+          loc: f.loc,
+          covFactor: f.covFactor,
+          covDiag: f.covDiag,
+          rank: p.rank,
+          copy: false, // as above
+        }),
         f.x,
       );
   },

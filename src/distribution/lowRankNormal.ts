@@ -7,8 +7,8 @@
  * D (N, every entry > 0).
  *
  * Which path each function runs:
- * - `lowRankNormal` validates and copies, O(N R), one pass over covFactor (kernels/copyFinite.ts);
- *   it factorises nothing.
+ * - `lowRankNormal` validates and copies, O(N R), one pass over covFactor (kernels/copyFinite.ts),
+ *   or with `copy: false` validates and keeps the caller's Float64Arrays; it factorises nothing.
  * - `logProb`, `entropy` and `logDetCovariance` run the stable form (whitenedFactor.ts): the
  *   Householder QR of D^{-1/2} P, computed once per distribution on first use, O(N R²), then
  *   O(N R) per point; where ‖D^{-1/2} P‖_F² ≤ 8192 bounds its error, a guarded Gram kernel
@@ -17,7 +17,7 @@
  *   and Woodbury, are in lowRankIdentities.ts, exported for reading and comparison.
  * @see spec/lowrank-normal.md
  */
-import { copyFinite } from './kernels/copyFinite.js';
+import { copyFinite, keepFinite } from './kernels/copyFinite.js';
 import { sumLog } from './kernels/sumLog.js';
 import { logDensityTerms } from './whitenedFactor.js';
 import { checkInteger, checkLength } from '../util/validate.js';
@@ -26,8 +26,8 @@ import { checkInteger, checkLength } from '../util/validate.js';
 export const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
- * A validated low-rank normal. Its arrays are copies owned by it; do not change them after
- * construction: `logProb`, `entropy` and `logDetCovariance` cache the factorisation of the
+ * A validated low-rank normal. Its arrays are copies owned by it (or, built with `copy: false`,
+ * the caller's own Float64Arrays); do not change them after construction: `logProb`, `entropy` and `logDetCovariance` cache the factorisation of the
  * first call per distribution object.
  */
 export interface LowRankNormal {
@@ -49,15 +49,26 @@ export interface LowRankNormalParams {
   covFactor: ArrayLike<number>;
   covDiag: ArrayLike<number>;
   rank: number;
+  /**
+   * Whether the distribution keeps its own copies of the arrays (default true). With false, a
+   * Float64Array argument is checked and kept as it is (other array kinds are still converted,
+   * which copies): for arrays made afresh for one distribution, such as a network's outputs in
+   * a training step, where a copy of an N x R factor costs as much as a pass of the loss. The
+   * caller must then not change those arrays while the distribution is in use (the first
+   * `logProb`/`entropy` caches a factorisation of them), as with torch.distributions, which
+   * keeps references to its tensors.
+   */
+  copy?: boolean;
 }
 
 /**
- * Builds and validates N(loc, covFactor covFactorᵀ + diag(covDiag)), copying the inputs. Every
+ * Builds and validates N(loc, covFactor covFactorᵀ + diag(covDiag)), copying the inputs (unless
+ * `copy` is false: see LowRankNormalParams). Every
  * finite covFactor with covDiag > 0 is accepted: Σ is positive definite, and the stable form
  * never loses that in floating point (no "not positive definite" refusal, no fallback).
  * @throws TypeError when `params` is not an object; RangeError/TypeError naming the argument
  *   when the rank is not an integer ≥ 1, the lengths disagree (covFactor must hold N*R entries),
- *   a value is not finite, or some covDiag ≤ 0
+ *   a value is not finite, or some covDiag ≤ 0; TypeError when `copy` is given but not a boolean
  * @example
  * const d = lowRankNormal({ loc: [0, 0], covFactor: [1, 1], covDiag: [1, 1], rank: 1 });
  * logDetCovariance(d) // → log 3 ≈ 1.0986 (Σ = [[2, 1], [1, 2]])
@@ -76,10 +87,16 @@ export function lowRankNormal(params: LowRankNormalParams): LowRankNormal {
   }
   checkLength('covFactor', params.covFactor, n * rank, `N x R = ${n} x ${rank} (row-major)`);
   checkLength('covDiag', params.covDiag, n, `N = ${n} (the length of loc)`);
-  // Each argument checked, then copied (copyFinite does both in one pass; the same errors).
-  const loc = copyFinite('loc', params.loc);
-  const covFactor = copyFinite('covFactor', params.covFactor);
-  const covDiag = copyFinite('covDiag', params.covDiag, true);
+  const { copy = true } = params;
+  if (typeof copy !== 'boolean') {
+    throw new TypeError(`copy: must be true or false, got ${typeof copy}`);
+  }
+  // Each argument checked, then copied (copyFinite does both in one pass; the same errors), or
+  // only checked (keepFinite) when the caller lends its Float64Arrays.
+  const take = copy ? copyFinite : keepFinite;
+  const loc = take('loc', params.loc);
+  const covFactor = take('covFactor', params.covFactor);
+  const covDiag = take('covDiag', params.covDiag, true);
   return { size: n, rank, loc, covFactor, covDiag };
 }
 

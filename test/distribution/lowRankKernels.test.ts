@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { copyFinite } from '../../src/distribution/kernels/copyFinite.js';
+import { copyFinite, keepFinite } from '../../src/distribution/kernels/copyFinite.js';
 import { GRAM_LIMIT, gramFactor } from '../../src/distribution/kernels/gramForm.js';
 import { checkFinite, checkPositive } from '../../src/util/validate.js';
 import { sumLog, sumLogPlain } from '../../src/distribution/kernels/sumLog.js';
@@ -230,17 +230,31 @@ describe('kernels/copyFinite: checkFinite (or checkPositive) then toFloat64, in 
     expect(Array.from(copyFinite('covDiag', positive, true))).toEqual(Array.from(positive));
   });
 
+  it('keepFinite returns a valid Float64Array itself, and converts any other array', () => {
+    const src = Float64Array.from({ length: 2 * 4096 + 5 }, (_, i) => 1 + Math.sin(i) ** 2);
+    expect(keepFinite('covFactor', src)).toBe(src);
+    expect(keepFinite('covDiag', src, true)).toBe(src);
+    const plain = [1, -2.5, 3e300];
+    const kept = keepFinite('loc', plain);
+    expect(kept).toBeInstanceOf(Float64Array);
+    expect(Array.from(kept)).toEqual(plain);
+  });
+
   it("throws the check's own error for a bad entry in any block, at block edges and at the end", () => {
     const n = 2 * 4096 + 3;
+    const keepError = (values: ArrayLike<number>, positive: boolean) =>
+      errorOf((name, v) => keepFinite(name, v, positive), values);
     for (const at of [0, 4095, 4096, 8191, 8192, n - 1]) {
       for (const bad of [NaN, Infinity, -Infinity, 0, -0, -2]) {
         const src = Float64Array.from({ length: n }, (_, i) => 2 + Math.cos(i));
         src[at] = bad;
         const finite = errorOf(checkFinite, src);
         expect(copyError(src, false)).toBe(finite);
+        expect(keepError(src, false)).toBe(finite);
         const positive = errorOf(checkPositive, src);
         expect(positive).not.toBeNull();
         expect(copyError(src, true)).toBe(positive);
+        expect(keepError(src, true)).toBe(positive);
       }
     }
     const mixed = [1, 'x' as unknown as number, NaN];

@@ -246,6 +246,42 @@ describe('lowRankNormal: bad input names the argument', () => {
     loc[0] = 99;
     expect(dist.loc[0]).toBe(1);
   });
+
+  it('with copy: false keeps Float64Array arguments, checks them the same and gives the same values', () => {
+    const loc = Float64Array.of(0.5, -1, 2);
+    const covFactor = Float64Array.of(1, 0.5, -0.25, 2, 0, 1);
+    const covDiag = Float64Array.of(1, 0.5, 3);
+    const x = [0.1, 0.2, -0.3];
+    const kept = lowRankNormal({ loc, covFactor, covDiag, rank: 2, copy: false });
+    expect(kept.loc).toBe(loc);
+    expect(kept.covFactor).toBe(covFactor);
+    expect(kept.covDiag).toBe(covDiag);
+    const copied = lowRankNormal({ loc, covFactor, covDiag, rank: 2 });
+    expect(copied.covFactor).not.toBe(covFactor);
+    expect(logProb(kept, x)).toBe(logProb(copied, x));
+    // Plain arrays are converted even so; bad values are refused with the same messages.
+    const plain = lowRankNormal({ loc: [0], covFactor: [1], covDiag: [1], rank: 1, copy: false });
+    expect(plain.loc).toBeInstanceOf(Float64Array);
+    for (const bad of [
+      { loc: Float64Array.of(NaN, 0, 0), covFactor, covDiag },
+      { loc, covFactor: Float64Array.of(1, 0.5, -0.25, Infinity, 0, 1), covDiag },
+      { loc, covFactor, covDiag: Float64Array.of(1, 0, 3) },
+    ]) {
+      const message = (copy: boolean) => {
+        try {
+          lowRankNormal({ ...bad, rank: 2, copy });
+          return 'accepted';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      expect(message(false)).not.toBe('accepted');
+      expect(message(false)).toBe(message(true));
+    }
+    expect(() => lowRankNormal({ ...ok, copy: 'no' as unknown as boolean })).toThrow(
+      /^copy: must be true or false, got string/,
+    );
+  });
 });
 
 /**
