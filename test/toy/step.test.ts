@@ -10,6 +10,7 @@ import { drawNoise, drawNoiseInto, type Noise } from '../../src/distribution/noi
 import { createRng, type Rng } from '../../src/random/rng.js';
 import { initToyParams, type ToyParameterisation, type ToyParams } from '../../src/toy/model.js';
 import { toyTargets } from '../../src/toy/problem.js';
+import { fusedToyStep } from '../../src/toy/kernels/fusedStep.js';
 import { createToyStepWorkspace, toyLossAndGrads } from '../../src/toy/step.js';
 import { toyLossAndGradsReference } from '../../src/toy/stepReference.js';
 
@@ -121,6 +122,28 @@ describe('fused toy step', () => {
       expect(toyLossAndGrads(p, targets, noises, ws)).toEqual(got);
     });
   }
+
+  it('a mean-only step: the loss and ∂/∂mean of the reference, the other gradients untouched', () => {
+    for (const c of cases) {
+      const rng = createRng(`step/mean/${c.name}`);
+      const p = randomParams(c.size, c.rank, rng, 'official');
+      const targets = randomTargets(c.targets, c.size, rng);
+      const draw = () =>
+        drawNoise(rng, { count: c.samples, rank: Math.max(c.rank, 1), size: c.size });
+      const first = draw();
+      const noises = targets.map((_, t) => (c.shared || t === 0 ? first : draw()));
+      const want = toyLossAndGradsReference(p, targets, noises);
+      const ws = createToyStepWorkspace(c.size, c.rank, c.samples, c.targets, p.parameterisation);
+      const { gradLogDiag, gradLogScale, gradDirection } = ws.grads;
+      for (const g of [gradLogDiag, gradLogScale, gradDirection]) g.fill(7);
+      const got = fusedToyStep(p, targets, noises, ws, 'mean');
+      expect(got.loss).toBe(want.loss);
+      expect(got.grads.gradMean).toEqual(want.grads.gradMean);
+      for (const g of [gradLogDiag, gradLogScale, gradDirection]) {
+        expect(g.every((v) => v === 7)).toBe(true);
+      }
+    }
+  });
 
   it('drawNoiseInto draws what drawNoise draws, antithetic pairs included', () => {
     for (const antithetic of [false, true]) {

@@ -11,6 +11,9 @@
  * logit, since exp(−|z|) depends on the logit t only (z = ±t):
  *   t_m(s) = loc_s + √d_s eps_N^(m)_s + P_s · eps_R^(m),   e = exp(−|t|)
  *   ℓ_t,m = Σ_s min(z, 0) − log Π_s (1 + e),   ∂ℓ_t,m/∂t = ±(1 − sigmoid(z))
+ * A mean-only step (`wanted` = 'mean', the first phase of training) skips the sums behind the
+ * frozen parameters' gradients; its loss and ∂/∂mean are the bits of a full step (test/toy/
+ * step.test.ts, "a mean-only step"). Rank 2, the paper's model, runs unrolled.
  * Naming: targets are `target0`/`target1` (indices into `targets`, −1 for none) and their
  * arrays carry the suffixes 0 and 1; the two samples of a forward pass are A and B.
  */
@@ -54,6 +57,8 @@ export interface ToyStepWorkspace {
   readonly sumFactor: Float64Array[];
   /** w_m eps_R^(m) for the two targets of a pass, M x R each. */
   readonly factorScratch: Float64Array[];
+  /** Which targets have been computed in this step (by the pass that took them). */
+  readonly done: Uint8Array;
   /** The distribution: exp(logDiag) + ε, its square root, and the factor (N x R). */
   readonly covDiag: Float64Array;
   readonly sqrtD: Float64Array;
@@ -91,6 +96,7 @@ export function createToyStepWorkspace(
     sumDiag: each(size),
     sumFactor: each(size * r),
     factorScratch: [new Float64Array(count * r), new Float64Array(count * r)],
+    done: new Uint8Array(targets),
     covDiag: new Float64Array(size),
     sqrtD: new Float64Array(size),
     covFactor: new Float64Array(size * rank),
@@ -107,6 +113,14 @@ export function createToyStepWorkspace(
 }
 
 /**
+ * Which gradients a step computes: 'all', or 'mean' alone (a mean-only phase of training, whose
+ * other parameters are frozen). With 'mean' the sums behind ∂/∂(logDiag, logScale, direction)
+ * are skipped and those three gradients are left as they were in the workspace; ∂/∂mean and the
+ * loss are the same bits as with 'all'.
+ */
+export type ToyGradsWanted = 'mean' | 'all';
+
+/**
  * `toyLossAndGrads` after validation (for `trainToy`, whose noises are drawn to size and whose
  * targets are checked once). The gradients returned live in `ws`.
  */
@@ -115,11 +129,13 @@ export function fusedToyStep(
   targets: readonly ArrayLike<number>[],
   noises: readonly Noise[],
   ws: ToyStepWorkspace,
+  wanted: ToyGradsWanted = 'all',
 ): { loss: number; grads: ToyGrads } {
   const n = params.mean.length;
   const lowRank = params.rank > 0;
   const rank = Math.max(params.rank, 1);
-  const { covDiag, covFactor, sqrtD, gradLoc, gradCovDiag, gradCovFactor } = ws;
+  const all = wanted === 'all';
+  const { covDiag, covFactor, sqrtD, gradLoc, gradCovDiag, gradCovFactor, done } = ws;
   toyFactors(params, ws);
   checkFinite('mean', params.mean);
   checkFinite('exp(logDiag)', covDiag);
@@ -127,7 +143,7 @@ export function fusedToyStep(
   for (let i = 0; i < n; i++) sqrtD[i] = Math.sqrt(covDiag[i]);
   const p = lowRank ? covFactor : null;
   // Targets given one Noise object are computed together, two per pass.
-  const done = new Uint8Array(targets.length);
+  done.fill(0);
   for (let t = 0; t < targets.length; t++) {
     if (done[t] === 1) continue;
     let pending = -1;
@@ -139,29 +155,32 @@ export function fusedToyStep(
         continue;
       }
       forward(params.mean, sqrtD, p, rank, targets, pending, u, noises[t], ws);
-      backward(rank, lowRank, noises[t], ws, pending, u);
+      backward(rank, lowRank, all, noises[t], ws, pending, u);
       pending = -1;
     }
     if (pending >= 0) {
       forward(params.mean, sqrtD, p, rank, targets, pending, -1, noises[t], ws);
-      backward(rank, lowRank, noises[t], ws, pending, -1);
+      backward(rank, lowRank, all, noises[t], ws, pending, -1);
     }
   }
   // The mean over the T targets, each result weighted by 1/T and summed in target order (as the
   // reference sums mcLoss's results).
   const perTarget = 1 / targets.length;
-  gradLoc.fill(0);
+  let loss = 0;
+  for (let t = 0; t < targets.length; t++) loss += perTarget * ws.losses[t];
+  // ∂/∂mean = ∂/∂loc: summed straight into the result (the VJP copies it unchanged).
+  const gradMean = all ? gradLoc : ws.grads.gradMean;
+  gradMean.fill(0);
+  for (let t = 0; t < targets.length; t++) {
+    const gl = ws.sumLoc[t];
+    for (let s = 0; s < n; s++) gradMean[s] += perTarget * -gl[s];
+  }
+  if (!all) return { loss, grads: ws.grads };
   gradCovDiag.fill(0);
   gradCovFactor.fill(0);
-  let loss = 0;
   for (let t = 0; t < targets.length; t++) {
-    loss += perTarget * ws.losses[t];
-    const gl = ws.sumLoc[t];
     const gd = ws.sumDiag[t];
-    for (let s = 0; s < n; s++) {
-      gradLoc[s] += perTarget * -gl[s];
-      gradCovDiag[s] += perTarget * (-gd[s] / (2 * sqrtD[s]));
-    }
+    for (let s = 0; s < n; s++) gradCovDiag[s] += perTarget * (-gd[s] / (2 * sqrtD[s]));
     if (lowRank) {
       const cf = ws.sumFactor[t];
       for (let j = 0; j < n * rank; j++) gradCovFactor[j] += perTarget * -cf[j];
@@ -191,7 +210,8 @@ function forward(
   const { count, epsFactor: eF, epsDiag: eD } = noise;
   const two = target1 >= 0;
   const t1 = two ? target1 : target0; // a lone target fills the second slot's names too
-  for (const t of two ? [target0, target1] : [target0]) {
+  for (let k = 0; k < (two ? 2 : 1); k++) {
+    const t = k === 0 ? target0 : target1;
     const y = targets[t];
     const sg = ws.signs[t];
     for (let s = 0; s < n; s++) sg[s] = y[s] === 1 ? 1 : -1;
@@ -203,6 +223,7 @@ function forward(
   const ll0 = ws.logLikelihoods[target0];
   const ll1 = ws.logLikelihoods[t1];
   const m2 = count - (count % 2);
+  const rank2 = p !== null && rank === 2;
   for (let m = 0; m < count; m += 2) {
     const single = m === m2; // the last sample of an odd count: B repeats A, and is dropped
     const mB = single ? m : m + 1;
@@ -216,10 +237,21 @@ function forward(
     let sumB0 = 0;
     let sumB1 = 0;
     let prodB = 1;
+    // Rank 2 (the paper's model) unrolled, with the samples' eps_R read once: the same sums,
+    // 0 + P_s0 eps_0 + P_s1 eps_1 in this order.
+    const epsA0 = rank2 ? eF[offRA] : 0;
+    const epsA1 = rank2 ? eF[offRA + 1] : 0;
+    const epsB0 = rank2 ? eF[offRB] : 0;
+    const epsB1 = rank2 ? eF[offRB + 1] : 0;
     for (let s = 0; s < n; s++) {
       let afA = 0;
       let afB = 0;
-      if (p !== null) {
+      if (rank2) {
+        const p0 = (p as Float64Array)[2 * s];
+        const p1 = (p as Float64Array)[2 * s + 1];
+        afA = afA + p0 * epsA0 + p1 * epsA1;
+        afB = afB + p0 * epsB0 + p1 * epsB1;
+      } else if (p !== null) {
         for (let r = 0; r < rank; r++) {
           const pr = p[s * rank + r];
           afA += pr * eF[offRA + r];
@@ -283,6 +315,7 @@ function forward(
 function backward(
   rank: number,
   lowRank: boolean,
+  all: boolean,
   noise: Noise,
   ws: ToyStepWorkspace,
   target0: number,
@@ -310,6 +343,56 @@ function backward(
   const cf1 = ws.sumFactor[t1];
   // Pixels outside, samples inside: every sum stays in a register (strided reads of M x N rows
   // that fit in L1 at the toy's sizes). A lone target takes the same loops without target 1.
+  if (!all) {
+    // A mean-only step: Σ_m w_m slope_m(s) alone.
+    for (let s = 0; s < n; s++) {
+      let l0 = 0;
+      let l1 = 0;
+      if (two) {
+        for (let m = 0, j = s; m < count; m++, j += n) {
+          l0 += w0[m] * a0[j];
+          l1 += w1[m] * a1[j];
+        }
+        gl1[s] = l1;
+      } else {
+        for (let m = 0, j = s; m < count; m++, j += n) l0 += w0[m] * a0[j];
+      }
+      gl0[s] = l0;
+    }
+    return;
+  }
+  const f0 = ws.factorScratch[0];
+  const f1 = ws.factorScratch[1];
+  if (lowRank) {
+    for (let m = 0, k = 0; m < count; m++) {
+      for (let r = 0; r < rank; r++, k++) {
+        f0[k] = w0[m] * eF[k];
+        if (two) f1[k] = w1[m] * eF[k];
+      }
+    }
+  }
+  if (lowRank && rank === 2 && !two) {
+    // The paper protocol's rank-2 model: every sum of a pixel in one pass over the samples.
+    for (let s = 0; s < n; s++) {
+      let l0 = 0;
+      let d0 = 0;
+      let c0 = 0;
+      let c1 = 0;
+      for (let m = 0, j = s, k = 0; m < count; m++, j += n, k += 2) {
+        const a = a0[j];
+        const b0 = w0[m] * a;
+        l0 += b0;
+        d0 += b0 * eD[j];
+        c0 += a * f0[k];
+        c1 += a * f0[k + 1];
+      }
+      gl0[s] = l0;
+      gd0[s] = d0;
+      cf0[2 * s] = c0;
+      cf0[2 * s + 1] = c1;
+    }
+    return;
+  }
   for (let s = 0; s < n; s++) {
     let l0 = 0;
     let d0 = 0;
@@ -340,12 +423,6 @@ function backward(
     }
   }
   if (!lowRank) return;
-  const f0 = ws.factorScratch[0];
-  const f1 = ws.factorScratch[1];
-  for (let m = 0; m < count * rank; m++) {
-    f0[m] = w0[(m / rank) | 0] * eF[m];
-    if (two) f1[m] = w1[(m / rank) | 0] * eF[m];
-  }
   for (let s = 0; s < n; s++) {
     for (let r = 0; r < rank; r++) {
       let c0 = 0;
