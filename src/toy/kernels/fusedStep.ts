@@ -13,7 +13,8 @@
  *   ℓ_t,m = Σ_s min(z, 0) − log Π_s (1 + e),   ∂ℓ_t,m/∂t = ±(1 − sigmoid(z))
  * A mean-only step (`wanted` = 'mean', the first phase of training) skips the sums behind the
  * frozen parameters' gradients; its loss and ∂/∂mean are the bits of a full step (test/toy/
- * step.test.ts, "a mean-only step"). Rank 2, the paper's model, runs unrolled.
+ * step.test.ts, "a mean-only step"). Rank 2, the paper's model, runs unrolled. A target whose
+ * noise drives no other (the paper protocol's independent noises) runs four samples per pass.
  * Naming: targets are `target0`/`target1` (indices into `targets`, −1 for none) and their
  * arrays carry the suffixes 0 and 1; the two samples of a forward pass are A and B.
  */
@@ -159,7 +160,7 @@ export function fusedToyStep(
       pending = -1;
     }
     if (pending >= 0) {
-      forward(params.mean, sqrtD, p, rank, targets, pending, -1, noises[t], ws);
+      forwardLone(params.mean, sqrtD, p, rank, targets[pending], pending, noises[t], ws);
       backward(rank, lowRank, all, noises[t], ws, pending, -1);
     }
   }
@@ -191,9 +192,10 @@ export function fusedToyStep(
 }
 
 /**
- * ℓ_t,m and the slopes ∂ℓ_t,m/∂t of targets target0 and target1 (−1: none), both driven by
- * `noise`, two samples (A and B) per pass: their exps, divisions and running sums are independent chains the
- * processor overlaps (each sample's arithmetic is unchanged).
+ * ℓ_t,m and the slopes ∂ℓ_t,m/∂t of targets target0 and target1, both driven by `noise` (the
+ * `best` protocol's shared noises), two samples (A and B) per pass: their exps, divisions and
+ * running sums are independent chains the processor overlaps (each sample's arithmetic is
+ * unchanged), and each logit's exp and division serve both targets.
  */
 function forward(
   loc: Float64Array,
@@ -208,20 +210,12 @@ function forward(
 ): void {
   const n = loc.length;
   const { count, epsFactor: eF, epsDiag: eD } = noise;
-  const two = target1 >= 0;
-  const t1 = two ? target1 : target0; // a lone target fills the second slot's names too
-  for (let k = 0; k < (two ? 2 : 1); k++) {
-    const t = k === 0 ? target0 : target1;
-    const y = targets[t];
-    const sg = ws.signs[t];
-    for (let s = 0; s < n; s++) sg[s] = y[s] === 1 ? 1 : -1;
-  }
-  const sg0 = ws.signs[target0];
-  const sg1 = ws.signs[t1];
+  const sg0 = labelSigns(targets[target0], ws.signs[target0]);
+  const sg1 = labelSigns(targets[target1], ws.signs[target1]);
   const a0 = ws.slopes[target0];
-  const a1 = ws.slopes[t1];
+  const a1 = ws.slopes[target1];
   const ll0 = ws.logLikelihoods[target0];
-  const ll1 = ws.logLikelihoods[t1];
+  const ll1 = ws.logLikelihoods[target1];
   const m2 = count - (count % 2);
   const rank2 = p !== null && rank === 2;
   for (let m = 0; m < count; m += 2) {
@@ -279,26 +273,145 @@ function forward(
       sumB0 += Math.min(zB0, 0);
       a0[offNA + s] = s0 * (hA + nA0 * (invA - hA));
       a0[offNB + s] = s0 * (hB + nB0 * (invB - hB));
-      if (two) {
-        const s1 = sg1[s];
-        const zA1 = s1 * logitA;
-        const zB1 = s1 * logitB;
-        const nA1 = +(zA1 < 0);
-        const nB1 = +(zB1 < 0);
-        sumA1 += Math.min(zA1, 0);
-        sumB1 += Math.min(zB1, 0);
-        a1[offNA + s] = s1 * (hA + nA1 * (invA - hA));
-        a1[offNB + s] = s1 * (hB + nB1 * (invB - hB));
-      }
+      const s1 = sg1[s];
+      const zA1 = s1 * logitA;
+      const zB1 = s1 * logitB;
+      const nA1 = +(zA1 < 0);
+      const nB1 = +(zB1 < 0);
+      sumA1 += Math.min(zA1, 0);
+      sumB1 += Math.min(zB1, 0);
+      a1[offNA + s] = s1 * (hA + nA1 * (invA - hA));
+      a1[offNB + s] = s1 * (hB + nB1 * (invB - hB));
     }
     const logA = Math.log(prodA);
     ll0[m] = sumA0 - logA;
-    if (two) ll1[m] = sumA1 - logA;
+    ll1[m] = sumA1 - logA;
     if (!single) {
       const logB = Math.log(prodB);
       ll0[mB] = sumB0 - logB;
-      if (two) ll1[mB] = sumB1 - logB;
+      ll1[mB] = sumB1 - logB;
     }
+  }
+}
+
+/** The signs ±1 of a 0/1 label map (+1 for label 1), into `into`; returns it. */
+function labelSigns(y: ArrayLike<number>, into: Float64Array): Float64Array {
+  for (let s = 0; s < into.length; s++) into[s] = y[s] === 1 ? 1 : -1;
+  return into;
+}
+
+/**
+ * `forward` for a lone target (the paper protocol's independent noises), four samples (A to D)
+ * per pass for the same reason as forward's two: each sample's arithmetic is unchanged, and the
+ * four are independent chains. The last pass of a count that is not a multiple of 4 repeats the
+ * last sample in the missing slots; a repeat computes and stores the same bits again.
+ */
+function forwardLone(
+  loc: Float64Array,
+  sqrtD: Float64Array,
+  p: Float64Array | null,
+  rank: number,
+  y: ArrayLike<number>,
+  target: number,
+  noise: Noise,
+  ws: ToyStepWorkspace,
+): void {
+  const n = loc.length;
+  const { count, epsFactor: eF, epsDiag: eD } = noise;
+  const sg = labelSigns(y, ws.signs[target]);
+  const a = ws.slopes[target];
+  const ll = ws.logLikelihoods[target];
+  const rank2 = p !== null && rank === 2;
+  const last = count - 1;
+  for (let m = 0; m < count; m += 4) {
+    const mA = m;
+    // (Ternaries, not Math.min: V8's Math.min leaves the index a double, a fifth slower here.)
+    const mB = m + 1 < last ? m + 1 : last;
+    const mC = m + 2 < last ? m + 2 : last;
+    const mD = m + 3 < last ? m + 3 : last;
+    const oA = mA * n;
+    const oB = mB * n;
+    const oC = mC * n;
+    const oD = mD * n;
+    // Rank 2 unrolled as in `forward`: 0 + P_s0 eps_0 + P_s1 eps_1.
+    const eA0 = rank2 ? eF[2 * mA] : 0;
+    const eA1 = rank2 ? eF[2 * mA + 1] : 0;
+    const eB0 = rank2 ? eF[2 * mB] : 0;
+    const eB1 = rank2 ? eF[2 * mB + 1] : 0;
+    const eC0 = rank2 ? eF[2 * mC] : 0;
+    const eC1 = rank2 ? eF[2 * mC + 1] : 0;
+    const eD0 = rank2 ? eF[2 * mD] : 0;
+    const eD1 = rank2 ? eF[2 * mD + 1] : 0;
+    let sumA = 0;
+    let sumB = 0;
+    let sumC = 0;
+    let sumD = 0;
+    let prodA = 1;
+    let prodB = 1;
+    let prodC = 1;
+    let prodD = 1;
+    for (let s = 0; s < n; s++) {
+      let afA = 0;
+      let afB = 0;
+      let afC = 0;
+      let afD = 0;
+      if (rank2) {
+        const p0 = (p as Float64Array)[2 * s];
+        const p1 = (p as Float64Array)[2 * s + 1];
+        afA = afA + p0 * eA0 + p1 * eA1;
+        afB = afB + p0 * eB0 + p1 * eB1;
+        afC = afC + p0 * eC0 + p1 * eC1;
+        afD = afD + p0 * eD0 + p1 * eD1;
+      } else if (p !== null) {
+        for (let r = 0; r < rank; r++) {
+          const pr = p[s * rank + r];
+          afA += pr * eF[mA * rank + r];
+          afB += pr * eF[mB * rank + r];
+          afC += pr * eF[mC * rank + r];
+          afD += pr * eF[mD * rank + r];
+        }
+      }
+      const ls = loc[s];
+      const ds = sqrtD[s];
+      const sgs = sg[s];
+      const tA = ls + ds * eD[oA + s] + afA;
+      const tB = ls + ds * eD[oB + s] + afB;
+      const tC = ls + ds * eD[oC + s] + afC;
+      const tD = ls + ds * eD[oD + s] + afD;
+      // As in `forward`: e = exp(−|t|), 1 − sigmoid(z) = e/(1 + e) (z ≥ 0) or 1/(1 + e) (z < 0).
+      const xA = expNonPositive(-Math.abs(tA));
+      const xB = expNonPositive(-Math.abs(tB));
+      const xC = expNonPositive(-Math.abs(tC));
+      const xD = expNonPositive(-Math.abs(tD));
+      const iA = 1 / (1 + xA);
+      const iB = 1 / (1 + xB);
+      const iC = 1 / (1 + xC);
+      const iD = 1 / (1 + xD);
+      const hA = xA * iA;
+      const hB = xB * iB;
+      const hC = xC * iC;
+      const hD = xD * iD;
+      prodA *= 1 + xA;
+      prodB *= 1 + xB;
+      prodC *= 1 + xC;
+      prodD *= 1 + xD;
+      const zA = sgs * tA;
+      const zB = sgs * tB;
+      const zC = sgs * tC;
+      const zD = sgs * tD;
+      sumA += Math.min(zA, 0); // as binaryMcLoss: z = +∞ adds 0, not 0 · ∞
+      sumB += Math.min(zB, 0);
+      sumC += Math.min(zC, 0);
+      sumD += Math.min(zD, 0);
+      a[oA + s] = sgs * (hA + +(zA < 0) * (iA - hA));
+      a[oB + s] = sgs * (hB + +(zB < 0) * (iB - hB));
+      a[oC + s] = sgs * (hC + +(zC < 0) * (iC - hC));
+      a[oD + s] = sgs * (hD + +(zD < 0) * (iD - hD));
+    }
+    ll[mA] = sumA - Math.log(prodA);
+    ll[mB] = sumB - Math.log(prodB);
+    ll[mC] = sumC - Math.log(prodC);
+    ll[mD] = sumD - Math.log(prodD);
   }
 }
 
@@ -308,9 +421,8 @@ function forward(
  * loss:
  *   sumLoc_s = Σ_m w_m slope_m(s),   sumDiag_s = Σ_m w_m slope_m(s) eps_N^(m)_s,
  *   sumFactor_s = Σ_m slope_m(s) (w_m eps_R^(m))
- * so ∂/∂loc_s = −sumLoc_s, ∂/∂d_s = −sumDiag_s / (2√d_s), ∂/∂P_s = −sumFactor_s. Samples in the
- * outer loop: every row of the slopes and of eps_N is read in order. Suffixes 0 and 1 name the
- * two targets.
+ * so ∂/∂loc_s = −sumLoc_s, ∂/∂d_s = −sumDiag_s / (2√d_s), ∂/∂P_s = −sumFactor_s. With `all`
+ * false (a mean-only step) only sumLoc. Suffixes 0 and 1 name the two targets.
  */
 function backward(
   rank: number,
@@ -321,84 +433,160 @@ function backward(
   target0: number,
   target1: number,
 ): void {
-  // The preamble and the per-sample offsets mirror `forward`'s: both passes are unrolled over the
-  // two targets in binaryMcLoss's operation order (bit for bit), so no helper sits in the loop.
+  const res0 = lossAndWeights(ws.logLikelihoods[target0], ws.weights[target0]);
+  ws.losses[target0] = res0.loss;
+  const sums0 = { w: res0.weights, a: ws.slopes[target0], f: ws.factorScratch[0] };
+  const out0 = { gl: ws.sumLoc[target0], gd: ws.sumDiag[target0], cf: ws.sumFactor[target0] };
+  if (target1 < 0) {
+    loneSums(ws.size, rank, lowRank, all, noise, sums0, out0);
+    return;
+  }
+  const res1 = lossAndWeights(ws.logLikelihoods[target1], ws.weights[target1]);
+  ws.losses[target1] = res1.loss;
+  pairSums(ws, rank, lowRank, all, noise, target0, target1, res0.weights, res1.weights);
+}
+
+/** A target's weights w, slopes a (M x N) and scratch f for w_m eps_R^(m) (M x R). */
+interface SumInputs {
+  w: Float64Array;
+  a: Float64Array;
+  f: Float64Array;
+}
+
+/** Where a target's sums go: sumLoc, sumDiag (N each) and sumFactor (N x R). */
+interface SumOutputs {
+  gl: Float64Array;
+  gd: Float64Array;
+  cf: Float64Array;
+}
+
+/**
+ * `backward`'s sums for a lone target (the paper protocol's independent noises). Pixels outside,
+ * samples inside, two pixels s and u = s + 1 per pass (a last odd pixel pairs with itself): every
+ * sum stays in a register, and the two pixels' sums are independent chains the processor
+ * overlaps (one chain's adds would wait on each other). Each sum runs over m in order.
+ */
+function loneSums(
+  n: number,
+  rank: number,
+  lowRank: boolean,
+  all: boolean,
+  noise: Noise,
+  { w, a, f }: SumInputs,
+  { gl, gd, cf }: SumOutputs,
+): void {
+  const { count, epsFactor: eF, epsDiag: eD } = noise;
+  const rank2 = lowRank && rank === 2;
+  if (all && lowRank) {
+    for (let m = 0, k = 0; m < count; m++) {
+      for (let r = 0; r < rank; r++, k++) f[k] = w[m] * eF[k];
+    }
+  }
+  for (let s = 0; s < n; s += 2) {
+    const u = s + 1 < n ? s + 1 : s;
+    let ls = 0;
+    let lu = 0;
+    if (!all) {
+      for (let m = 0, j = 0; m < count; m++, j += n) {
+        const wm = w[m];
+        ls += wm * a[j + s];
+        lu += wm * a[j + u];
+      }
+      gl[s] = ls;
+      gl[u] = lu;
+      continue;
+    }
+    let ds = 0;
+    let du = 0;
+    if (rank2) {
+      // The paper's rank-2 model: the factor's sums in the same pass.
+      let cs0 = 0;
+      let cs1 = 0;
+      let cu0 = 0;
+      let cu1 = 0;
+      for (let m = 0, j = 0, k = 0; m < count; m++, j += n, k += 2) {
+        const wm = w[m];
+        const as = a[j + s];
+        const au = a[j + u];
+        const bs = wm * as;
+        const bu = wm * au;
+        const f0 = f[k];
+        const f1 = f[k + 1];
+        ls += bs;
+        ds += bs * eD[j + s];
+        cs0 += as * f0;
+        cs1 += as * f1;
+        lu += bu;
+        du += bu * eD[j + u];
+        cu0 += au * f0;
+        cu1 += au * f1;
+      }
+      cf[2 * s] = cs0;
+      cf[2 * s + 1] = cs1;
+      cf[2 * u] = cu0;
+      cf[2 * u + 1] = cu1;
+    } else {
+      for (let m = 0, j = 0; m < count; m++, j += n) {
+        const wm = w[m];
+        const bs = wm * a[j + s];
+        const bu = wm * a[j + u];
+        ls += bs;
+        ds += bs * eD[j + s];
+        lu += bu;
+        du += bu * eD[j + u];
+      }
+    }
+    gl[s] = ls;
+    gd[s] = ds;
+    gl[u] = lu;
+    gd[u] = du;
+  }
+  if (!all || !lowRank || rank2) return;
+  for (let s = 0; s < n; s++) {
+    for (let r = 0; r < rank; r++) {
+      let c = 0;
+      for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) c += a[j] * f[k];
+      cf[s * rank + r] = c;
+    }
+  }
+}
+
+/**
+ * `backward`'s sums for two targets driven by one noise (the `best` protocol's shared noises),
+ * one pixel per pass, the two targets' sums side by side.
+ */
+function pairSums(
+  ws: ToyStepWorkspace,
+  rank: number,
+  lowRank: boolean,
+  all: boolean,
+  noise: Noise,
+  target0: number,
+  target1: number,
+  w0: Float64Array,
+  w1: Float64Array,
+): void {
   const n = ws.size;
   const { count, epsFactor: eF, epsDiag: eD } = noise;
-  const two = target1 >= 0;
-  const t1 = two ? target1 : target0;
-  const res0 = lossAndWeights(ws.logLikelihoods[target0], ws.weights[target0]);
-  const res1 = two ? lossAndWeights(ws.logLikelihoods[t1], ws.weights[t1]) : res0;
-  ws.losses[target0] = res0.loss;
-  ws.losses[t1] = res1.loss;
-  const w0 = res0.weights;
-  const w1 = res1.weights;
   const a0 = ws.slopes[target0];
-  const a1 = ws.slopes[t1];
+  const a1 = ws.slopes[target1];
   const gl0 = ws.sumLoc[target0];
   const gd0 = ws.sumDiag[target0];
   const cf0 = ws.sumFactor[target0];
-  const gl1 = ws.sumLoc[t1];
-  const gd1 = ws.sumDiag[t1];
-  const cf1 = ws.sumFactor[t1];
-  // Pixels outside, samples inside: every sum stays in a register (strided reads of M x N rows
-  // that fit in L1 at the toy's sizes). A lone target takes the same loops without target 1.
-  if (!all) {
-    // A mean-only step: Σ_m w_m slope_m(s) alone.
-    for (let s = 0; s < n; s++) {
-      let l0 = 0;
-      let l1 = 0;
-      if (two) {
-        for (let m = 0, j = s; m < count; m++, j += n) {
-          l0 += w0[m] * a0[j];
-          l1 += w1[m] * a1[j];
-        }
-        gl1[s] = l1;
-      } else {
-        for (let m = 0, j = s; m < count; m++, j += n) l0 += w0[m] * a0[j];
-      }
-      gl0[s] = l0;
-    }
-    return;
-  }
-  const f0 = ws.factorScratch[0];
-  const f1 = ws.factorScratch[1];
-  if (lowRank) {
-    for (let m = 0, k = 0; m < count; m++) {
-      for (let r = 0; r < rank; r++, k++) {
-        f0[k] = w0[m] * eF[k];
-        if (two) f1[k] = w1[m] * eF[k];
-      }
-    }
-  }
-  if (lowRank && rank === 2 && !two) {
-    // The paper protocol's rank-2 model: every sum of a pixel in one pass over the samples.
-    for (let s = 0; s < n; s++) {
-      let l0 = 0;
-      let d0 = 0;
-      let c0 = 0;
-      let c1 = 0;
-      for (let m = 0, j = s, k = 0; m < count; m++, j += n, k += 2) {
-        const a = a0[j];
-        const b0 = w0[m] * a;
-        l0 += b0;
-        d0 += b0 * eD[j];
-        c0 += a * f0[k];
-        c1 += a * f0[k + 1];
-      }
-      gl0[s] = l0;
-      gd0[s] = d0;
-      cf0[2 * s] = c0;
-      cf0[2 * s + 1] = c1;
-    }
-    return;
-  }
+  const gl1 = ws.sumLoc[target1];
+  const gd1 = ws.sumDiag[target1];
+  const cf1 = ws.sumFactor[target1];
   for (let s = 0; s < n; s++) {
     let l0 = 0;
     let d0 = 0;
     let l1 = 0;
     let d1 = 0;
-    if (two) {
+    if (!all) {
+      for (let m = 0, j = s; m < count; m++, j += n) {
+        l0 += w0[m] * a0[j];
+        l1 += w1[m] * a1[j];
+      }
+    } else {
       for (let m = 0, j = s; m < count; m++, j += n) {
         const e = eD[j];
         const b0 = w0[m] * a0[j];
@@ -408,35 +596,31 @@ function backward(
         l1 += b1;
         d1 += b1 * e;
       }
-    } else {
-      for (let m = 0, j = s; m < count; m++, j += n) {
-        const b0 = w0[m] * a0[j];
-        l0 += b0;
-        d0 += b0 * eD[j];
-      }
     }
     gl0[s] = l0;
     gd0[s] = d0;
-    if (two) {
-      gl1[s] = l1;
-      gd1[s] = d1;
+    gl1[s] = l1;
+    gd1[s] = d1;
+  }
+  if (!all || !lowRank) return;
+  const f0 = ws.factorScratch[0];
+  const f1 = ws.factorScratch[1];
+  for (let m = 0, k = 0; m < count; m++) {
+    for (let r = 0; r < rank; r++, k++) {
+      f0[k] = w0[m] * eF[k];
+      f1[k] = w1[m] * eF[k];
     }
   }
-  if (!lowRank) return;
   for (let s = 0; s < n; s++) {
     for (let r = 0; r < rank; r++) {
       let c0 = 0;
       let c1 = 0;
-      if (two) {
-        for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) {
-          c0 += a0[j] * f0[k];
-          c1 += a1[j] * f1[k];
-        }
-        cf1[s * rank + r] = c1;
-      } else {
-        for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) c0 += a0[j] * f0[k];
+      for (let m = 0, j = s, k = r; m < count; m++, j += n, k += rank) {
+        c0 += a0[j] * f0[k];
+        c1 += a1[j] * f1[k];
       }
       cf0[s * rank + r] = c0;
+      cf1[s * rank + r] = c1;
     }
   }
 }
