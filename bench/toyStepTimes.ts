@@ -6,12 +6,15 @@
  *   noise    `drawNoiseInto` of the step's two noises alone
  *   mean     `fusedToyStep` on fixed noises in the mean-only phase (only ∂/∂mean is needed)
  *   all      `fusedToyStep` on fixed noises with every gradient
- * Medians over `reps` interleaved rounds. With `--baseline DIR` (DIR holding another checkout's
- * src/, e.g. `git archive <commit> src | tar -x -C DIR`) the same figures are timed for it in
- * the same rounds, alternating with this checkout's, so both see the same machine load.
+ * Medians over `reps` rounds, each round timed in a fresh process (after a warm-up round in it).
+ * With `--baseline DIR` (DIR holding another checkout's src/, e.g. `git archive <commit> src |
+ * tar -x -C DIR`, with node_modules linked in) the rounds alternate between that checkout and
+ * this one, so both see the same machine load. Separate processes, because two copies of the
+ * kernels in one process disturb each other's compiled code.
  * Run: npx tsx bench/toyStepTimes.ts [--reps 7] [--pretrain 1000] [--steps 1000] [--baseline DIR]
  */
-import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median } from './compare/compare.js';
 
 function option(name: string, fallback: string): string {
@@ -23,12 +26,14 @@ const reps = Number(option('reps', '7'));
 const pretrain = Number(option('pretrain', '1000'));
 const steps = Number(option('steps', '1000'));
 const baseline = option('baseline', '');
+const one = option('one', '');
 const STEP_REPS = 2000;
+const FIGURES = ['train', 'noise', 'mean', 'all'] as const;
 
-type Figures = Record<string, number>;
+type Figures = Record<(typeof FIGURES)[number], number>;
 
-/** The timed figures of one checkout (`root` holds its src/), as a function of one round. */
-async function variant(root: string): Promise<(rank: number) => Figures> {
+/** One round for the checkout at `root` (holding src/): a warm-up, then the timed figures. */
+async function round(root: string, rank: number): Promise<Figures> {
   const load = (path: string) => import(pathToFileURL(`${root}/src/${path}`).href);
   const { createRng } = await load('random/rng.ts');
   const { drawNoiseInto, emptyNoise } = await load('distribution/noise.ts');
@@ -40,8 +45,8 @@ async function variant(root: string): Promise<(rank: number) => Figures> {
   const targets = toyTargets();
   const protocol = toyProtocol('paper', { pretrainSteps: pretrain, steps });
   const m = protocol.samples;
-  return (rank: number) => {
-    const out: Figures = {};
+  const once = (): Figures => {
+    const out = {} as Figures;
     const rng = createRng(`toyStepTimes/${rank}`);
     const params = initToyParams(21, rank, rng, protocol.init, protocol.parameterisation);
     let t0 = performance.now();
@@ -53,9 +58,10 @@ async function variant(root: string): Promise<(rank: number) => Figures> {
     out.noise = ((performance.now() - t0) * 1000) / (STEP_REPS / 4);
     const ws = createToyStepWorkspace(21, rank, m, 2, params.parameterisation);
     let sink = 0;
-    for (const phase of ['mean', 'all']) {
+    for (const phase of ['mean', 'all'] as const) {
       t0 = performance.now();
       for (let i = 0; i < STEP_REPS; i++) {
+        // A checkout without the mean-only mode ignores the fifth argument.
         sink += fusedToyStep(params, targets, noises, ws, phase).loss;
       }
       out[phase] = ((performance.now() - t0) * 1000) / STEP_REPS;
@@ -63,37 +69,46 @@ async function variant(root: string): Promise<(rank: number) => Figures> {
     if (!Number.isFinite(sink)) throw new Error('non-finite loss');
     return out;
   };
+  once();
+  return once();
 }
 
-const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const variants: [string, (rank: number) => Figures][] = [['this', await variant(here)]];
-if (baseline !== '') variants.unshift(['baseline', await variant(baseline)]);
-const times = new Map<string, number[]>();
-for (let k = 0; k < reps + 1; k++) {
-  for (const rank of [0, 2]) {
-    for (const [name, run] of variants) {
-      const figures = run(rank);
-      if (k === 0) continue; // warm-up
-      for (const [what, us] of Object.entries(figures)) {
-        const key = `${name}|${rank}|${what}`;
-        times.set(key, [...(times.get(key) ?? []), us]);
+const here = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+if (one !== '') {
+  const rank = Number(option('rank', '0'));
+  console.log(JSON.stringify(await round(one, rank)));
+} else {
+  const variants: [string, string][] = [['this', here]];
+  if (baseline !== '') variants.unshift(['baseline', baseline]);
+  const times = new Map<string, number[]>();
+  const script = fileURLToPath(import.meta.url);
+  for (let k = 0; k < reps; k++) {
+    for (const rank of [0, 2]) {
+      for (const [name, root] of variants) {
+        const args = ['--import', 'tsx', script, '--one', root, '--rank', String(rank)];
+        args.push('--pretrain', String(pretrain), '--steps', String(steps));
+        const out = execFileSync(process.execPath, args, { cwd: here, encoding: 'utf8' });
+        const figures = JSON.parse(out.trim().split('\n').pop() as string) as Figures;
+        for (const what of FIGURES) {
+          const key = `${name}|${rank}|${what}`;
+          times.set(key, [...(times.get(key) ?? []), figures[what]]);
+        }
       }
     }
   }
-}
-console.log(
-  `toy step, paper protocol (${pretrain} + ${steps} steps), µs per step, median of ${reps} interleaved rounds`,
-);
-console.log('variant   model     train   noise    mean     all');
-for (const [name] of variants) {
-  for (const rank of [0, 2]) {
-    const cells = ['train', 'noise', 'mean', 'all'].map((what) =>
-      median(times.get(`${name}|${rank}|${what}`) ?? [NaN])
-        .toFixed(1)
-        .padStart(7),
-    );
-    console.log(
-      `${name.padEnd(9)} ${(rank === 0 ? 'diagonal' : 'rank 2').padEnd(8)} ${cells.join(' ')}`,
-    );
+  console.log(
+    `toy step, paper protocol (${pretrain} + ${steps} steps), µs per step, median of ${reps} rounds`,
+  );
+  console.log('variant   model      train   noise    mean     all');
+  for (const [name] of variants) {
+    for (const rank of [0, 2]) {
+      const cells = FIGURES.map((what) =>
+        median(times.get(`${name}|${rank}|${what}`) ?? [NaN])
+          .toFixed(1)
+          .padStart(7),
+      );
+      const model = rank === 0 ? 'diagonal' : 'rank 2';
+      console.log(`${name.padEnd(9)} ${model.padEnd(8)} ${cells.join(' ')}`);
+    }
   }
 }
