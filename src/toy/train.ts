@@ -5,7 +5,8 @@
  * equals `toyLossAndGradsReference` (src/toy/stepReference.ts) bit for bit:
  *   loss = (1/T) Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
  * Phases run one after another, each with a fresh Adam over the parameters it trains (the
- * official script's two optimisers: mean only, then everything).
+ * official script's two optimisers: mean only, then everything); a mean-only phase asks the
+ * step for ∂/∂mean alone, the same bits without the frozen parameters' sums.
  */
 import { drawNoiseInto, emptyNoise } from '../distribution/noise.js';
 import { createAdam, type Adam } from '../nn/adam.js';
