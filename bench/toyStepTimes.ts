@@ -6,7 +6,8 @@
  *   noise    `drawNoiseInto` of the step's two noises alone
  *   mean     `fusedToyStep` on fixed noises in the mean-only phase (only ∂/∂mean is needed)
  *   all      `fusedToyStep` on fixed noises with every gradient
- * Medians over `reps` rounds, each round timed in a fresh process (after a warm-up round in it).
+ * Medians over `reps` rounds, each round timed in a fresh process after a warm-up round in it,
+ * both models in one process (as `runToyModel` and bench/compare train them one after the other).
  * With `--baseline DIR` (DIR holding another checkout's src/, e.g. `git archive <commit> src |
  * tar -x -C DIR`, with node_modules linked in) the rounds alternate between that checkout and
  * this one, so both see the same machine load. Separate processes, because two copies of the
@@ -33,7 +34,7 @@ const FIGURES = ['train', 'noise', 'mean', 'all'] as const;
 type Figures = Record<(typeof FIGURES)[number], number>;
 
 /** One round for the checkout at `root` (holding src/): a warm-up, then the timed figures. */
-async function round(root: string, rank: number): Promise<Figures> {
+async function round(root: string): Promise<Figures[]> {
   const load = (path: string) => import(pathToFileURL(`${root}/src/${path}`).href);
   const { createRng } = await load('random/rng.ts');
   const { drawNoiseInto, emptyNoise } = await load('distribution/noise.ts');
@@ -45,7 +46,7 @@ async function round(root: string, rank: number): Promise<Figures> {
   const targets = toyTargets();
   const protocol = toyProtocol('paper', { pretrainSteps: pretrain, steps });
   const m = protocol.samples;
-  const once = (): Figures => {
+  const once = (rank: number): Figures => {
     const out = {} as Figures;
     const rng = createRng(`toyStepTimes/${rank}`);
     const params = initToyParams(21, rank, rng, protocol.init, protocol.parameterisation);
@@ -69,31 +70,30 @@ async function round(root: string, rank: number): Promise<Figures> {
     if (!Number.isFinite(sink)) throw new Error('non-finite loss');
     return out;
   };
-  once();
-  return once();
+  [0, 2].forEach(once);
+  return [0, 2].map(once);
 }
 
 const here = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 if (one !== '') {
-  const rank = Number(option('rank', '0'));
-  console.log(JSON.stringify(await round(one, rank)));
+  console.log(JSON.stringify(await round(one)));
 } else {
   const variants: [string, string][] = [['this', here]];
   if (baseline !== '') variants.unshift(['baseline', baseline]);
   const times = new Map<string, number[]>();
   const script = fileURLToPath(import.meta.url);
   for (let k = 0; k < reps; k++) {
-    for (const rank of [0, 2]) {
-      for (const [name, root] of variants) {
-        const args = ['--import', 'tsx', script, '--one', root, '--rank', String(rank)];
-        args.push('--pretrain', String(pretrain), '--steps', String(steps));
-        const out = execFileSync(process.execPath, args, { cwd: here, encoding: 'utf8' });
-        const figures = JSON.parse(out.trim().split('\n').pop() as string) as Figures;
+    for (const [name, root] of variants) {
+      const args = ['--import', 'tsx', script, '--one', root];
+      args.push('--pretrain', String(pretrain), '--steps', String(steps));
+      const out = execFileSync(process.execPath, args, { cwd: here, encoding: 'utf8' });
+      const figures = JSON.parse(out.trim().split('\n').pop() as string) as Figures[];
+      [0, 2].forEach((rank, i) => {
         for (const what of FIGURES) {
           const key = `${name}|${rank}|${what}`;
-          times.set(key, [...(times.get(key) ?? []), figures[what]]);
+          times.set(key, [...(times.get(key) ?? []), figures[i][what]]);
         }
-      }
+      });
     }
   }
   console.log(
