@@ -5,7 +5,8 @@
  * equals `toyLossAndGradsReference` (src/toy/stepReference.ts) bit for bit:
  *   loss = (1/T) Σ_t [−logsumexp_m ℓ_t,m + log M],  ℓ_t,m = Σ_s log p(y_t,s | eta^(m))
  * Phases run one after another, each with a fresh Adam over the parameters it trains (the
- * official script's two optimisers: mean only, then everything).
+ * official script's two optimisers: mean only, then everything); a mean-only phase asks the
+ * step for ∂/∂mean alone, the same bits without the frozen parameters' sums.
  */
 import { drawNoiseInto, emptyNoise } from '../distribution/noise.js';
 import { createAdam, type Adam } from '../nn/adam.js';
@@ -16,6 +17,7 @@ import {
   checkToyTargets,
   cloneToyParams,
   copyToyParamsInto,
+  type ToyGrads,
   type ToyParams,
 } from './model.js';
 import type { ToyPhase, ToyProtocol } from './protocol.js';
@@ -103,6 +105,12 @@ export function trainToy(
             (a) => a.length > 0,
           );
     const adam = createAdam(trained, { lr: phase.lr });
+    // The gradients of the trained parameters, in `trained`'s order (the step computes only
+    // ∂/∂mean in a mean-only phase).
+    const phaseGrads = (g: ToyGrads) =>
+      phase.train === 'mean'
+        ? [g.gradMean]
+        : [g.gradMean, g.gradLogDiag, g.gradLogScale, g.gradDirection].filter((a) => a.length > 0);
     const before = trained.map((a) => new Float64Array(a.length));
     for (let i = 0; i < phase.steps; i++) {
       let loss = NaN;
@@ -111,18 +119,17 @@ export function trainToy(
         for (let t = 0; t < noises.length; t++) {
           if (t === 0 || !sharedNoise) drawNoiseInto(rng, noises[t], antithetic);
         }
-        ({ loss, grads } = fusedToyStep(params, targets, noises, workspace));
+        ({ loss, grads } = fusedToyStep(params, targets, noises, workspace, phase.train));
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
       }
       losses[step] = loss;
       step++;
-      if (!Number.isFinite(loss) || grads === undefined || !allFinite(grads)) {
+      const used = grads === undefined ? [] : phaseGrads(grads);
+      if (!Number.isFinite(loss) || grads === undefined || !used.every(allFinite)) {
         copyToyParamsInto(params, checkpoint);
         return { steps: step, stoppedEarly: true, restoredStep: checkpointStep, losses };
       }
-      const all = [grads.gradMean, grads.gradLogDiag, grads.gradLogScale, grads.gradDirection];
-      const used = phase.train === 'mean' ? [grads.gradMean] : all.filter((a) => a.length > 0);
       stepWithLrFactor(adam, used, phaseLearningRate(phase, i) / phase.lr, before);
       if (!paramsFinite(params)) {
         // The update itself overflowed: the next loss could not be computed either.
@@ -163,22 +170,12 @@ function stepWithLrFactor(
 }
 
 function paramsFinite(p: ToyParams): boolean {
-  return allFinite({
-    gradMean: p.mean,
-    gradLogDiag: p.logDiag,
-    gradLogScale: p.logScale,
-    gradDirection: p.direction,
-  });
+  return (
+    allFinite(p.mean) && allFinite(p.logDiag) && allFinite(p.logScale) && allFinite(p.direction)
+  );
 }
 
-function allFinite(g: {
-  gradMean: Float64Array;
-  gradLogDiag: Float64Array;
-  gradLogScale: Float64Array;
-  gradDirection: Float64Array;
-}): boolean {
-  for (const a of [g.gradMean, g.gradLogDiag, g.gradLogScale, g.gradDirection]) {
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  }
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
 }

@@ -8,8 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { drawNoise, drawNoiseInto, type Noise } from '../../src/distribution/noise.js';
 import { createRng, type Rng } from '../../src/random/rng.js';
-import { initToyParams, type ToyParameterisation, type ToyParams } from '../../src/toy/model.js';
+import {
+  initToyParams,
+  toyFactors,
+  type ToyParameterisation,
+  type ToyParams,
+} from '../../src/toy/model.js';
 import { toyTargets } from '../../src/toy/problem.js';
+import { fusedToyStep } from '../../src/toy/kernels/fusedStep.js';
 import { createToyStepWorkspace, toyLossAndGrads } from '../../src/toy/step.js';
 import { toyLossAndGradsReference } from '../../src/toy/stepReference.js';
 
@@ -121,6 +127,61 @@ describe('fused toy step', () => {
       expect(toyLossAndGrads(p, targets, noises, ws)).toEqual(got);
     });
   }
+
+  it('equals the reference bit for bit where logits overflow to ±∞', () => {
+    const rng = createRng('step/overflow');
+    const p = initToyParams(21, 2, rng, {}, 'official');
+    // exp(709) · u P-entries on top of means near the largest double.
+    p.mean[0] = 1.7e308;
+    p.mean[1] = -1.7e308;
+    p.logScale[0] = 709;
+    p.logScale[2] = 709;
+    p.direction[0] = 0.5;
+    p.direction[2] = -0.5;
+    for (const shared of [false, true]) {
+      const first = drawNoise(rng, { count: 9, rank: 2, size: 21 });
+      const noises = [first, shared ? first : drawNoise(rng, { count: 9, rank: 2, size: 21 })];
+      // Some logit of pixel 0 or 1 is ±∞.
+      const { covFactor } = toyFactors(p);
+      const overflows = noises.some((nz) =>
+        Array.from({ length: 9 }, (_, m) => m).some((m) =>
+          [0, 1].some((s) => {
+            const af =
+              covFactor[2 * s] * nz.epsFactor[2 * m] +
+              covFactor[2 * s + 1] * nz.epsFactor[2 * m + 1];
+            return !Number.isFinite(p.mean[s] + af);
+          }),
+        ),
+      );
+      expect(overflows).toBe(true);
+      const want = toyLossAndGradsReference(p, toyTargets(), noises);
+      const got = toyLossAndGrads(p, toyTargets(), noises);
+      expect(got.loss).toBe(want.loss);
+      expect(got.grads).toEqual(want.grads);
+    }
+  });
+
+  it('a mean-only step: the loss and ∂/∂mean of the reference, the other gradients untouched', () => {
+    for (const c of cases) {
+      const rng = createRng(`step/mean/${c.name}`);
+      const p = randomParams(c.size, c.rank, rng, 'official');
+      const targets = randomTargets(c.targets, c.size, rng);
+      const draw = () =>
+        drawNoise(rng, { count: c.samples, rank: Math.max(c.rank, 1), size: c.size });
+      const first = draw();
+      const noises = targets.map((_, t) => (c.shared || t === 0 ? first : draw()));
+      const want = toyLossAndGradsReference(p, targets, noises);
+      const ws = createToyStepWorkspace(c.size, c.rank, c.samples, c.targets, p.parameterisation);
+      const { gradLogDiag, gradLogScale, gradDirection } = ws.grads;
+      for (const g of [gradLogDiag, gradLogScale, gradDirection]) g.fill(7);
+      const got = fusedToyStep(p, targets, noises, ws, 'mean');
+      expect(got.loss).toBe(want.loss);
+      expect(got.grads.gradMean).toEqual(want.grads.gradMean);
+      for (const g of [gradLogDiag, gradLogScale, gradDirection]) {
+        expect(g.every((v) => v === 7)).toBe(true);
+      }
+    }
+  });
 
   it('drawNoiseInto draws what drawNoise draws, antithetic pairs included', () => {
     for (const antithetic of [false, true]) {

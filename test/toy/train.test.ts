@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { drawNoise } from '../../src/distribution/noise.js';
+import { createAdam } from '../../src/nn/adam.js';
 import { createRng } from '../../src/random/rng.js';
 import { runToyModel } from '../../src/toy/experiment.js';
 import { initToyParams } from '../../src/toy/model.js';
+import { toyLossAndGradsReference } from '../../src/toy/stepReference.js';
 import { toyTargets } from '../../src/toy/problem.js';
 import { PAPER_PROTOCOL, toyProtocol, type ToyProtocol } from '../../src/toy/protocol.js';
 import { phaseLearningRate, protocolSteps, trainToy } from '../../src/toy/train.js';
@@ -35,6 +38,49 @@ describe('toy training', () => {
     expect(Array.from(b.training.losses)).toEqual(Array.from(a.training.losses));
     expect(Array.from(b.params.direction)).toEqual(Array.from(a.params.direction));
     expect(c.evaluation.estimate).not.toBe(a.evaluation.estimate);
+  });
+
+  it('equals a plain loop of the reference step and Adam, bit for bit', () => {
+    // The paper protocol (independent noises, a mean-only phase) and best's noise sharing and
+    // antithetic pairs, short and at a constant lr, for both models and both parameterisations.
+    const paper = toyProtocol('paper', { pretrainSteps: 3, steps: 4, samples: 6 });
+    const best = toyProtocol('best', { pretrainSteps: 3, steps: 4, samples: 6 });
+    best.phases.forEach((ph) => delete ph.lrFinal);
+    for (const protocol of [paper, best]) {
+      for (const rank of [0, 2]) {
+        const seed = `train/oracle/${protocol.name}/${rank}`;
+        const init = (rng: ReturnType<typeof createRng>) =>
+          initToyParams(21, rank, rng, protocol.init, protocol.parameterisation);
+        const rng = createRng(seed);
+        const got = init(rng);
+        const res = trainToy(got, toyTargets(), protocol, rng);
+        const oracle = createRng(seed);
+        const want = init(oracle);
+        const losses: number[] = [];
+        for (const phase of protocol.phases) {
+          const all = [want.mean, want.logDiag, want.logScale, want.direction];
+          const trained = phase.train === 'mean' ? [want.mean] : all.filter((a) => a.length > 0);
+          const adam = createAdam(trained, { lr: phase.lr });
+          for (let i = 0; i < phase.steps; i++) {
+            const draw = () =>
+              drawNoise(oracle, {
+                count: protocol.samples,
+                rank: Math.max(rank, 1),
+                size: 21,
+                antithetic: protocol.antithetic,
+              });
+            const first = draw();
+            const noises = [first, protocol.sharedNoise ? first : draw()];
+            const { loss, grads } = toyLossAndGradsReference(want, toyTargets(), noises);
+            losses.push(loss);
+            const g = [grads.gradMean, grads.gradLogDiag, grads.gradLogScale, grads.gradDirection];
+            adam.step(phase.train === 'mean' ? [g[0]] : g.filter((a) => a.length > 0));
+          }
+        }
+        expect(Array.from(res.losses)).toEqual(losses);
+        expect(got).toEqual(want);
+      }
+    }
   });
 
   it('a non-finite loss returns to the last checkpoint and stops', () => {
