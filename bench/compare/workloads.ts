@@ -15,6 +15,8 @@ import {
   toyTargets,
   trainToy,
 } from '../../src/index.js';
+import type { Rng } from '../../src/random/rng.js';
+import type { ToyParams } from '../../src/toy/model.js';
 import type { ToyPhase, ToyProtocol } from '../../src/toy/protocol.js';
 import { discMapsFixture, distributionFixture, labelFixture } from './fixtures.js';
 
@@ -168,16 +170,26 @@ const toyWorkload: Workload = {
     let rep = 0;
     return () => {
       const rng = createRng(`bench/compare/toy/${rep++}`);
-      let total = 0;
-      for (const rank of [0, 2]) {
-        const params = initToyParams(TOY_PIXELS, rank, rng, protocol.init);
-        const result = trainToy(params, targets, protocol, rng);
-        total += result.losses[result.losses.length - 1];
-      }
-      return total;
+      return toyModels(protocol, targets, rng).reduce((sum, m) => sum + m.lastLoss, 0);
     };
   },
 };
+
+/**
+ * One repetition of the toy workload: the diagonal then the rank-2 model, each initialised in
+ * the protocol's parameterisation and trained under it; their parameters and last losses.
+ */
+export function toyModels(
+  protocol: ToyProtocol,
+  targets: readonly ArrayLike<number>[],
+  rng: Rng,
+): { params: ToyParams; lastLoss: number }[] {
+  return [0, 2].map((rank) => {
+    const params = initToyParams(TOY_PIXELS, rank, rng, protocol.init, protocol.parameterisation);
+    const result = trainToy(params, targets, protocol, rng);
+    return { params, lastLoss: result.losses[result.losses.length - 1] };
+  });
+}
 
 /** GED² of 100 samples against 4 annotations. */
 const gedWorkload: Workload = {

@@ -20,7 +20,9 @@ import {
 } from '../../bench/compare/compare.js';
 import { startTorchServer } from '../../bench/compare/torchServer.js';
 import type { CompareReport } from '../../bench/compare/compare.js';
-import { toyParams, toyProtocolOf, WORKLOADS } from '../../bench/compare/workloads.js';
+import { toyModels, toyParams, toyProtocolOf, WORKLOADS } from '../../bench/compare/workloads.js';
+import { createRng } from '../../src/random/rng.js';
+import { toyTargets } from '../../src/toy/problem.js';
 import { BEST_PROTOCOL, PAPER_PROTOCOL, toyProtocol } from '../../src/toy/protocol.js';
 
 const run = promisify(execFile);
@@ -166,6 +168,17 @@ describe('the toy workload', () => {
       samples: 200,
       lr: 1e-3,
     });
+  });
+
+  it("trains each protocol's own parameterisation, as the torch side does", () => {
+    const quick = (name: 'best' | 'paper') =>
+      toyProtocol(name, { pretrainSteps: 2, steps: 2, samples: 4 });
+    const paper = toyModels(quick('paper'), toyTargets(), createRng(0));
+    expect(paper.map((m) => m.params.parameterisation)).toEqual(['official', 'official']);
+    expect(paper[1].params.logScale).toHaveLength(21 * 2); // one log scale per factor entry
+    const best = toyModels(quick('best'), toyTargets(), createRng(0));
+    expect(best.map((m) => m.params.parameterisation)).toEqual(['column', 'column']);
+    expect(best[1].params.logScale).toHaveLength(2);
   });
 
   it('refuses parameters that describe neither protocol', () => {
