@@ -246,10 +246,14 @@ export function toyFactors(
 export function toyDistribution(p: ToyParams): LowRankNormal {
   const n = checkToyParams(p);
   const { covDiag, covFactor } = toyFactors(p);
+  // covDiag and covFactor are fresh arrays of this call: checked, not copied again. The mean is
+  // the model's own array, which Adam updates in place, so it is copied.
+  const loc = p.mean.slice();
   if (p.rank === 0) {
-    return lowRankNormal({ loc: p.mean, covFactor: new Float64Array(n), covDiag, rank: 1 });
+    const zero = new Float64Array(n);
+    return lowRankNormal({ loc, covFactor: zero, covDiag, rank: 1, copy: false });
   }
-  return lowRankNormal({ loc: p.mean, covFactor, covDiag, rank: p.rank });
+  return lowRankNormal({ loc, covFactor, covDiag, rank: p.rank, copy: false });
 }
 
 /**
