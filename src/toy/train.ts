@@ -23,8 +23,14 @@ import {
 import type { ToyPhase, ToyProtocol } from './protocol.js';
 import { createToyStepWorkspace, fusedToyStep } from './kernels/fusedStep.js';
 
-/** Progress callback: called after every step with the step index (1-based) and its loss. */
-export type ToyStepCallback = (step: number, totalSteps: number, loss: number) => void;
+/** Progress callback: called after every step with the step index (1-based), its loss and the parameters. */
+export type ToyStepCallback = (
+  step: number,
+  totalSteps: number,
+  loss: number,
+  /** The parameters being trained, after this step's update (the caller's own object). */
+  params: ToyParams,
+) => void;
 
 /** What `trainToy` did: steps taken, early stop, losses. */
 export interface ToyTrainResult {
@@ -136,7 +142,7 @@ export function trainToy(
         copyToyParamsInto(params, checkpoint);
         return { steps: step, stoppedEarly: true, restoredStep: checkpointStep, losses };
       }
-      onStep?.(step, total, loss);
+      onStep?.(step, total, loss, params);
       if (checkpointEvery > 0 && step % checkpointEvery === 0) {
         copyToyParamsInto(checkpoint, params);
         checkpointStep = step;

@@ -189,3 +189,20 @@ describe('runToyModel: onTrained', () => {
     expect(hooked.evaluation).toEqual(plain.evaluation);
   });
 });
+
+describe('trainToy: onStep', () => {
+  it('reports each step with its loss and the parameters being trained, as they stand after it', () => {
+    const protocol = toyProtocol('best', { pretrainSteps: 2, steps: 3, samples: 4 });
+    const params = initToyParams(21, 2, createRng(3), protocol.init, protocol.parameterisation);
+    const seen: { step: number; total: number; same: boolean; mean0: number }[] = [];
+    const result = trainToy(params, toyTargets(), protocol, createRng(4), (step, total, _l, p) =>
+      seen.push({ step, total, same: p === params, mean0: p.mean[0] }),
+    );
+    expect(seen.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
+    expect(seen.every((s) => s.total === 5 && s.same)).toBe(true);
+    // The parameters move from step to step, and the last report holds the final values.
+    expect(new Set(seen.map((s) => s.mean0)).size).toBe(5);
+    expect(seen[4].mean0).toBe(params.mean[0]);
+    expect(result.steps).toBe(5);
+  });
+});

@@ -1,19 +1,11 @@
 /**
- * One toy model trained in the page exactly as `ssn toy` trains it (src/toy/experiment.ts's
- * `runToyModel`: the same seeded streams `${seed}/${kind}/0..2`, protocol, training and
- * evaluation), with progress reports carrying the parameters so the page can draw them moving.
+ * One toy model trained in the page exactly as `ssn toy` trains it: through the library's own
+ * `runToyModel` (src/toy/experiment.ts: the same seeded streams `${seed}/${kind}/0..2`, protocol,
+ * training and evaluation), with progress reports carrying the parameters so the page can draw
+ * them moving.
  * test/web/toyRun.test.ts checks the numbers against `runToyModel`, computed at test time.
  */
-import {
-  TOY_PIXELS,
-  evaluateToy,
-  initToyParams,
-  splitRng,
-  toyDistribution,
-  toyProtocol,
-  toyTargets,
-  trainToy,
-} from 'ssn-ts';
+import { runToyModel, toyProtocol } from 'ssn-ts';
 import type { ToyParams, ToyProtocolName } from 'ssn-ts';
 
 /** What the page's controls set, already parsed. */
@@ -117,39 +109,32 @@ export function runToyInPage(
   onProgress: (p: ToyProgress) => void,
   every = 10,
 ): ToyRunResult {
-  const protocol = pageProtocol(s);
-  const rank = kind === 'diagonal' ? 0 : s.rank;
-  const [trainRng, evalRng] = splitRng(`${s.seed}/${kind}`, 3);
-  const targets = toyTargets();
-  const params = initToyParams(
-    TOY_PIXELS,
-    rank,
-    trainRng,
-    protocol.init,
-    protocol.parameterisation,
-  );
   let pending: number[] = [];
-  const training = trainToy(params, targets, protocol, trainRng, (step, total, loss) => {
-    pending.push(loss);
-    if (step % every === 0 || step === total) {
-      onProgress({ step, total, losses: pending, params: snapshot(params) });
-      pending = [];
-    }
-  });
-  const evaluation = evaluateToy(toyDistribution(params), targets, evalRng, {
-    samples: s.evalSamples,
+  const run = runToyModel({
+    kind,
+    rank: s.rank,
+    protocol: pageProtocol(s),
+    seed: s.seed,
+    evalSamples: s.evalSamples,
+    onStep: (step, total, loss, params) => {
+      pending.push(loss);
+      if (step % every === 0 || step === total) {
+        onProgress({ step, total, losses: pending, params: snapshot(params) });
+        pending = [];
+      }
+    },
   });
   return {
-    kind: params.kind,
-    rank,
-    steps: training.steps,
-    stoppedEarly: training.stoppedEarly,
-    restoredStep: training.restoredStep,
-    losses: Array.from(training.losses),
-    estimate: evaluation.estimate,
-    standardError: evaluation.standardError,
-    paper1000: evaluation.paper1000,
-    evalSamples: evaluation.samples,
-    params: snapshot(params),
+    kind: run.params.kind,
+    rank: run.rank,
+    steps: run.training.steps,
+    stoppedEarly: run.training.stoppedEarly,
+    restoredStep: run.training.restoredStep,
+    losses: Array.from(run.training.losses),
+    estimate: run.evaluation.estimate,
+    standardError: run.evaluation.standardError,
+    paper1000: run.evaluation.paper1000,
+    evalSamples: run.evaluation.samples,
+    params: snapshot(run.params),
   };
 }
