@@ -8,16 +8,7 @@
  * stderr line `ssn: ...` naming the file, or the case (JSON-quoted id) and field.
  * @see spec/conformance.md#commands
  */
-import {
-  accessSync,
-  constants,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { computeCase, NanResultError } from '../conformance/caseOps.js';
@@ -39,7 +30,7 @@ import {
 } from '../conformance/format.js';
 import { generateVectors } from '../conformance/generateVectors.js';
 import { CliError, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
-import { nonNegativeArg, positiveArg } from './flags.js';
+import { checkWritableFile, nonNegativeArg, positiveArg } from './flags.js';
 
 /** Where a command writes: stdout lines and stderr lines. */
 export interface ConformanceIo {
@@ -68,40 +59,13 @@ function readConformanceFile(path: string): ConformanceFile {
 }
 
 /**
- * Checks, before any work, that `path` can be written: its folder exists, is a folder and is
- * writable, and `path` is not a folder itself.
- * @throws FileError naming the path
- */
-function checkWritable(path: string): void {
-  const folder = dirname(path);
-  let isFolder: boolean;
-  try {
-    isFolder = statSync(folder).isDirectory();
-  } catch (err) {
-    throw new FileError(`${path}: cannot write (folder ${folder}: ${reason(err)})`);
-  }
-  if (!isFolder) throw new FileError(`${path}: cannot write (${folder} is not a folder)`);
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch (err) {
-    throw new FileError(`${path}: cannot write (folder ${folder}: ${reason(err)})`);
-  }
-  let target;
-  try {
-    target = statSync(path);
-  } catch {
-    return; // does not exist yet: fine
-  }
-  if (target.isDirectory()) throw new FileError(`${path}: cannot write (it is a folder)`);
-}
-
-/**
  * Writes `text` to `path` whole or not at all: into a fresh file beside it, then renamed over it.
  * @throws FileError naming the path
  */
 function writeWhole(path: string, text: string): void {
   let scratch: string | undefined;
   try {
+    mkdirSync(dirname(path), { recursive: true }); // as the other commands create their folders
     scratch = mkdtempSync(join(dirname(path), '.ssn-write-'));
     const temporary = join(scratch, 'out.json');
     writeFileSync(temporary, text);
@@ -135,7 +99,7 @@ export function runVectors(
   io: ConformanceIo = consoleIo,
 ): number {
   return guarded(io, () => {
-    checkWritable(options.out);
+    checkWritableFile('--out', options.out);
     const file = generateVectors(options.seed);
     writeWhole(options.out, serializeConformance(file));
     io.out(`wrote ${file.cases.length} cases (seed ${options.seed}) to ${options.out}`);
@@ -163,7 +127,7 @@ export function runEval(
   io: ConformanceIo = consoleIo,
 ): number {
   return guarded(io, () => {
-    checkWritable(options.out);
+    checkWritableFile('--out', options.out);
     const file = readConformanceFile(input);
     const limits = {
       bytes: options.maxMemory ?? DEFAULT_LIMITS.bytes,

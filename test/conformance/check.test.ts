@@ -258,20 +258,34 @@ const GED = {
 
 describe('ssn eval: files, messages and limits', () => {
   function evalText(text: string, out = join(dir, 'eval-out.json'), options = {}) {
-    if (out !== dir) rmSync(out, { force: true });
+    try {
+      if (out !== dir) rmSync(out, { force: true });
+    } catch {
+      // a path under a plain file: there is nothing to remove
+    }
     const c = capture();
     const code = runEval(write('eval-in.json', text), { out, ...options }, c.io);
     return { code, err: c.err, out };
   }
 
-  it('exits 3 for --out in a missing folder or onto a folder, before reading or computing', () => {
+  it('exits 3 for --out onto a folder or under a file, before reading or computing', () => {
     // The input is malformed too: the output is checked first.
-    for (const out of [join(dir, 'missing', 'o.json'), dir]) {
+    const file = write('plain-file.txt', 'x');
+    for (const out of [join(file, 'o.json'), dir]) {
       const r = evalText('not json', out);
       expect(r.code).toBe(3);
       expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(/^ssn: --out: /);
       expect(r.err[0]).toContain(out);
     }
+  });
+
+  it('creates a missing --out folder, as the other commands do', () => {
+    const out = join(dir, 'new-folder', 'deeper', 'o.json');
+    rmSync(join(dir, 'new-folder'), { recursive: true, force: true });
+    const r = evalText(oneCase(GED), out);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('"expected"');
   });
 
   it('accepts a UTF-8 BOM and keeps unknown keys, __proto__ and 1e400 included', () => {
