@@ -27,8 +27,8 @@ export const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * A validated low-rank normal. Its arrays are copies owned by it (or, built with `copy: false`,
- * the caller's own Float64Arrays); do not change them after construction: `logProb`, `entropy` and `logDetCovariance` cache the factorisation of the
- * first call per distribution object.
+ * the caller's own Float64Arrays); do not change them after construction: `logProb`, `entropy`
+ * and `logDetCovariance` cache the factorisation of the first call per distribution object.
  */
 export interface LowRankNormal {
   /** Event size N (C x S for a segmentation). */

@@ -58,10 +58,11 @@ export function phaseLearningRate(phase: ToyPhase, i: number): number {
 /**
  * Trains `params` IN PLACE under `protocol`, drawing every noise from `rng`.
  * A checkpoint (a copy of the parameters) is taken before the first step and after every
- * `protocol.checkpointEvery` steps; when a step's loss or gradient is not finite, or the
- * distribution's parameters cannot be formed (a zero direction column, exp overflow), or an update
- * leaves a parameter non-finite, the parameters return to the last checkpoint and training stops
- * (`stoppedEarly`): the official script's "early stopping".
+ * `protocol.checkpointEvery` steps; when a step's loss or the gradient of a parameter it trains
+ * (only the mean in a mean-only phase) is not finite, or the distribution's parameters cannot be
+ * formed (a zero direction column, exp overflow), or an update leaves a parameter non-finite,
+ * the parameters return to the last checkpoint and training stops (`stoppedEarly`): the official
+ * script's "early stopping".
  * @throws RangeError when the protocol has no phase, a phase's step count is not an integer ≥ 0,
  *   the sample count is not an integer ≥ 1 (even with antithetic sampling), the parameters'
  *   lengths disagree, or a target is not a 0/1 map of N pixels

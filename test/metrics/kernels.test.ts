@@ -253,7 +253,7 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
     );
   });
 
-  it('counts two pairs apart when their overlaps lie far apart, together when they coincide', () => {
+  it("counts right whether two pairs' overlaps lie far apart (counted apart) or coincide (together)", () => {
     // S = 1024 (32 words). Map i is all ones; j0 has its foreground in word 0 only, j1 in word
     // 31 only: the union of the overlaps is 32 words against 2 summed, so they are counted
     // apart. j2 and j3 are all ones: the same overlap, counted together.

@@ -17,11 +17,11 @@
  * The speed-ups: each map is packed once, each unordered within-set pair is counted once, and a
  * row i is counted before its distances are summed (`countRow`): two maps j, j + 1 at a time
  * against map i (`andPopcountTwo`, one load of map i's word for both), over the union of the two
- * pairs' overlaps of non-zero word ranges when that union is at most 5/4 of their summed lengths
- * (else the two pairs are counted apart, each over its own overlap, so that maps with far-apart
- * ranges never cost more than one pair at a time); and when map i's bitset is sparse (at most
- * 3/4 of the words in its range non-zero), its non-zero words are listed once a row and each
- * pair visits those only (`gatherAndPopcountTwo`). Measured in bench/gedLevers.ts.
+ * pairs' overlaps of non-zero word ranges when that union is at most 4/5 of their summed lengths
+ * (else the two pairs are counted apart by `andPopcount`, each over its own overlap, so that
+ * maps with far-apart ranges never cost more than one pair at a time); and when map i's bitset
+ * is sparse (at most 3/4 of the words in its range non-zero), its non-zero words are listed once
+ * a row and the pairs counted together visit those only (`gatherAndPopcountTwo`). Measured in bench/gedLevers.ts.
  */
 import { checkPairCount, type PairEstimator } from '../labelMapChecks.js';
 import type { LabelMapBitsets } from './labelMapBitsets.js';
