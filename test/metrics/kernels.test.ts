@@ -23,6 +23,7 @@ import { labelMapBitsets } from '../../src/metrics/kernels/labelMapBitsets.js';
 import {
   andPopcount,
   andPopcountTwo,
+  gatherAndPopcountFour,
   gatherAndPopcountTwo,
 } from '../../src/metrics/kernels/popcount.js';
 import { countRow, pairRow } from '../../src/metrics/kernels/pairDistances.js';
@@ -163,24 +164,25 @@ describe('andPopcountTwo (kernels/popcount.ts) = two plain per-word sums', () =>
       fc.record({
         v: fc.array(word, { minLength: n, maxLength: n }),
         x: fc.array(fc.integer({ min: 0, max: 49 }), { minLength: n, maxLength: n }),
-        b: fc.array(word, { minLength: 100, maxLength: 100 }),
+        b: fc.array(word, { minLength: 200, maxLength: 200 }),
         k0: fc.integer({ min: 0, max: n }),
         k1: fc.integer({ min: 0, max: n }),
       }),
     );
     fc.assert(
       fc.property(lists, ({ v, x, b, k0, k1 }) => {
-        // The second bitsets are b's words 0..49 and 50..99.
-        const expected = [0, 0];
+        // The second bitsets are b's words 0..49, 50..99, 100..149 and 150..199.
+        const expected = [0, 0, 0, 0];
         for (let k = k0; k < k1; k++) {
-          expected[0] += bitCount(v[k] & b[x[k]]);
-          expected[1] += bitCount(v[k] & b[50 + x[k]]);
+          for (let m = 0; m < 4; m++) expected[m] += bitCount(v[k] & b[50 * m + x[k]]);
         }
-        const out = Int32Array.of(-1, -1, -1);
-        const V = Uint32Array.from(v);
-        const X = Int32Array.from(x);
-        gatherAndPopcountTwo(V, X, k0, k1, Uint32Array.from(b), 0, 50, out, 1);
-        expect([...out]).toEqual([-1, ...expected]);
+        const [V, X, B] = [Uint32Array.from(v), Int32Array.from(x), Uint32Array.from(b)];
+        const two = Int32Array.of(-1, -1, -1, -1);
+        gatherAndPopcountTwo(V, X, k0, k1, B, 0, 50, two, 1);
+        expect([...two]).toEqual([-1, expected[0], expected[1], -1]);
+        const four = Int32Array.of(-1, -1, -1, -1, -1, -1);
+        gatherAndPopcountFour(V, X, k0, k1, B, 0, 50, 100, 150, four, 1);
+        expect([...four]).toEqual([-1, ...expected, -1]);
       }),
       { seed: 42, numRuns: 500 },
     );
@@ -228,7 +230,8 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
         fc.record({
           S: fc.constant(S),
           a: fc.array(windowMap(S), { minLength: 1, maxLength: 3 }),
-          b: fc.array(windowMap(S), { minLength: 1, maxLength: 6 }),
+          // Up to 9 maps: rows of four pairs a pass, then two, then one.
+          b: fc.array(windowMap(S), { minLength: 1, maxLength: 9 }),
           jStart: fc.nat(),
         }),
       );
