@@ -5,20 +5,22 @@
  * interleaved repetition by repetition after 10 untimed ones (the machine may be shared),
  * reported as medians and the ratio new / old:
  *   - GED² end to end, sampleDiversity, and the bitset packing alone: this tree against the
- *     library at git revision REV (default 580cafd, before the second round of levers),
+ *     library at git revision REV (default 580cafd, before the second round of levers; c0fad5f
+ *     is before the third),
  *     extracted with `git archive` to out/ged-baseline/REV/ and imported from there;
- *   - packing the `bench:compare` samples: REV's loop (eight pixels a step) against a
- *     branch-free loop one pixel a step, a BigInt64Array view testing two labels a load for an
- *     all-background word before the library's loop, and the library's loop (sixteen a step,
- *     all-background half-words skipped), and a loop that only reads and ORs the labels (the
- *     floor of any packing that checks them all);
+ *   - packing the `bench:compare` samples: REV's loop against a branch-free loop one pixel a
+ *     step, a BigInt64Array view testing two labels a load for an all-background word before
+ *     the library's loop, and the library's loop (sixteen a step, all-background half-words
+ *     skipped, in a run of background tested on eight doubles of two labels), and a loop that
+ *     only reads and ORs the labels (the floor of any packing that checks them all);
  *   - the intersections of all within-set pairs, on the same packed bitsets, of the
  *     `bench:compare` fixture (discs) and of coin flips (every word non-zero, the worst case for
  *     skipping): one pair per pass by `andPopcount` (Harley–Seal over 8 words, REV's loop)
  *     against the alternatives measured for it: one SWAR popcount per word, a 16-bit table,
  *     Harley–Seal over the pairs in 8 × 8 tiles, two pairs per pass over the union of their
- *     overlaps (`andPopcountTwo`), and the library's rows (`countRow`: two pairs per pass,
- *     visiting map i's non-zero words only when they are at most 3/4 of its range).
+ *     overlaps (`andPopcountTwo`), REV's rows (`countRow`, where REV has them) and the
+ *     library's (two pairs per pass, visiting map i's non-zero words only when they are at most
+ *     3/4 of its range, and then four pairs a pass where that pays).
  * Every variant's result is checked equal to the old one's before any time is reported.
  */
 import { execFileSync } from 'node:child_process';
@@ -49,7 +51,9 @@ const reps = Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`--reps: expected an integer ≥ 1`);
 
 /** The library at `rev`, unpacked once under out/ged-baseline/. */
-async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack; diversity: Diversity }> {
+async function baseline(
+  rev: string,
+): Promise<{ ged: Ged; pack: Pack; diversity: Diversity; rows?: PairCounts }> {
   const dir = resolve('out', 'ged-baseline', rev);
   if (!existsSync(join(dir, 'src'))) {
     mkdirSync(dir, { recursive: true });
@@ -65,10 +69,16 @@ async function baseline(rev: string): Promise<{ ged: Ged; pack: Pack; diversity:
   const diversityModule = (await import(join(dir, 'src/metrics/sampleDiversity.ts'))) as {
     sampleDiversity: Diversity;
   };
+  const pairsModule = (await import(join(dir, 'src/metrics/kernels/pairDistances.ts'))) as {
+    countRow?: typeof countRow;
+    pairRow?: typeof pairRow;
+  };
+  const { countRow: baseCountRow, pairRow: basePairRow } = pairsModule;
   return {
     ged: gedModule.generalisedEnergyDistance,
     pack: packModule.labelMapBitsets,
     diversity: diversityModule.sampleDiversity,
+    rows: baseCountRow && basePairRow ? rowsOf(baseCountRow, basePairRow) : undefined,
   };
 }
 
@@ -163,15 +173,18 @@ const harleySealTwoPairs: PairCounts = ({ count: K, words: W, bits, first, end }
   }
 };
 
-/** The library's rows (`countRow`), copied into the K × K layout. */
-const libraryRows: PairCounts = (set, out) => {
-  const K = set.count;
-  const row = pairRow([set], K);
-  for (let i = 0; i < K; i++) {
-    countRow(set, i, set, i + 1, K, row);
-    out.set(row.counts.subarray(i + 1, K), i * K + i + 1);
-  }
-};
+/** Rows by `count` (a `countRow`, the library's or REV's), copied into the K × K layout. */
+function rowsOf(count: typeof countRow, scratch: typeof pairRow): PairCounts {
+  return (set, out) => {
+    const K = set.count;
+    const row = scratch([set], K);
+    for (let i = 0; i < K; i++) {
+      count(set, i, set, i + 1, K, row);
+      out.set(row.counts.subarray(i + 1, K), i * K + i + 1);
+    }
+  };
+}
+const libraryRows = rowsOf(countRow, pairRow);
 
 /** Harley–Seal in tiles of 8 × 8 pairs, so that 16 maps' words (32 KiB at 128²) stay in L1. */
 const harleySealTiled: PairCounts = ({ count: K, words: W, bits, first, end }, out) => {
@@ -330,11 +343,11 @@ async function main(): Promise<void> {
   if (!onePixel.every((v, w) => v === packed.bits[w])) throw new Error('one pixel a step: differs');
   if (!bigInt.every((v, w) => v === packed.bits[w])) throw new Error('BigInt64 test: differs');
   race('packing the bench:compare samples, binary, Int32Array', {
-    [`eight pixels a step (old, ${values.base})`]: () =>
+    [`sixteen a step (old, ${values.base})`]: () =>
       base.pack('s', fixture, { pixels: S, classes: 2 }),
     'branch-free, one pixel a step': () => packOnePixelAStep(fixture, onePixel),
     'BigInt64 view: all-background words 16 loads': () => packBigIntZeroTest(fixture, bigInt),
-    'sixteen a step, background half-words skipped (new)': () =>
+    'sixteen a step, background tested on doubles (new)': () =>
       labelMapBitsets('s', fixture, { pixels: S, classes: 2 }),
     'the floor: only read and OR the labels': () => orAllLabels(fixture),
   });
@@ -344,7 +357,8 @@ async function main(): Promise<void> {
     '16-bit table': table16,
     'Harley–Seal, pairs in 8 × 8 tiles': harleySealTiled,
     'two pairs per pass, union of overlaps (andPopcountTwo)': harleySealTwoPairs,
-    "rows: two pairs, map i's non-zero words (countRow; new)": libraryRows,
+    ...(base.rows ? { [`rows (countRow of ${values.base})`]: base.rows } : {}),
+    "rows: then four pairs a pass over map i's non-zero words (countRow; new)": libraryRows,
   };
   const sets: [string, Int32Array][] = [
     ['bench:compare fixture (discs)', fixture],

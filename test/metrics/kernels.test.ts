@@ -23,6 +23,7 @@ import { labelMapBitsets } from '../../src/metrics/kernels/labelMapBitsets.js';
 import {
   andPopcount,
   andPopcountTwo,
+  gatherAndPopcountFour,
   gatherAndPopcountTwo,
 } from '../../src/metrics/kernels/popcount.js';
 import { countRow, pairRow } from '../../src/metrics/kernels/pairDistances.js';
@@ -163,24 +164,25 @@ describe('andPopcountTwo (kernels/popcount.ts) = two plain per-word sums', () =>
       fc.record({
         v: fc.array(word, { minLength: n, maxLength: n }),
         x: fc.array(fc.integer({ min: 0, max: 49 }), { minLength: n, maxLength: n }),
-        b: fc.array(word, { minLength: 100, maxLength: 100 }),
+        b: fc.array(word, { minLength: 200, maxLength: 200 }),
         k0: fc.integer({ min: 0, max: n }),
         k1: fc.integer({ min: 0, max: n }),
       }),
     );
     fc.assert(
       fc.property(lists, ({ v, x, b, k0, k1 }) => {
-        // The second bitsets are b's words 0..49 and 50..99.
-        const expected = [0, 0];
+        // The second bitsets are b's words 0..49, 50..99, 100..149 and 150..199.
+        const expected = [0, 0, 0, 0];
         for (let k = k0; k < k1; k++) {
-          expected[0] += bitCount(v[k] & b[x[k]]);
-          expected[1] += bitCount(v[k] & b[50 + x[k]]);
+          for (let m = 0; m < 4; m++) expected[m] += bitCount(v[k] & b[50 * m + x[k]]);
         }
-        const out = Int32Array.of(-1, -1, -1);
-        const V = Uint32Array.from(v);
-        const X = Int32Array.from(x);
-        gatherAndPopcountTwo(V, X, k0, k1, Uint32Array.from(b), 0, 50, out, 1);
-        expect([...out]).toEqual([-1, ...expected]);
+        const [V, X, B] = [Uint32Array.from(v), Int32Array.from(x), Uint32Array.from(b)];
+        const two = Int32Array.of(-1, -1, -1, -1);
+        gatherAndPopcountTwo(V, X, k0, k1, B, 0, 50, two, 1);
+        expect([...two]).toEqual([-1, expected[0], expected[1], -1]);
+        const four = Int32Array.of(-1, -1, -1, -1, -1, -1);
+        gatherAndPopcountFour(V, X, k0, k1, B, 0, 50, 100, 150, four, 1);
+        expect([...four]).toEqual([-1, ...expected, -1]);
       }),
       { seed: 42, numRuns: 500 },
     );
@@ -228,7 +230,8 @@ describe('countRow (kernels/pairDistances.ts) = the per-pixel intersection count
         fc.record({
           S: fc.constant(S),
           a: fc.array(windowMap(S), { minLength: 1, maxLength: 3 }),
-          b: fc.array(windowMap(S), { minLength: 1, maxLength: 6 }),
+          // Up to 9 maps: rows of four pairs a pass, then two, then one.
+          b: fc.array(windowMap(S), { minLength: 1, maxLength: 9 }),
           jStart: fc.nat(),
         }),
       );
@@ -278,7 +281,20 @@ const arrayKinds = {
   Uint32Array: (v: number[]) => Uint32Array.from(v),
   Int8Array: (v: number[]) => Int8Array.from(v),
   Float64Array: (v: number[]) => Float64Array.from(v),
+  // Views starting 4 bytes past an 8-byte boundary (labels not paired on double boundaries).
+  'Int32Array at an odd offset': (v: number[]) => offsetView(Int32Array, v),
+  'Uint32Array at an odd offset': (v: number[]) => offsetView(Uint32Array, v),
 } as const;
+
+/** `v` in a view of `Kind` starting one element into its buffer. */
+function offsetView<T extends Int32Array | Uint32Array>(
+  Kind: new (length: number) => T,
+  v: number[],
+): T {
+  const whole = new Kind(v.length + 1);
+  whole.set(v, 1);
+  return whole.subarray(1) as T;
+}
 const kinds = Object.keys(arrayKinds) as (keyof typeof arrayKinds)[];
 
 /** One map: background-heavy or empty (labelMap), or all foreground of one class. */
@@ -370,11 +386,22 @@ describe('the fast paths on long maps, every array kind', () => {
       convention: fc.constantFrom('ssn' as const, 'lidc' as const),
       at: fc.nat(),
       value: fc.constantFrom(-1, 3, 7, 200, 2 ** 31, 2 ** 32 - 1, -(2 ** 31)),
-      kind: fc.constantFrom('Int32Array', 'Uint8Array', 'Uint32Array', 'Int8Array' as const),
+      kind: fc.constantFrom(
+        'Int32Array',
+        'Uint8Array',
+        'Uint32Array',
+        'Int8Array',
+        'Int32Array at an odd offset',
+        'Uint32Array at an odd offset' as const,
+      ),
+      // All background (half-words skipped on their doubles), all foreground, or mixed.
+      fill: fc.constantFrom('background', 'foreground', 'alternate'),
     });
     fc.assert(
-      fc.property(bad, ({ S, K, C, convention, at, value, kind }) => {
-        const labels = arrayKinds[kind](new Array<number>(K * S).fill(C - 1));
+      fc.property(bad, ({ S, K, C, convention, at, value, kind, fill }) => {
+        const label = (s: number): number =>
+          fill === 'background' ? 0 : fill === 'foreground' ? C - 1 : s & 1;
+        const labels = arrayKinds[kind](Array.from({ length: K * S }, (_, s) => label(s)));
         labels[at % (K * S)] = value; // wraps in the typed array as it would for a caller
         const stored = labels[at % (K * S)];
         fc.pre(stored < 0 || stored >= C);
@@ -383,8 +410,34 @@ describe('the fast paths on long maps, every array kind', () => {
         expect(() => labelMapBitsets('samples', labels, options)).toThrow(RangeError);
         expect(() => labelMapBitsets('samples', labels, options)).toThrow(expected);
       }),
-      { seed: 42, numRuns: 300 },
+      { seed: 42, numRuns: 600 },
     );
+  });
+
+  it('a half-word of 2s and 0s whose doubles sum as an all-foreground one does is refused', () => {
+    // Even labels 2, 0, 1, …, 1 and odd labels 1: Σ even = 8 and Σ odd = 8, as for all 1s.
+    const labels = new Int32Array(64).fill(1);
+    labels[16] = 2;
+    labels[18] = 0;
+    const expected = 'samples: value 2 at index 16 is out of range for 2 classes';
+    expect(() => labelMapBitsets('samples', labels, { pixels: 32, classes: 2 })).toThrow(expected);
+  });
+
+  it('a label −2³¹ after a 0, whose pair of labels reads as the double −0, is refused', () => {
+    // Labels 2i, 2i + 1 = 0, −2³¹ are the bits of −0, which compares equal to 0.
+    for (const at of [1, 3, 15, 17, 33, 63, 1023]) {
+      for (const S of [32, 64, 1024, 40]) {
+        const labels = new Int32Array(2 * S);
+        labels[at % (2 * S)] = -(2 ** 31);
+        const options = { pixels: S, classes: 2 };
+        const expected = `samples: value -2147483648 at index ${at % (2 * S)} is out of range for 2 classes`;
+        expect(() => labelMapBitsets('samples', labels, options)).toThrow(RangeError);
+        expect(() => labelMapBitsets('samples', labels, options)).toThrow(expected);
+        const unsigned = new Uint32Array(labels.buffer);
+        const expectedUnsigned = expected.replace('-2147483648', '2147483648');
+        expect(() => labelMapBitsets('samples', unsigned, options)).toThrow(expectedUnsigned);
+      }
+    }
   });
 
   it('a non-integer label in any word of an Array or Float64Array is a TypeError', () => {

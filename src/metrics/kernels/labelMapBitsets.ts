@@ -15,8 +15,10 @@
  *
  * Speed (spec/performance.md#ged, bench/gedLevers.ts): the labels of an integer typed array are
  * checked once per 32-pixel word, branch-free; binary maps are packed sixteen pixels a step, each
- * label being its own bit, an all-background half-word costing its loads and ORs only. Other
- * array-likes take the plain per-pixel check, with the same errors.
+ * label being its own bit, an all-background half-word costing its loads and ORs only, or, for an
+ * Int32Array or Uint32Array in a run of background, eight loads of two labels as one double and a
+ * sum whose sign tells an all-zero half-word exactly (`packWholeWords`). Other array-likes take the plain
+ * per-pixel check, with the same errors.
  */
 import {
   checkClasses,
@@ -169,7 +171,9 @@ function packBits(
  * own bit. Sixteen pixels a step, each half-word's labels OR-ed first, so that an all-background
  * half-word (most of a segmentation mask) costs its loads and ORs only; measured against eight
  * pixels a step and one in bench/gedLevers.ts. The indices are wrapped to int32 (| 0, exact below
- * 2³¹ labels, which the caller ensures), sparing an overflow check per load.
+ * 2³¹ labels, which the caller ensures), sparing an overflow check per load. An Int32Array or
+ * Uint32Array tests a half-word that follows an all-background one two labels a load first, where
+ * its labels fall on double boundaries (`packWholeWords`).
  */
 function packBinary(
   name: string,
@@ -180,13 +184,14 @@ function packBinary(
 ): Uint32Array {
   const bits = new Uint32Array(K * W);
   const wholeWords = S >>> 5;
+  const pairs = labelPairs(maps);
   // With S a multiple of 32 the maps are K·W whole words end to end: one run.
   if (wholeWords === W) {
-    packWholeWords(name, maps, 0, K * W, bits, 0);
+    packWholeWords(name, maps, 0, K * W, bits, 0, pairs);
     return bits;
   }
   for (let k = 0; k < K; k++) {
-    packWholeWords(name, maps, k * S, wholeWords, bits, k * W);
+    packWholeWords(name, maps, k * S, wholeWords, bits, k * W, pairs);
     // The last, partial word, pixel by pixel.
     let word = 0;
     for (let s = wholeWords << 5; s < S; s++) {
@@ -200,8 +205,39 @@ function packBinary(
 }
 
 /**
+ * A Float64Array over the 4-byte labels of an Int32Array or Uint32Array, from the 8-byte boundary
+ * at or before its first label, and `shift`: 1 when that label is the high half of the first
+ * double, else 0 (labels s, s + 1 are then double (shift + s) / 2 when shift + s is even); an
+ * empty array for other kinds of array.
+ */
+function labelPairs(maps: ArrayLike<number>): { doubles: Float64Array; shift: number } {
+  if (!(maps instanceof Int32Array || maps instanceof Uint32Array)) {
+    return { doubles: NO_PAIRS, shift: 0 };
+  }
+  const lead = maps.byteOffset & 7; // 0 or 4
+  const doubles = new Float64Array(
+    maps.buffer,
+    maps.byteOffset - lead,
+    (lead + maps.byteLength) >>> 3,
+  );
+  return { doubles, shift: lead >>> 2 };
+}
+
+const NO_PAIRS = new Float64Array(0);
+
+/**
  * Packs `count` whole words of binary labels, from label `start` on, into bits[at ..]
  * (`packBinary`). @throws as `labelMapBitsets` for a label that is not 0 or 1
+ *
+ * With `pairs` of the labels (`labelPairs`) falling on double boundaries at `start`, the half-word
+ * after an all-background one is read first as eight doubles, each holding two labels' bits
+ * (little-endian), and skipped when the sum z = Σ (−double) is −0. That is exact: z is −0 iff
+ * every double is +0, that is iff all sixteen labels are 0, since an addition gives −0 only from
+ * −0 + −0 (round to nearest; a sum of multiples of the least denormal is exact, so no non-zero
+ * sum rounds to 0), −(+0) = −0, and −(−0) = +0 for the pair (0, 0x80000000) whose double is −0: a
+ * half-word holding an invalid label is never skipped. The test costs a load per two labels
+ * where the background runs on (most of a segmentation mask), and is left out after a half-word
+ * with foreground, where it would seldom pay (maps of scattered foreground).
  */
 function packWholeWords(
   name: string,
@@ -210,12 +246,26 @@ function packWholeWords(
   count: number,
   bits: Uint32Array,
   at: number,
+  pairs: { doubles: Float64Array; shift: number },
 ): void {
+  const d = pairs.doubles;
+  const paired = d.length > 0 && ((pairs.shift + start) & 1) === 0;
+  const first = (pairs.shift + start) >>> 1; // the double of label start, when paired
+  let background = paired; // whether to test the next half-word on its doubles
   for (let w = 0; w < count; w++) {
     const s0 = (start + (w << 5)) | 0;
     let word = 0;
     let any = 0;
     for (let t = 0; t < 32; t += 16) {
+      if (background) {
+        const h = (first + (w << 4) + (t >>> 1)) | 0;
+        const z =
+          -d[h] -
+          d[(h + 1) | 0] +
+          (-d[(h + 2) | 0] - d[(h + 3) | 0]) +
+          (-d[(h + 4) | 0] - d[(h + 5) | 0] + (-d[(h + 6) | 0] - d[(h + 7) | 0]));
+        if (Object.is(z, -0)) continue;
+      }
       const s = (s0 + t) | 0;
       const v0 = maps[s];
       const v1 = maps[(s + 1) | 0];
@@ -235,7 +285,11 @@ function packWholeWords(
       const v15 = maps[(s + 15) | 0];
       const or =
         v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9 | v10 | v11 | v12 | v13 | v14 | v15;
-      if (or === 0) continue;
+      if (or === 0) {
+        background = paired;
+        continue;
+      }
+      background = false;
       any |= or;
       const lo = v0 | (v1 << 1) | (v2 << 2) | (v3 << 3) | (v4 << 4) | (v5 << 5) | (v6 << 6);
       const mid = (v7 << 7) | (v8 << 8) | (v9 << 9) | (v10 << 10) | (v11 << 11);

@@ -21,11 +21,19 @@
  * (else the two pairs are counted apart by `andPopcount`, each over its own overlap, so that
  * maps with far-apart ranges never cost more than one pair at a time); and when map i's bitset
  * is sparse (at most 3/4 of the words in its range non-zero), its non-zero words are listed once
- * a row and the pairs counted together visit those only (`gatherAndPopcountTwo`). Measured in bench/gedLevers.ts.
+ * a row and the pairs counted together visit those only: four maps j .. j + 3 a pass
+ * (`gatherAndPopcountFour`) when the union of their overlaps holds at most 4/7 of the listed
+ * words that two passes of two would visit, else two (`gatherAndPopcountTwo`). Measured in
+ * bench/gedLevers.ts.
  */
 import { checkPairCount, type PairEstimator } from '../labelMapChecks.js';
 import type { LabelMapBitsets } from './labelMapBitsets.js';
-import { andPopcount, andPopcountTwo, gatherAndPopcountTwo } from './popcount.js';
+import {
+  andPopcount,
+  andPopcountTwo,
+  gatherAndPopcountFour,
+  gatherAndPopcountTwo,
+} from './popcount.js';
 
 /** Row i's counts, and the scratch of `countRow`. */
 export interface PairRow {
@@ -78,8 +86,8 @@ function sparse(a: LabelMapBitsets, kq: number): boolean {
  * Counts row i: row.counts[q·Kb + j] = |A_iq ∩ B_jq| for every channel q and every
  * j ∈ [jStart, Kb), map i of `a` against map j of `b` (same S and convention; Kb ≤ b.count;
  * `row` from `pairRow` for `a` and at least Kb maps). When map i's bitset is `sparse`, its
- * non-zero words are listed once and each pair visits those only (`gatherAndPopcountTwo`);
- * otherwise each pair visits its whole overlap (`andPopcountTwo`).
+ * non-zero words are listed once and each pair visits those only (`gatherAndPopcountFour`,
+ * `gatherAndPopcountTwo`); otherwise each pair visits its whole overlap (`andPopcountTwo`).
  */
 export function countRow(
   a: LabelMapBitsets,
@@ -111,7 +119,11 @@ export function countRow(
       before[endA] = n;
     }
     let j = jStart;
-    for (; j + 1 < Kb; j += 2) {
+    while (j + 1 < Kb) {
+      if (gather && j + 3 < Kb && countFour(a, ia, b, j * Q + q, q * Kb + j, row)) {
+        j += 4;
+        continue;
+      }
       const j0 = j * Q + q;
       const j1 = j0 + Q;
       const lo0 = Math.max(firstA, b.first[j0]);
@@ -137,6 +149,7 @@ export function countRow(
       } else {
         andPopcountTwo(a.bits, ia * W, b.bits, j0 * W, j1 * W, lo, hi, counts, at);
       }
+      j += 2;
     }
     if (j < Kb) {
       const j0 = j * Q + q;
@@ -145,6 +158,59 @@ export function countRow(
       counts[q * Kb + j] = andPopcount(a.bits, ia * W, b.bits, j0 * W, lo, hi);
     }
   }
+}
+
+/**
+ * For `countRow` with map i's words listed: counts the four pairs of bitset ia of `a` against
+ * bitsets j0, j0 + Q, j0 + 2Q, j0 + 3Q of `b` in one pass over the listed words in the union of
+ * their overlaps (`gatherAndPopcountFour`) into row.counts[at .. at + 3], and returns true, when
+ * that pass visits at most 4/7 of the listed words that the two passes over pairs (j0, j0 + Q)
+ * and (j0 + 2Q, j0 + 3Q) would (a pair-word costs about 7/8 as much four pairs a pass as two:
+ * bench/gedLevers.ts); else counts nothing and returns false.
+ */
+function countFour(
+  a: LabelMapBitsets,
+  ia: number,
+  b: LabelMapBitsets,
+  j0: number,
+  at: number,
+  row: PairRow,
+): boolean {
+  const Q = a.channels;
+  const W = a.words;
+  const { before } = row;
+  const firstA = a.first[ia];
+  const endA = a.end[ia];
+  const { first, end } = b;
+  const j1 = j0 + Q;
+  const j2 = j1 + Q;
+  const j3 = j2 + Q;
+  const lo01 = Math.max(firstA, Math.min(first[j0], first[j1]));
+  const hi01 = Math.min(endA, Math.max(end[j0], end[j1]));
+  const lo23 = Math.max(firstA, Math.min(first[j2], first[j3]));
+  const hi23 = Math.min(endA, Math.max(end[j2], end[j3]));
+  const lo = Math.min(lo01, lo23);
+  const hi = Math.max(hi01, hi23);
+  if (lo >= hi) return false; // (no word to visit: left to the pairs' own zero counts)
+  const n01 = lo01 < hi01 ? before[hi01] - before[lo01] : 0;
+  const n23 = lo23 < hi23 ? before[hi23] - before[lo23] : 0;
+  const n = before[hi] - before[lo];
+  if (7 * n > 4 * (n01 + n23)) return false;
+  const { words, index, counts } = row;
+  gatherAndPopcountFour(
+    words,
+    index,
+    before[lo],
+    before[hi],
+    b.bits,
+    j0 * W,
+    j1 * W,
+    j2 * W,
+    j3 * W,
+    counts,
+    at,
+  );
+  return true;
 }
 
 /**

@@ -22,6 +22,9 @@
  * bitset (its non-zero words, say, with their indices): with words v and indices x,
  *   out[at] = Σ_{k ∈ [k0, k1)} popcount32(v[k] & b[ob0 + x[k]]),  out[at + 1] the same with ob1,
  * so that a pair costs the first bitset's listed words only; tied to the plain sums likewise.
+ * `gatherAndPopcountFour` is the same over four second bitsets (out[at .. at + 3]), each listed
+ * word and index loaded once for the four (each pair with its own adders, as in
+ * `andPopcountTwo`); tied to the plain sums likewise.
  */
 
 /**
@@ -226,6 +229,127 @@ export function gatherAndPopcountTwo(
   }
   out[at] = count0;
   out[at + 1] = count1;
+}
+
+/**
+ * The four sums Σ_{k ∈ [k0, k1)} popcount32(v[k] & b[ob + x[k]]) for ob = ob0, ob1, ob2 and ob3,
+ * into out[at .. at + 3]; 0 when k1 ≤ k0. The same adders as `andPopcountTwo`, each load of a
+ * listed word and its index serving four pairs.
+ * @example
+ * const out = new Int32Array(4);
+ * // the word 0b1011 of some bitset, at index 0, against the words 0b0110, 0b0011, 0, 0b1111:
+ * gatherAndPopcountFour(Uint32Array.of(0b1011), Int32Array.of(0), 0, 1,
+ *   Uint32Array.of(0b0110, 0b0011, 0, 0b1111), 0, 1, 2, 3, out, 0); // out = [1, 2, 0, 3]
+ */
+export function gatherAndPopcountFour(
+  v: Uint32Array,
+  x: Int32Array,
+  k0: number,
+  k1: number,
+  b: Uint32Array,
+  ob0: number,
+  ob1: number,
+  ob2: number,
+  ob3: number,
+  out: Int32Array,
+  at: number,
+): void {
+  let fours0 = 0;
+  let ones0 = 0;
+  let twos0 = 0;
+  let fours1 = 0;
+  let ones1 = 0;
+  let twos1 = 0;
+  let fours2 = 0;
+  let ones2 = 0;
+  let twos2 = 0;
+  let fours3 = 0;
+  let ones3 = 0;
+  let twos3 = 0;
+  let k = k0;
+  for (; k + 4 <= k1; k += 4) {
+    const w0 = x[k];
+    const w1 = x[(k + 1) | 0];
+    const w2 = x[(k + 2) | 0];
+    const w3 = x[(k + 3) | 0];
+    const a0 = v[k];
+    const a1 = v[(k + 1) | 0];
+    const a2 = v[(k + 2) | 0];
+    const a3 = v[(k + 3) | 0];
+    let p = 0;
+    let r = 0;
+    let u = 0;
+    let twosA = 0;
+    let twosB = 0;
+    p = a0 & b[(ob0 + w0) | 0];
+    r = a1 & b[(ob0 + w1) | 0];
+    u = ones0 ^ p;
+    twosA = (ones0 & p) | (u & r);
+    ones0 = u ^ r;
+    p = a2 & b[(ob0 + w2) | 0];
+    r = a3 & b[(ob0 + w3) | 0];
+    u = ones0 ^ p;
+    twosB = (ones0 & p) | (u & r);
+    ones0 = u ^ r;
+    u = twos0 ^ twosA;
+    fours0 += popcount32((twos0 & twosA) | (u & twosB));
+    twos0 = u ^ twosB;
+    p = a0 & b[(ob1 + w0) | 0];
+    r = a1 & b[(ob1 + w1) | 0];
+    u = ones1 ^ p;
+    twosA = (ones1 & p) | (u & r);
+    ones1 = u ^ r;
+    p = a2 & b[(ob1 + w2) | 0];
+    r = a3 & b[(ob1 + w3) | 0];
+    u = ones1 ^ p;
+    twosB = (ones1 & p) | (u & r);
+    ones1 = u ^ r;
+    u = twos1 ^ twosA;
+    fours1 += popcount32((twos1 & twosA) | (u & twosB));
+    twos1 = u ^ twosB;
+    p = a0 & b[(ob2 + w0) | 0];
+    r = a1 & b[(ob2 + w1) | 0];
+    u = ones2 ^ p;
+    twosA = (ones2 & p) | (u & r);
+    ones2 = u ^ r;
+    p = a2 & b[(ob2 + w2) | 0];
+    r = a3 & b[(ob2 + w3) | 0];
+    u = ones2 ^ p;
+    twosB = (ones2 & p) | (u & r);
+    ones2 = u ^ r;
+    u = twos2 ^ twosA;
+    fours2 += popcount32((twos2 & twosA) | (u & twosB));
+    twos2 = u ^ twosB;
+    p = a0 & b[(ob3 + w0) | 0];
+    r = a1 & b[(ob3 + w1) | 0];
+    u = ones3 ^ p;
+    twosA = (ones3 & p) | (u & r);
+    ones3 = u ^ r;
+    p = a2 & b[(ob3 + w2) | 0];
+    r = a3 & b[(ob3 + w3) | 0];
+    u = ones3 ^ p;
+    twosB = (ones3 & p) | (u & r);
+    ones3 = u ^ r;
+    u = twos3 ^ twosA;
+    fours3 += popcount32((twos3 & twosA) | (u & twosB));
+    twos3 = u ^ twosB;
+  }
+  let count0 = 4 * fours0 + 2 * popcount32(twos0) + popcount32(ones0);
+  let count1 = 4 * fours1 + 2 * popcount32(twos1) + popcount32(ones1);
+  let count2 = 4 * fours2 + 2 * popcount32(twos2) + popcount32(ones2);
+  let count3 = 4 * fours3 + 2 * popcount32(twos3) + popcount32(ones3);
+  for (; k < k1; k++) {
+    const a = v[k];
+    const w = x[k];
+    count0 += popcount32(a & b[ob0 + w]);
+    count1 += popcount32(a & b[ob1 + w]);
+    count2 += popcount32(a & b[ob2 + w]);
+    count3 += popcount32(a & b[ob3 + w]);
+  }
+  out[at] = count0;
+  out[at + 1] = count1;
+  out[at + 2] = count2;
+  out[at + 3] = count3;
 }
 
 /** Number of set bits of a 32-bit integer (Hacker's Delight 5-2, SWAR). */
