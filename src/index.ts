@@ -30,7 +30,7 @@ export {
 export { mahalanobis, whitenedFactor, whitenedFactorPlain } from './distribution/whitenedFactor.js';
 export type { WhitenedFactor, WhitenedQr } from './distribution/whitenedFactor.js';
 export type { LowRankNormal, LowRankNormalParams } from './distribution/lowRankNormal.js';
-export { logProb } from './distribution/logProb.js';
+export { logProb, logProbOf } from './distribution/logProb.js';
 export { entropy } from './distribution/entropy.js';
 export {
   marginalVariance,

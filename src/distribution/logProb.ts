@@ -1,6 +1,13 @@
 import { checkFinite, checkLength } from '../util/validate.js';
+import { keepFinite } from './kernels/copyFinite.js';
+import { gramFactor } from './kernels/gramForm.js';
 import { sumLog } from './kernels/sumLog.js';
-import { LOG_2PI, type LowRankNormal } from './lowRankNormal.js';
+import {
+  checkParamShapes,
+  LOG_2PI,
+  type LowRankNormal,
+  type LowRankNormalParams,
+} from './lowRankNormal.js';
 import { logDensityTerms } from './whitenedFactor.js';
 
 /**
@@ -26,4 +33,55 @@ export function logProb(dist: LowRankNormal, x: ArrayLike<number>): number {
   const t = logDensityTerms(dist, x);
   const logDet = sumLog(dist.covDiag) + t.logDetCapacitance;
   return -0.5 * (dist.size * LOG_2PI + logDet + t.mahalanobis);
+}
+
+/**
+ * `logProb(lowRankNormal(params), x)` for a single point, with one pass over the factor fewer:
+ * the same value, bit for bit, and the same errors in the same order (test/distribution/
+ * logProbOf.test.ts ties both). For a distribution used once, as in evaluating one label map's
+ * logits: a Float64Array covFactor is not checked on its own before the Gram kernel's pass
+ * (kernels/gramForm.ts) reads it; that pass's guard, ‖D^{-1/2} P‖_F² ≤ 8192, fails for any
+ * non-finite entry (its square sum is then NaN or ∞), and wherever the guard fails, or an
+ * earlier check throws, covFactor is checked in full first, so its error comes where
+ * `lowRankNormal` would raise it. Nothing is copied or cached (`copy` is checked and ignored).
+ * @param params - as `lowRankNormal` takes them
+ * @param x - a point, length N
+ * @throws as `lowRankNormal(params)` then `logProb(dist, x)` would
+ * @example logProbOf({ loc: [0], covFactor: [0], covDiag: [1], rank: 1 }, [0]) // ≈ -0.9189
+ */
+export function logProbOf(params: LowRankNormalParams, x: ArrayLike<number>): number {
+  const { n, rank } = checkParamShapes(params);
+  const loc = keepFinite('loc', params.loc);
+  // A typed covFactor waits for the Gram pass; any other array is checked (and converted) now.
+  const deferred = params.covFactor instanceof Float64Array;
+  const covFactor = deferred
+    ? (params.covFactor as Float64Array)
+    : keepFinite('covFactor', params.covFactor);
+  const checkFactor = () => (deferred ? keepFinite('covFactor', covFactor) : covFactor);
+  const covDiag = orFactorFirst(checkFactor, () => keepFinite('covDiag', params.covDiag, true));
+  orFactorFirst(checkFactor, () => {
+    checkLength('x', x, n, `the distribution's size N = ${n}`);
+    checkFinite('x', x);
+  });
+  const dist: LowRankNormal = { size: n, rank, loc, covFactor, covDiag };
+  const g = gramFactor(dist, x);
+  if (g === null) {
+    checkFactor(); // the guard failed: a bad entry, or a factor the Householder form takes
+    return logProb(dist, x);
+  }
+  // The guard held, so every entry of covFactor was finite. logProb takes the same first
+  // point's value where it is finite (logDensityTerms), and falls back the same way otherwise.
+  if (!Number.isFinite(g.first)) return logProb(dist, x);
+  const logDet = sumLog(covDiag) + g.factor.logDetCapacitance;
+  return -0.5 * (n * LOG_2PI + logDet + g.first);
+}
+
+/** `body()`, but when it throws, `checkFactor()` runs first, so a bad covFactor is named first. */
+function orFactorFirst<T>(checkFactor: () => unknown, body: () => T): T {
+  try {
+    return body();
+  } catch (err) {
+    checkFactor();
+    throw err;
+  }
 }

@@ -74,6 +74,27 @@ export interface LowRankNormalParams {
  * logDetCovariance(d) // → log 3 ≈ 1.0986 (Σ = [[2, 1], [1, 2]])
  */
 export function lowRankNormal(params: LowRankNormalParams): LowRankNormal {
+  const { n, rank, copy } = checkParamShapes(params);
+  // Each argument checked, then copied (copyFinite does both in one pass; the same errors), or
+  // only checked (keepFinite) when the caller lends its Float64Arrays.
+  const take = copy ? copyFinite : keepFinite;
+  const loc = take('loc', params.loc);
+  const covFactor = take('covFactor', params.covFactor);
+  const covDiag = take('covDiag', params.covDiag, true);
+  return { size: n, rank, loc, covFactor, covDiag };
+}
+
+/**
+ * The checks of `lowRankNormal` that come before any value is read, in its order: `params` an
+ * object, the rank, the lengths of loc, covFactor and covDiag, the `copy` flag.
+ * @returns N, R and the copy flag (default true)
+ * @throws as `lowRankNormal`
+ */
+export function checkParamShapes(params: LowRankNormalParams): {
+  n: number;
+  rank: number;
+  copy: boolean;
+} {
   if (params === null || typeof params !== 'object') {
     throw new TypeError(
       `params: must be an object { loc, covFactor, covDiag, rank }, got ${params === null ? 'null' : typeof params}`,
@@ -91,13 +112,7 @@ export function lowRankNormal(params: LowRankNormalParams): LowRankNormal {
   if (typeof copy !== 'boolean') {
     throw new TypeError(`copy: must be true or false, got ${typeof copy}`);
   }
-  // Each argument checked, then copied (copyFinite does both in one pass; the same errors), or
-  // only checked (keepFinite) when the caller lends its Float64Arrays.
-  const take = copy ? copyFinite : keepFinite;
-  const loc = take('loc', params.loc);
-  const covFactor = take('covFactor', params.covFactor);
-  const covDiag = take('covDiag', params.covDiag, true);
-  return { size: n, rank, loc, covFactor, covDiag };
+  return { n, rank, copy };
 }
 
 /**
