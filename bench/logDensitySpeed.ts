@@ -22,6 +22,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median } from './compare/compare.js';
 import { logProb } from '../src/distribution/logProb.js';
 import { logProbByWoodbury } from '../src/distribution/lowRankIdentities.js';
 import { sumLogPlain } from '../src/distribution/kernels/sumLog.js';
@@ -99,11 +100,6 @@ if (values.baseline !== undefined) {
 if (values.only !== undefined) {
   const keep = values.only.split(',');
   impls = impls.filter((impl) => keep.includes(impl.key));
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 for (const rank of [10, 50]) {

@@ -31,8 +31,13 @@ export function logProb(dist: LowRankNormal, x: ArrayLike<number>): number {
   checkLength('x', x, dist.size, `the distribution's size N = ${dist.size}`);
   checkFinite('x', x);
   const t = logDensityTerms(dist, x);
-  const logDet = sumLog(dist.covDiag) + t.logDetCapacitance;
-  return -0.5 * (dist.size * LOG_2PI + logDet + t.mahalanobis);
+  return fromTerms(dist, t.logDetCapacitance, t.mahalanobis);
+}
+
+/** −½ (N log 2π + Σ log d_n + log det(I + Aᵀ A) + zᵀ Σ⁻¹ z), from the last two terms. */
+function fromTerms(dist: LowRankNormal, logDetCapacitance: number, mahalanobis: number): number {
+  const logDet = sumLog(dist.covDiag) + logDetCapacitance;
+  return -0.5 * (dist.size * LOG_2PI + logDet + mahalanobis);
 }
 
 /**
@@ -72,8 +77,7 @@ export function logProbOf(params: LowRankNormalParams, x: ArrayLike<number>): nu
   // The guard held, so every entry of covFactor was finite. logProb takes the same first
   // point's value where it is finite (logDensityTerms), and falls back the same way otherwise.
   if (!Number.isFinite(g.first)) return logProb(dist, x);
-  const logDet = sumLog(covDiag) + g.factor.logDetCapacitance;
-  return -0.5 * (n * LOG_2PI + logDet + g.first);
+  return fromTerms(dist, g.factor.logDetCapacitance, g.first);
 }
 
 /** `body()`, but when it throws, `checkFactor()` runs first, so a bad covFactor is named first. */

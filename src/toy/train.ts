@@ -17,7 +17,6 @@ import {
   checkToyTargets,
   cloneToyParams,
   copyToyParamsInto,
-  type ToyGrads,
   type ToyParams,
 } from './model.js';
 import type { ToyPhase, ToyProtocol } from './protocol.js';
@@ -112,28 +111,29 @@ export function trainToy(
             (a) => a.length > 0,
           );
     const adam = createAdam(trained, { lr: phase.lr });
-    // The gradients of the trained parameters, in `trained`'s order (the step computes only
-    // ∂/∂mean in a mean-only phase).
-    const phaseGrads = (g: ToyGrads) =>
+    // The gradients of the trained parameters, in `trained`'s order: arrays of the workspace,
+    // which every step overwrites (the step computes only ∂/∂mean in a mean-only phase).
+    const g = workspace.grads;
+    const used =
       phase.train === 'mean'
         ? [g.gradMean]
         : [g.gradMean, g.gradLogDiag, g.gradLogScale, g.gradDirection].filter((a) => a.length > 0);
     const before = trained.map((a) => new Float64Array(a.length));
     for (let i = 0; i < phase.steps; i++) {
       let loss = NaN;
-      let grads;
+      let stepped = false;
       try {
         for (let t = 0; t < noises.length; t++) {
           if (t === 0 || !sharedNoise) drawNoiseInto(rng, noises[t], antithetic);
         }
-        ({ loss, grads } = fusedToyStep(params, targets, noises, workspace, phase.train));
+        ({ loss } = fusedToyStep(params, targets, noises, workspace, phase.train));
+        stepped = true;
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
       }
       losses[step] = loss;
       step++;
-      const used = grads === undefined ? [] : phaseGrads(grads);
-      if (!Number.isFinite(loss) || grads === undefined || !used.every(allFinite)) {
+      if (!Number.isFinite(loss) || !stepped || !used.every(allFinite)) {
         copyToyParamsInto(params, checkpoint);
         return { steps: step, stoppedEarly: true, restoredStep: checkpointStep, losses };
       }
