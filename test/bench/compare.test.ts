@@ -120,6 +120,35 @@ describe('bench:compare command line', () => {
   });
 });
 
+describe('the bundle for a machine without Node (bench/compare/device-bundle.sh)', () => {
+  it('builds .device/bundle/compare.mjs, which runs the comparison and finds the torch script', async () => {
+    await run('bash', ['bench/compare/device-bundle.sh', '--bundle-only']);
+    const file = join(mkdtempSync(join(tmpdir(), 'ssn-bundle-')), 'compare.json');
+    await run(process.execPath, [
+      '.device/bundle/compare.mjs',
+      '--quick',
+      '--only',
+      'ged',
+      '--json',
+      file,
+    ]);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
+    expect(json.workloads.map((r) => r.name)).toEqual(['ged']);
+    expect(json.workloads[0].ssnMs).toBeGreaterThan(0);
+    // Where torch is importable the bundle reached spec/torch/bench.py and both sides agree; a
+    // wrong path would leave a note naming the missing script.
+    if (json.torchNote === undefined) expect(json.workloads[0].agree).toBe(true);
+    else expect(json.torchNote).not.toMatch(/bench\.py.*(No such file|ENOENT|can't open)/);
+  });
+
+  it('refuses an unknown argument by name before building anything', async () => {
+    await expect(run('bash', ['bench/compare/device-bundle.sh', '--nope'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown argument --nope/),
+    });
+  });
+});
+
 describe('the BLAS of the torch side', () => {
   it('names the library the torch process loaded, and the choice asked for', async () => {
     const report = await runCompare({ quick: true, only: ['ged'] });
