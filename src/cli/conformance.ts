@@ -2,10 +2,11 @@
  * `ssn vectors`, `ssn eval` and `ssn check`: the conformance format from the command line.
  *
  * Exit codes (src/cli/errors.ts): 0 success (check: every field within tolerance); 1 check found a
- * field out of tolerance, or eval computed NaN from valid inputs (a bug in ssn-ts); 2 a usage
- * error or malformed input (a bad flag, a file that is not this format, a bad case or field, a
- * case over the resource limits); 3 a file that cannot be read or written. Every failure is one
- * stderr line `ssn: ...` naming the file, or the case (JSON-quoted id) and field.
+ * field out of tolerance; 2 a usage error or malformed input (a bad flag, a file that is not this
+ * format, a bad case or field, a case over the resource limits); 3 a file that cannot be read or
+ * written; 4 an unexpected error (eval computed NaN from valid inputs, or any other failure ssn-ts
+ * did not foresee: a bug to report). Every failure is one stderr line `ssn: ...` naming the file,
+ * or the case (JSON-quoted id) and field.
  * @see spec/conformance.md#commands
  */
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ import {
   type ConformanceFile,
 } from '../conformance/format.js';
 import { generateVectors } from '../conformance/generateVectors.js';
-import { CliError, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
+import { CliError, EXIT_INTERNAL, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
 import { checkWritableFile, nonNegativeArg, positiveArg } from './flags.js';
 
 /** Where a command writes: stdout lines and stderr lines. */
@@ -85,7 +86,7 @@ function guarded(io: ConformanceIo, body: () => number): number {
     let failure: CliError;
     if (err instanceof CliError) failure = err;
     else if (err instanceof ConformanceError) failure = new UsageError(err.message);
-    else if (err instanceof NanResultError) failure = new CliError(err.message, EXIT_VALUE_OFF);
+    else if (err instanceof NanResultError) failure = new CliError(err.message, EXIT_INTERNAL);
     else throw err;
     // One line, whatever a path or a library message holds (ids are JSON-quoted already).
     io.err(`ssn: ${failure.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
@@ -189,11 +190,12 @@ function parseMemory(value: string): number {
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  a value is off: check found a field out of tolerance (eval: ssn-ts computed NaN from
-     valid inputs, a bug to report)
+  1  a value is off: check found a field out of tolerance (only check exits 1)
   2  usage error or malformed input: a bad flag, a file not in the ssn-conformance format, a
      bad case or field, a case over the resource limits
   3  a file cannot be read or written
+  4  an unexpected error: eval computed NaN from valid inputs, or ssn-ts failed in a way it
+     did not foresee (a bug to report)
 Every failure is one stderr line "ssn: <file, or case "ID" (op) and field>: <what is wrong>".`;
 
 /** Adds `vectors`, `eval` and `check` to the `ssn` program. */

@@ -7,7 +7,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CommanderError, InvalidArgumentError } from 'commander';
-import { CliError, EXIT_IO, EXIT_USAGE, EXIT_VALUE_OFF, FileError, UsageError } from './errors.js';
+import { CliError, EXIT_INTERNAL, EXIT_IO, EXIT_USAGE, FileError, UsageError } from './errors.js';
 
 /** A commander parser for an integer flag ≥ `min`. */
 export function integerArg(min: number): (value: string) => number {
@@ -182,7 +182,8 @@ export function checkWritableFile(flag: string, file: string): void {
 /**
  * Any error as the CLI reports it: one line (without `ssn: `) and an exit code. CliError keeps
  * its code; commander's usage errors and the library's RangeError/TypeError (bad input) are 2; a
- * file system error is 3; anything else is 1.
+ * file system error is 3; anything else is unexpected: 4, its line marked as such (exit 1 stays
+ * `check`'s verdict that a value is off, which a crash must not look like).
  */
 export function errorReport(err: unknown): { line: string | null; exitCode: number } {
   if (err instanceof CliError) return { line: err.message, exitCode: err.exitCode };
@@ -197,8 +198,6 @@ export function errorReport(err: unknown): { line: string | null; exitCode: numb
   if (err instanceof Error && typeof e.code === 'string' && typeof e.path === 'string') {
     return { line: `${e.path}: cannot read or write (${e.code})`, exitCode: EXIT_IO };
   }
-  return {
-    line: err instanceof Error ? err.message : String(err),
-    exitCode: EXIT_VALUE_OFF,
-  };
+  const what = err instanceof Error ? err.message : String(err);
+  return { line: `unexpected error: ${what} (please report it)`, exitCode: EXIT_INTERNAL };
 }
