@@ -13,6 +13,7 @@ import type { Rng } from '../random/rng.js';
 import { checkInteger } from '../util/validate.js';
 import { binaryMcLoss } from './kernels/binaryMcLoss.js';
 import { categoricalMcLoss } from './kernels/categoricalMcLoss.js';
+import { mcLossReference } from './mcLossReference.js';
 import {
   pixelGeometry,
   type PixelGeometry,
@@ -60,25 +61,36 @@ export function mcLoss(
 ): McLossResult {
   const geometry = pixelGeometry(dist.size, labels, options);
   const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
-  return checkedMcLoss(dist, labels, eps, geometry);
+  return checkedMcLoss(dist, labels, eps, geometry, options);
 }
 
 /**
  * `mcLoss` after validation: noises of the right shapes and finite, labels and mask checked.
- * Two classes and bernoulli take the binary kernel, more classes the tiled categorical one.
+ * Two classes and bernoulli take the binary kernel, more classes the tiled categorical one. The
+ * kernels sum in plain arithmetic; where that overflows although every sampled logit is finite
+ * (terms of opposite signs past float64's range, e.g. loc = 1e308 and P eps_R = −1e308), their
+ * result has NaN and the reference, whose sums are overflow-safe, gives the loss instead
+ * (test/loss/mcLossReference.test.ts, "finite logits whose terms overflow").
  */
 function checkedMcLoss(
   dist: LowRankNormal,
   labels: ArrayLike<number>,
   eps: Noise,
   geometry: PixelGeometry,
+  options: PixelLikelihoodOptions,
 ): McLossResult {
   const result =
     geometry.logitsPerPixel <= 2
       ? binaryMcLoss(dist, labels, eps, geometry)
       : categoricalMcLoss(dist, labels, eps, geometry);
-  if (hasNaN(result)) throw notRepresentable(dist, eps);
-  return result;
+  if (!hasNaN(result)) return result;
+  const overflow = notRepresentable(dist, eps);
+  if (overflow !== null) throw overflow;
+  const reference = mcLossReference(dist, labels, eps, options);
+  if (hasNaN(reference)) {
+    throw new Error('mcLoss: NaN from finite sampled logits (a bug in ssn-ts: please report it)');
+  }
+  return reference;
 }
 
 /** Whether any output of the loss is NaN (one pass over the gradients, O(N R)). */
@@ -91,16 +103,14 @@ function hasNaN(r: McLossResult): boolean {
 }
 
 /**
- * The error for a loss that came out NaN: a sampled logit loc + P eps_R + √d eps_N past float64's
- * range (its exact value overflows; the loss and gradients of such a sample are not representable),
- * named by sample and logit. NaN with every sampled logit finite would be a bug in ssn-ts.
+ * For a loss that came out NaN: the error naming a sampled logit loc + P eps_R + √d eps_N past
+ * float64's range (its exact value overflows; the loss and gradients of such a sample are not
+ * representable), by sample and logit; null when every sampled logit is finite.
  */
-function notRepresentable(dist: LowRankNormal, eps: Noise): Error {
+function notRepresentable(dist: LowRankNormal, eps: Noise): RangeError | null {
   const eta = rsampleReference(dist, eps);
   const at = eta.findIndex((v) => !Number.isFinite(v));
-  if (at < 0) {
-    return new Error('mcLoss: NaN from finite sampled logits (a bug in ssn-ts: please report it)');
-  }
+  if (at < 0) return null;
   const m = Math.floor(at / dist.size);
   return new RangeError(
     `covFactor, epsFactor: sample ${m}'s logit ${at - m * dist.size} is ${eta[at]} ` +
@@ -148,5 +158,5 @@ export function mcLossSampled(
     throw err;
   }
   // drawNoise's noises are finite and of the right shapes by construction: no second check.
-  return { ...checkedMcLoss(dist, labels, noise, geometry), noise };
+  return { ...checkedMcLoss(dist, labels, noise, geometry, options), noise };
 }

@@ -106,6 +106,36 @@ describe('logits up to ±1e308: infinities, not NaN', () => {
     expect(Array.from(res0.gradLoc)).toEqual([-1, 1]);
   });
 
+  it('finite logits whose terms overflow on the way (loc ±1e308, P eps_R ∓1e308): the exact loss, not an error', () => {
+    // The kernels sum loc + P eps_R in plain arithmetic (∞ − ∞ = NaN); mcLoss then takes the
+    // reference's overflow-safe sums. Two classes: eta = (0, 0), so p(label 1) = ½.
+    const two = lowRankNormal({
+      loc: [-1e308, 1e308],
+      covFactor: [-1e308, 1e308],
+      covDiag: [1, 1],
+      rank: 1,
+    });
+    const noise2 = { epsFactor: [-1], epsDiag: [0, 0] };
+    const o2 = { likelihood: 'categorical' as const, classes: 2 };
+    for (const res of [mcLoss(two, [1], noise2, o2), mcLossReference(two, [1], noise2, o2)]) {
+      expect(res.loss).toBe(Math.LN2);
+      expect(Array.from(res.gradLoc)).toEqual([0.5, -0.5]);
+      expect(Array.from(res.gradCovFactor)).toEqual([-0.5, 0.5]);
+      expect(Array.from(res.gradCovDiag)).toEqual([0, 0]);
+    }
+    // Three classes: eta = (1e308, 0, 0) with label 0, so p = 1 and the loss is 0.
+    const three = lowRankNormal({
+      loc: [1e308, 0, 0],
+      covFactor: [1e308, -1e308, 0, 0, 0, 0],
+      covDiag: [1, 1, 1],
+      rank: 2,
+    });
+    const noise3 = { epsFactor: [1, 1], epsDiag: [0, 0, 0] };
+    const res3 = mcLoss(three, [0], noise3, { likelihood: 'categorical', classes: 3 });
+    expect(res3.loss).toBe(0);
+    for (const k of GRADS) expect(Array.from(res3[k]).every((g) => g === 0)).toBe(true);
+  });
+
   it('bernoulli, loc −1e308 on two pixels with labels 1: the loss is +∞, not NaN', () => {
     const dist = lowRankNormal({
       loc: [-1e308, -1e308],
