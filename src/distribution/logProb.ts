@@ -19,8 +19,9 @@ import { logDensityTerms } from './whitenedFactor.js';
  * O(N R²) on a distribution's first call (then cached), O(N R) per point after; where
  * ‖D^{-1/2} P‖_F² ≤ 8192 the same two terms come from a guarded Gram kernel with a stated error
  * bound (kernels/gramForm.ts, `logDensityTerms`). Where
- * zᵀ Σ⁻¹ z exceeds the float64 range the result is −∞, as rounding the exact value would give;
- * never NaN. The textbook form (Woodbury, torch's) is `logProbByWoodbury`.
+ * zᵀ Σ⁻¹ z exceeds the float64 range the result is −∞, as rounding the exact value would give
+ * (or that of an input a few ulps away, for a covariance so ill-conditioned that rounding error
+ * alone overflows: P 1e200 and d 1e-200 at x = P); never NaN. The textbook form (Woodbury, torch's) is `logProbByWoodbury`.
  * @param x - a point, length N
  * @throws RangeError when x has the wrong length or a non-finite entry
  * @example logProb(lowRankNormal({ loc: [0], covFactor: [0], covDiag: [1], rank: 1 }), [0])

@@ -196,7 +196,9 @@ function scaleExponent(p: Float64Array, d: Float64Array, n: number, rank: number
 /**
  * zᵀ Σ⁻¹ z = ‖t‖² + ‖S⁻ᵀ y‖² for z = x − loc, with (y; t) = Q_fullᵀ D^{-1/2} z. +∞ when the
  * exact value exceeds the largest float64 (then w or its square overflows; the sums of squares
- * keep +∞ rather than NaN, see `whiten`).
+ * keep +∞ rather than NaN, see `whiten`), and also where only the rounding error does: the
+ * computed t carries an error of order ε ‖w‖, whose square overflows when ‖w‖ ≳ 1e170 whatever
+ * the exact value (backward stable: the exact value for an input a few ulps away).
  */
 export function mahalanobis(
   dist: LowRankNormal,
