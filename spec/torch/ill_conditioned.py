@@ -67,9 +67,12 @@ def main(path):
         cells = [worst([c[k] for c in fc], fc) for _, k in columns]
         cells.append(worst([torch_log_prob(c) for c in fc], fc))
         print(f"{fam:24} {len(fc):5}" + "".join(f"  {x:>18}" for x in cells))
-    # How close each implementation comes to the Woodbury bound (≤ 1: within it).
-    ratio = lambda f: max(abs(f(c) - c["reference"]) / woodbury_bound(c) for c in cases
-                          if not math.isnan(f(c)))
+    # How close each implementation comes to the Woodbury bound (≤ 1: within it); a refusal
+    # (None in the JSON, NaN from torch) has no error to compare and is left out.
+    def ratio(f):
+        values = [(f(c), c) for c in cases]
+        return max(abs(v - c["reference"]) / woodbury_bound(c) for v, c in values
+                   if v is not None and not math.isnan(v))
     print(f"worst |error| / woodbury_bound: torch {ratio(torch_log_prob):.2g}, "
           f"ssn-ts Woodbury {ratio(lambda c: c['woodbury']):.2g}, now {ratio(lambda c: c['stable']):.2g}")
 

@@ -19,13 +19,34 @@ describe('logProb on badly conditioned families, against a 60-digit dense refere
     reference: referenceLogProb(c),
   }));
 
-  it.each(FAMILIES)('%s: worst relative error ≤ 1e-6', (family) => {
+  // About a hundred times the worst error measured (spec/lowrank-normal.md#accuracy), and
+  // below what the textbook Woodbury form (torch's) gives on each family.
+  const BOUNDS: Record<(typeof FAMILIES)[number], number> = {
+    'covDiag 1e-12..1e6': 1e-12,
+    'collinear columns': 1e-12,
+    'R > N': 1e-11,
+    'N = 1': 1e-12,
+    'tiny covDiag, large P': 1e-7,
+  };
+
+  it.each(FAMILIES)('%s: worst relative error within its bound', (family) => {
     const ofFamily = cases.filter((c) => c.family === family);
     expect(ofFamily.length).toBeGreaterThanOrEqual(20);
     const worst = Math.max(
       ...ofFamily.map((c) => relativeError(logProb(c.dist, c.x), c.reference)),
     );
-    expect(worst).toBeLessThanOrEqual(1e-6);
+    expect(worst).toBeLessThanOrEqual(BOUNDS[family]);
+    // The bound would catch the textbook form: Woodbury misses it on every family.
+    const woodbury = Math.max(
+      ...ofFamily.map((c) => {
+        try {
+          return relativeError(logProbByWoodbury(c.dist, c.x), c.reference);
+        } catch {
+          return Infinity; // refused: its capacitance's Cholesky failed
+        }
+      }),
+    );
+    expect(woodbury).toBeGreaterThan(BOUNDS[family]);
   });
 
   it('the families exercise every way logProb can go: Householder, the Gram kernel by its bounded difference, by its residual', () => {
