@@ -14,7 +14,7 @@ import { logSumExp } from '../math/logSumExp.js';
 /**
  * @param perSampleLogLik - the M per-sample log-likelihoods ℓ_m (each may be −∞)
  * @returns logsumexp_m ℓ_m − log M; −∞ when every ℓ_m is −∞
- * @throws TypeError when the argument is not array-like
+ * @throws TypeError when the argument is not array-like or an entry is not a number
  * @throws RangeError when M = 0 or some ℓ_m is NaN or +∞
  * @example logLikelihoodMetric(Float64Array.of(Math.log(0.5), Math.log(0.25))) // = log(0.375) ≈ -0.9808
  */
@@ -28,6 +28,11 @@ export function logLikelihoodMetric(perSampleLogLik: ArrayLike<number>): number 
   }
   for (let m = 0; m < M; m++) {
     const v = perSampleLogLik[m];
+    if (typeof v !== 'number') {
+      throw new TypeError(
+        `perSampleLogLik: entry ${m} is ${v === null ? 'null' : typeof v}, not a number`,
+      );
+    }
     if (Number.isNaN(v) || v === Infinity) {
       throw new RangeError(`perSampleLogLik: value ${v} at index ${m} is not a log-likelihood`);
     }

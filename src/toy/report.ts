@@ -6,8 +6,19 @@ import type { ToyModelKind } from './model.js';
 import { TOY_OPTIMUM } from './problem.js';
 import type { ToyProtocolName } from './protocol.js';
 
-/** What the paper reports (section 5.1): the loss formula on 1000 samples. */
+/**
+ * What the paper reports (section 5.1): the loss formula on 1000 samples, for the diagonal model
+ * and the rank-2 one (the paper's low-rank model).
+ */
 export const PAPER_REPORTED = { diagonal: -4.87, lowrank: -0.93 } as const;
+
+/** The paper's figure for a model, or null for a rank the paper did not train (not 2). */
+export function paperReported(m: { name: ToyModelKind; rank: number }): number | null {
+  if (m.name === 'diagonal') return PAPER_REPORTED.diagonal;
+  return m.rank === 2 ? PAPER_REPORTED.lowrank : null;
+}
+
+const paperCell = (v: number | null) => (v === null ? '-' : v.toFixed(2));
 
 /** One model's entry in the JSON report. */
 export interface ToyModelReport {
@@ -97,7 +108,7 @@ export function formatToyTable(models: readonly ToyModelReport[]): string {
       modelLabel(m) + (m.stoppedEarly ? ' *' : ''),
       String(m.steps),
       Number.isFinite(m.seconds) ? m.seconds.toFixed(2) : '-',
-      PAPER_REPORTED[m.name].toFixed(2),
+      paperCell(paperReported(m)),
       ll.paper1000.toFixed(4),
       `${ll.estimate.toFixed(4)} ± ${ll.standardError.toFixed(4)}`,
       String(ll.samples),
@@ -140,7 +151,8 @@ export function spread(values: readonly number[]): Spread {
 /** Per model: the spread of the paper's estimate and of the precise one over seeds. */
 export interface ToySeedSummary {
   name: ToyModelKind;
-  paper: number;
+  /** The paper's figure, null for a rank other than 2 (see `paperReported`). */
+  paper: number | null;
   paper1000: Spread;
   estimate: Spread;
   stoppedEarly: number;
@@ -153,7 +165,7 @@ export function summariseSeeds(models: readonly ToyModelReport[]): ToySeedSummar
     const runs = models.filter((m) => m.name === name);
     return {
       name,
-      paper: PAPER_REPORTED[name],
+      paper: paperReported(runs[0]),
       paper1000: spread(runs.map((r) => r.logLikelihood.paper1000)),
       estimate: spread(runs.map((r) => r.logLikelihood.estimate)),
       stoppedEarly: runs.filter((r) => r.stoppedEarly).length,
@@ -176,7 +188,7 @@ export function formatSeedSummary(summaries: readonly ToySeedSummary[]): string 
   const rows = summaries.map((s) => [
     s.name,
     String(s.estimate.count),
-    s.paper.toFixed(2),
+    paperCell(s.paper),
     f(s.paper1000),
     f(s.estimate),
     String(s.stoppedEarly),

@@ -84,6 +84,12 @@ describe('logLikelihoodMetric (spec/metrics.md#log-likelihood)', () => {
     expect(() => logLikelihoodMetric(new Float64Array(0))).toThrow(/^perSampleLogLik: empty/);
     expect(() => logLikelihoodMetric([0, NaN])).toThrow(/^perSampleLogLik: value NaN at index 1/);
     expect(() => logLikelihoodMetric([Infinity])).toThrow(/^perSampleLogLik: /);
+    // Not numbers: refused by kind, not summed ('1' + … would concatenate).
+    const strings = ['1'] as unknown as number[];
+    expect(() => logLikelihoodMetric(strings)).toThrow(TypeError);
+    expect(() => logLikelihoodMetric(strings)).toThrow(/^perSampleLogLik: entry 0 is string/);
+    const holes = [0, null] as unknown as number[];
+    expect(() => logLikelihoodMetric(holes)).toThrow(/^perSampleLogLik: entry 1 is null/);
   });
 });
 
