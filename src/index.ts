@@ -208,7 +208,7 @@ export type {
   ConformanceOp,
   Tolerance,
 } from './conformance/format.js';
-export { computeCase, readCase, NanResultError } from './conformance/caseOps.js';
+export { computeCase, readCase, CaseBugError, NanResultError } from './conformance/caseOps.js';
 export type { ReadCase, OutputShape, ComputeOptions } from './conformance/caseOps.js';
 export type { CaseCost } from './conformance/caseCost.js';
 export { generateVectors } from './conformance/generateVectors.js';

@@ -75,11 +75,18 @@ def _floats(inputs, name, length=None):
     return torch.tensor(out, dtype=torch.float64, device=DEVICE)
 
 
+def _is_integer(v):
+    """An int, or a float with an integer value (not inf or NaN, which int() cannot take)."""
+    if isinstance(v, bool):
+        return False
+    return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
+
+
 def _ints(inputs, name, length=None, low=None, high=None):
     value = _array(inputs, name)
     out = []
     for i, v in enumerate(value):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v):
+        if not _is_integer(v):
             raise CaseError(f"inputs.{name}: value {v!r} at index {i} is not an integer")
         v = int(v)
         if (low is not None and v < low) or (high is not None and v >= high):
@@ -96,7 +103,7 @@ def _int(inputs, name, minimum=None, default=None):
             return default
         raise CaseError(f"inputs.{name}: missing")
     v = inputs[name]
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v):
+    if not _is_integer(v):
         raise CaseError(f"inputs.{name}: {v!r} is not an integer")
     v = int(v)
     if minimum is not None and v < minimum:

@@ -12,7 +12,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { computeCase, NanResultError } from '../conformance/caseOps.js';
+import { CaseBugError, computeCase } from '../conformance/caseOps.js';
 import { DEFAULT_LIMITS, formatBytes, parseBytes } from '../conformance/caseCost.js';
 import { caseTolerance } from '../conformance/caseTolerance.js';
 import {
@@ -86,7 +86,7 @@ function guarded(io: ConformanceIo, body: () => number): number {
     let failure: CliError;
     if (err instanceof CliError) failure = err;
     else if (err instanceof ConformanceError) failure = new UsageError(err.message);
-    else if (err instanceof NanResultError) failure = new CliError(err.message, EXIT_INTERNAL);
+    else if (err instanceof CaseBugError) failure = new CliError(err.message, EXIT_INTERNAL);
     else throw err;
     // One line, whatever a path or a library message holds (ids are JSON-quoted already).
     io.err(`ssn: ${failure.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);

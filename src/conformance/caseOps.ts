@@ -342,18 +342,43 @@ export function readCase(c: ConformanceCase): ReadCase {
 }
 
 /**
- * NaN where the inputs were valid: a bug in ssn-ts, never a value to write down. (The one NaN the
- * format defines, Dice of a class empty in both maps, is not one.)
+ * ssn-ts failed on a case in a way no input should cause: a bug to report, never a verdict on the
+ * case (the CLI exits 4, not 2). Thrown for an error during compute that is not one of the
+ * library's argument checks; `cause` holds the original error.
  */
-export class NanResultError extends Error {
+export class CaseBugError extends Error {
   constructor(
     message: string,
     readonly caseId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CaseBugError';
+  }
+}
+
+/**
+ * NaN where the inputs were valid: a bug in ssn-ts, never a value to write down. (The one NaN the
+ * format defines, Dice of a class empty in both maps, is not one.)
+ */
+export class NanResultError extends CaseBugError {
+  constructor(
+    message: string,
+    caseId: string,
     readonly field: string,
   ) {
-    super(message);
+    super(message, caseId);
     this.name = 'NanResultError';
   }
+}
+
+/**
+ * The argument names an ssn-ts argument check starts its message with: `covDiag: …` or
+ * `covFactor, covDiag: …` (the library's convention), or undefined for any other error.
+ */
+function checkedArgument(err: unknown): string | undefined {
+  if (!(err instanceof RangeError || err instanceof TypeError)) return undefined;
+  return /^([A-Za-z]+)(?:, [A-Za-z]+)*: /.exec(err.message)?.[1];
 }
 
 /** Output fields in which NaN is a defined value (0/0), per op. */
@@ -371,8 +396,10 @@ export interface ComputeOptions {
  * @returns output field → number or Float64Array (±Infinity where the exact value overflows; NaN
  *   only where the op defines it, Dice of a class empty in both maps)
  * @throws ConformanceError naming the case and field for malformed inputs, for inputs ssn-ts
- *   rejects (a non-positive covDiag, a non-finite value, a negative temperature) and for a case
- *   over the limits
+ *   rejects (its argument checks: a RangeError or TypeError whose message starts with the
+ *   argument's name, e.g. a non-positive covDiag, a non-finite value, a negative temperature) and
+ *   for a case over the limits
+ * @throws CaseBugError naming the case for any other error during compute (a bug in ssn-ts)
  * @throws NanResultError naming the case and output field when ssn-ts computes NaN from valid
  *   inputs (a bug)
  * @example
@@ -398,11 +425,18 @@ export function computeCase(
   try {
     outputs = read.compute();
   } catch (err) {
-    if (!(err instanceof Error)) throw err;
-    const field = /^([A-Za-z]+)(?:, [A-Za-z]+)*:/.exec(err.message)?.[1];
-    const named = field !== undefined && INPUT_FIELDS.has(field);
+    const field = checkedArgument(err);
+    if (field === undefined) {
+      const what = err instanceof Error ? err.message : String(err);
+      throw new CaseBugError(
+        `${label}: unexpected error in ssn-ts: ${what} (please report it with this case)`,
+        c.id,
+        { cause: err },
+      );
+    }
+    const named = INPUT_FIELDS.has(field);
     throw new ConformanceError(
-      `${label}: ${named ? 'inputs.' : ''}${err.message}`,
+      `${label}: ${named ? 'inputs.' : ''}${(err as Error).message}`,
       c.id,
       named ? `inputs.${field}` : undefined,
     );

@@ -76,12 +76,33 @@ function labels(rng: Rng, s: number, classes: number): number[] {
   return Array.from({ length: s }, () => uniformInt(rng, classes));
 }
 
-/** `count` maps of S pixels: a random base map, each pixel of each map re-drawn w.p. `flip`. */
-function labelMaps(rng: Rng, count: number, s: number, classes: number, flip = 0.25): number[] {
-  const base = labels(rng, s, classes);
+/** A label drawn with probabilities `weights` (they sum to 1). */
+function weightedLabel(rng: Rng, weights: readonly number[]): number {
+  let u = rng.uniform();
+  for (let k = 0; k < weights.length - 1; k++) {
+    if (u < weights[k]) return k;
+    u -= weights[k];
+  }
+  return weights.length - 1;
+}
+
+/**
+ * `count` maps of S pixels: a random base map, each pixel of each map re-drawn w.p. `flip`.
+ * Labels are uniform over the classes, or drawn with probabilities `weights` when given.
+ */
+function labelMaps(
+  rng: Rng,
+  count: number,
+  s: number,
+  classes: number,
+  flip = 0.25,
+  weights?: readonly number[],
+): number[] {
+  const draw = () => (weights ? weightedLabel(rng, weights) : uniformInt(rng, classes));
+  const base = Array.from({ length: s }, draw);
   const out: number[] = [];
   for (let k = 0; k < count; k++) {
-    for (let i = 0; i < s; i++) out.push(rng.uniform() < flip ? uniformInt(rng, classes) : base[i]);
+    for (let i = 0; i < s; i++) out.push(rng.uniform() < flip ? draw() : base[i]);
   }
   return out;
 }
@@ -451,13 +472,30 @@ const RECIPES: Recipe[] = [
     'metrics.dice',
     (r) => ({ classes: 3, prediction: fill(10, 0), annotations: labelMaps(r, 2, 10, 3) }),
   ],
+  // Added later, so last: case i draws from createRng(`${seed}/i`), and appending keeps every
+  // earlier case's inputs. Classes 2 and 3 are rare, so many map pairs (a map with itself
+  // included) have some but not all foreground classes empty in both maps: the one place where
+  // IoU 1 for such a class (ssn-ts, the official SSN code) differs from dropping it as NaN.
+  [
+    'ged-sparse-classes',
+    'metrics.ged',
+    (r) => {
+      const weights = [0.55, 0.3, 0.1, 0.05];
+      return {
+        classes: 4,
+        pixels: 10,
+        samples: labelMaps(r, 5, 10, 4, 0.3, weights),
+        annotations: labelMaps(r, 4, 10, 4, 0.3, weights),
+      };
+    },
+  ],
 ];
 
 /**
  * The seeded vector set: the same seed gives the same file, bit for bit. Each case's `expected`
  * holds ssn-ts's values and its `tolerance` follows the rules in the module comment.
  * @param seed - any integer or string; case i draws from its own generator, createRng(`${seed}/${i}`)
- * @example generateVectors(1).cases.length // 46, every op represented
+ * @example generateVectors(1).cases.length // 47, every op represented
  */
 export function generateVectors(seed: number | string): ConformanceFile {
   const cases = RECIPES.map(([id, op, make], i): ConformanceCase => {

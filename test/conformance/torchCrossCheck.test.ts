@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,17 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCRIPT = join(ROOT, 'spec', 'torch', 'conformance.py');
 const COMMITTED = join(ROOT, 'spec', 'vectors', 'ssn-vectors-v1.json');
 const torchAvailable = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+/** spec/vectors/README.md's table was measured with this torch (another may round otherwise). */
+const documentedTorch =
+  torchAvailable &&
+  spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], {
+    encoding: 'utf8',
+  }).stdout.startsWith('1.13');
+
+/** op/field → [max abs err, max rel err, err/tol], the leading number of each cell. */
+function figures(rows: string[][]): Map<string, number[]> {
+  return new Map(rows.map((r) => [`${r[0]} ${r[1]}`, r.slice(2).map((v) => parseFloat(v))]));
+}
 
 let dir: string;
 beforeAll(() => {
@@ -42,6 +53,31 @@ describe('PyTorch cross-check', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/^PASS: /m);
   });
+
+  it.skipIf(!documentedTorch)(
+    "spec/vectors/README.md's table is what ssn check prints for torch now",
+    () => {
+      const r = crossCheck(COMMITTED, 'documented');
+      // summary rows: op, field, cases, max abs err, max rel err, err/tol, failed
+      const printed = r.out
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((c) => c.length === 7 && /^(lowrank|loss|metrics)\./.test(c[0]))
+        .map((c) => [c[0], c[1], c[3], c[4], c[5]]);
+      const readme = readFileSync(join(ROOT, 'spec', 'vectors', 'README.md'), 'utf8');
+      const documented = readme
+        .split('\n')
+        .filter((l) => /^\| (lowrank|loss|metrics)\./.test(l))
+        .map((l) =>
+          l
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        );
+      expect(printed.length).toBeGreaterThanOrEqual(12);
+      expect(figures(documented)).toEqual(figures(printed));
+    },
+  );
 
   it.skipIf(!torchAvailable)('torch agrees with ssn-ts on a freshly generated set', () => {
     const vectors = join(dir, 'fresh.json');

@@ -466,4 +466,28 @@ describe('spec/torch/conformance.py', () => {
     expect(ran.status).toBe(1);
     expect(ran.stderr).toContain('inputs.labels: value 99 at index 0');
   });
+
+  // 1e400 is read by Python's json as inf, NaN as nan: int() of either raises, which must not
+  // escape as a traceback.
+  it.skipIf(!torchAvailable).each([
+    ['labels', '1e400', 'inputs.labels: value inf at index 0 is not an integer'],
+    ['labels', '-1e400', 'inputs.labels: value -inf at index 0 is not an integer'],
+    ['labels', 'NaN', 'inputs.labels: value nan at index 0 is not an integer'],
+    ['classes', '1e400', 'inputs.classes: inf is not an integer'],
+  ])('a non-finite %s entry (%s) fails with exit code 1 naming the field', (field, text, line) => {
+    const v = join(dir, 'bad-nonfinite.json');
+    const lossCase = vectors.cases.find((c) => c.op === 'loss.mc') as Case;
+    const inputs = { ...lossCase.inputs };
+    if (field === 'labels')
+      inputs.labels = ['PLACEHOLDER', ...(inputs.labels as number[]).slice(1)];
+    else inputs.classes = 'PLACEHOLDER';
+    const doc = { ...vectors, cases: [{ ...lossCase, inputs }] };
+    writeFileSync(v, JSON.stringify(doc).replace('"PLACEHOLDER"', text));
+    const ran = runPython('conformance.py', v, join(dir, 'bad-nonfinite-out.json'));
+    expect(ran.stderr).not.toContain('Traceback');
+    expect(ran.status).toBe(1);
+    expect(ran.stderr.trim()).toBe(
+      `conformance.py: case ${JSON.stringify(lossCase.id)} (loss.mc): ${line}`,
+    );
+  });
 });
