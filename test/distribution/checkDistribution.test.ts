@@ -24,6 +24,7 @@ import {
 import { denseCovariance, marginalVariance } from '../../src/distribution/marginals.js';
 import { rsample, sample } from '../../src/distribution/rsample.js';
 import { rsampleReference } from '../../src/distribution/rsampleReference.js';
+import { createGpujsSampler } from '../../src/kernels/gpujsSample.js';
 import {
   mahalanobis,
   whitenedFactor,
@@ -220,6 +221,19 @@ describe('checkDistribution: a hand-built LowRankNormal is checked by every entr
       });
     }
   }
+
+  it("the gpu.js sampler's rsample (cpu mode) rejects each of them the same way", () => {
+    const sampler = createGpujsSampler('cpu');
+    try {
+      for (const bad of BAD) {
+        const dist = bad.dist() as LowRankNormal;
+        expect(() => sampler.rsample(dist, noiseFor(dist))).toThrow(bad.kind);
+        expect(() => sampler.rsample(dist, noiseFor(dist))).toThrow(bad.message);
+      }
+    } finally {
+      sampler.dispose();
+    }
+  });
 
   it('checkDistribution itself throws the same errors, and names the argument it is given', () => {
     for (const bad of BAD) {
