@@ -13,6 +13,9 @@
  *   Householder QR of D^{-1/2} P, computed once per distribution on first use, O(N R²), then
  *   O(N R) per point; where ‖D^{-1/2} P‖_F² ≤ 8192 bounds its error, a guarded Gram kernel
  *   instead (kernels/gramForm.ts). Σ log d_n runs the product-of-logs kernel (kernels/sumLog.ts).
+ * - Every function that takes a distribution runs `checkDistribution` first: one WeakSet lookup
+ *   for a distribution the library built, `lowRankNormal`'s checks (no copy) on the first use of
+ *   one written by hand.
  * - The textbook forms torch runs, the capacitance K = I + Pᵀ D⁻¹ P with the determinant lemma
  *   and Woodbury, are in lowRankIdentities.ts, exported for reading and comparison.
  * @see spec/lowrank-normal.md
