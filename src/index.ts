@@ -19,7 +19,12 @@ export {
 } from './random/rng.js';
 export type { Rng } from './random/rng.js';
 
-export { lowRankNormal, logDetCovariance, LOG_2PI } from './distribution/lowRankNormal.js';
+export {
+  lowRankNormal,
+  checkDistribution,
+  logDetCovariance,
+  LOG_2PI,
+} from './distribution/lowRankNormal.js';
 export {
   capacitance,
   capacitanceCholesky,

@@ -1,4 +1,9 @@
-import { LOG_2PI, logDetCovariance, type LowRankNormal } from './lowRankNormal.js';
+import {
+  checkDistribution,
+  LOG_2PI,
+  logDetCovariance,
+  type LowRankNormal,
+} from './lowRankNormal.js';
 
 /**
  * Differential entropy of N(loc, P Pᵀ + D), in nats: ½ (N (1 + log 2π) + log det Σ), with
@@ -8,5 +13,6 @@ import { LOG_2PI, logDetCovariance, type LowRankNormal } from './lowRankNormal.j
  * @see spec/lowrank-normal.md#entropy
  */
 export function entropy(dist: LowRankNormal): number {
+  checkDistribution(dist);
   return 0.5 * (dist.size * (1 + LOG_2PI) + logDetCovariance(dist));
 }

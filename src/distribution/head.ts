@@ -12,7 +12,7 @@
  * and the mean is not masked.
  */
 import { checkBinary, checkFinite, checkInteger, checkLength } from '../util/validate.js';
-import type { LowRankNormal } from './lowRankNormal.js';
+import { knownValid, type LowRankNormal } from './lowRankNormal.js';
 
 /** The ε in covDiag = exp(logDiag) + ε, as in the official code. */
 export const COV_DIAG_EPSILON = 1e-5;
@@ -107,7 +107,7 @@ export function headToDistribution(head: HeadOutputs): LowRankNormal {
   // Every check of lowRankNormal holds already (shapes and finiteness in checkHead, covDiag
   // finite and > 0 above, covFactor = factor x 0/1), and covFactor and covDiag are fresh arrays
   // of our own: the distribution takes them as they are, not checked and copied a second time.
-  return { size: n, rank: r, loc: Float64Array.from(head.mean), covFactor, covDiag };
+  return knownValid({ size: n, rank: r, loc: Float64Array.from(head.mean), covFactor, covDiag });
 }
 
 /**

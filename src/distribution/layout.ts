@@ -5,7 +5,7 @@
  * s is the row-major pixel index in both.
  */
 import { checkInteger, checkLength } from '../util/validate.js';
-import type { LowRankNormal } from './lowRankNormal.js';
+import { checkDistribution, knownValid, type LowRankNormal } from './lowRankNormal.js';
 
 /**
  * The order of the C x S logits in a flat array: 'class-major' (class c's S pixels together,
@@ -86,19 +86,20 @@ export function convertDistributionLayout(
   dist: LowRankNormal,
   options: { classes: number; from: Layout; to: Layout },
 ): LowRankNormal {
-  checkLength('dist.loc', dist.loc, dist.size, 'dist.size');
+  checkDistribution(dist);
   if (dist.size % options.classes !== 0) {
     throw new RangeError(
       `classes: the distribution's size ${dist.size} is not a multiple of ${options.classes} classes`,
     );
   }
-  return {
+  // A permutation of a valid distribution's rows: valid, and fresh arrays of this call.
+  return knownValid({
     size: dist.size,
     rank: dist.rank,
     loc: convertLayout(dist.loc, options),
     covFactor: convertLayout(dist.covFactor, { ...options, rowWidth: dist.rank }),
     covDiag: convertLayout(dist.covDiag, options),
-  };
+  });
 }
 
 /**

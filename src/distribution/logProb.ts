@@ -3,6 +3,7 @@ import { keepFinite } from './kernels/copyFinite.js';
 import { gramFactor } from './kernels/gramForm.js';
 import { sumLog } from './kernels/sumLog.js';
 import {
+  checkDistribution,
   checkParamShapes,
   LOG_2PI,
   type LowRankNormal,
@@ -29,6 +30,12 @@ import { logDensityTerms } from './whitenedFactor.js';
  * @see spec/lowrank-normal.md#log-density
  */
 export function logProb(dist: LowRankNormal, x: ArrayLike<number>): number {
+  checkDistribution(dist);
+  return logProbChecked(dist, x);
+}
+
+/** `logProb` for a distribution whose fields are checked (`logProbOf`'s are, without a mark). */
+function logProbChecked(dist: LowRankNormal, x: ArrayLike<number>): number {
   checkLength('x', x, dist.size, `the distribution's size N = ${dist.size}`);
   checkFinite('x', x);
   const t = logDensityTerms(dist, x);
@@ -73,11 +80,11 @@ export function logProbOf(params: LowRankNormalParams, x: ArrayLike<number>): nu
   const g = gramFactor(dist, x);
   if (g === null) {
     checkFactor(); // the guard failed: a bad entry, or a factor the Householder form takes
-    return logProb(dist, x);
+    return logProbChecked(dist, x);
   }
   // The guard held, so every entry of covFactor was finite. logProb takes the same first
   // point's value where it is finite (logDensityTerms), and falls back the same way otherwise.
-  if (!Number.isFinite(g.first)) return logProb(dist, x);
+  if (!Number.isFinite(g.first)) return logProbChecked(dist, x);
   return fromTerms(dist, g.factor.logDetCapacitance, g.first);
 }
 

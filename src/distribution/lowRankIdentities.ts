@@ -16,7 +16,7 @@
  * @see spec/lowrank-normal.md#the-textbook-identities
  */
 import { choleskyLower, solveLower } from '../linalg/cholesky.js';
-import { LOG_2PI, type LowRankNormal } from './lowRankNormal.js';
+import { checkDistribution, LOG_2PI, type LowRankNormal } from './lowRankNormal.js';
 
 /**
  * The capacitance K = I_R + Pᵀ D⁻¹ P (R x R, row-major), summed over the rows of P:
@@ -64,6 +64,7 @@ export function capacitanceCholesky(
 
 /** log det Σ = 2 Σ_r log L_rr + Σ_n log d_n, the matrix determinant lemma. */
 export function logDetByDeterminantLemma(dist: LowRankNormal): number {
+  checkDistribution(dist);
   const { size: n, rank, covFactor, covDiag } = dist;
   const l = capacitanceCholesky(covFactor, covDiag, n, rank);
   let s = 0;
@@ -74,6 +75,7 @@ export function logDetByDeterminantLemma(dist: LowRankNormal): number {
 
 /** zᵀ Σ⁻¹ z = zᵀ D⁻¹ z − ‖L⁻¹ Pᵀ D⁻¹ z‖², z = x − loc, the Woodbury identity. */
 export function mahalanobisByWoodbury(dist: LowRankNormal, x: ArrayLike<number>): number {
+  checkDistribution(dist);
   const { size: n, rank, loc, covFactor, covDiag } = dist;
   const l = capacitanceCholesky(covFactor, covDiag, n, rank);
   const a = new Float64Array(rank); // Pᵀ D⁻¹ z
@@ -95,6 +97,7 @@ export function mahalanobisByWoodbury(dist: LowRankNormal, x: ArrayLike<number>)
  * @throws RangeError when the capacitance is not positive definite in float64
  */
 export function logProbByWoodbury(dist: LowRankNormal, x: ArrayLike<number>): number {
+  checkDistribution(dist);
   return (
     -0.5 * (dist.size * LOG_2PI + logDetByDeterminantLemma(dist) + mahalanobisByWoodbury(dist, x))
   );

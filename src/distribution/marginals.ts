@@ -1,10 +1,11 @@
-import type { LowRankNormal } from './lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from './lowRankNormal.js';
 
 /**
  * Marginal variances, the diagonal of Σ = P Pᵀ + D: rowsum(P²) + d, length N, in O(N R).
  * @example marginalVariance(lowRankNormal({ loc: [0], covFactor: [2], covDiag: [1], rank: 1 })) // → [5]
  */
 export function marginalVariance(dist: LowRankNormal): Float64Array {
+  checkDistribution(dist);
   const { size: n, rank, covFactor: p, covDiag: d } = dist;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -23,6 +24,7 @@ export const DENSE_COVARIANCE_MAX_SIZE = 4096;
  * @throws RangeError when N exceeds DENSE_COVARIANCE_MAX_SIZE
  */
 export function denseCovariance(dist: LowRankNormal): Float64Array {
+  checkDistribution(dist);
   const { size: n, rank, covFactor: p, covDiag: d } = dist;
   if (n > DENSE_COVARIANCE_MAX_SIZE) {
     throw new RangeError(

@@ -1,6 +1,6 @@
 import type { Rng } from '../random/rng.js';
 import { checkFinite, checkLength } from '../util/validate.js';
-import type { LowRankNormal } from './lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from './lowRankNormal.js';
 import { rsampleTiles } from './kernels/rsampleTiles.js';
 import { checkNoise, drawNoise, type Noise, type NoiseInput } from './noise.js';
 
@@ -35,6 +35,7 @@ export function rsample(
   noise: NoiseInput,
   options: RsampleOptions = {},
 ): Float64Array {
+  checkDistribution(dist);
   const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
   const { temperature } = checkRsampleOptions(options, dist.size);
   return rsampleTiles(dist, eps, temperature, options.rowWeights);
@@ -89,6 +90,7 @@ export function sample(
   options: SampleOptions,
 ): { samples: Float64Array; noise: Noise } {
   // Every argument is checked before the first draw: a rejected call leaves `rng` untouched.
+  checkDistribution(dist);
   const { temperature } = checkRsampleOptions(options, dist.size);
   const noise = drawNoise(rng, {
     count: options.count,

@@ -7,7 +7,7 @@
  * T is the temperature of the paper's Figure 6 and w the per-logit weights (1 by default).
  * `rsample` computes the same in tiles (src/distribution/kernels/rsampleTiles.ts), bit for bit.
  */
-import type { LowRankNormal } from './lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from './lowRankNormal.js';
 import type { Noise } from './noise.js';
 
 /**
@@ -23,6 +23,7 @@ export function rsampleReference(
   temperature = 1,
   rowWeights?: ArrayLike<number>,
 ): Float64Array {
+  checkDistribution(dist);
   const { size: n, rank, loc, covFactor: P, covDiag: d } = dist;
   const { count, epsFactor, epsDiag } = noise;
   const eta = new Float64Array(count * n);

@@ -27,7 +27,7 @@
 import { applyQt, householderQr, norm2 } from '../linalg/householder.js';
 import { blockedWhitenedQr } from './kernels/blockedQr.js';
 import { gramFactor, type GramFactor } from './kernels/gramForm.js';
-import type { LowRankNormal } from './lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from './lowRankNormal.js';
 
 /** A QR of Ã = c D^{-1/2} P, as the log-density uses it. */
 export interface WhitenedQr {
@@ -70,6 +70,7 @@ const cache = new WeakMap<LowRankNormal, WhitenedFactor>();
  * changed after construction).
  */
 export function whitenedFactor(dist: LowRankNormal): WhitenedFactor {
+  checkDistribution(dist);
   let f = cache.get(dist);
   if (f === undefined) {
     const scale = whiteningScale(dist);
@@ -115,6 +116,7 @@ export function logDensityTerms(
 
 /** The same factorisation by the plain thin Householder QR below: the reference for the kernel. */
 export function whitenedFactorPlain(dist: LowRankNormal): WhitenedFactor {
+  checkDistribution(dist);
   const scale = whiteningScale(dist);
   return withCapacitanceRoot(thinWhitenedQr(dist, scale), scale);
 }
@@ -205,6 +207,7 @@ export function mahalanobis(
   x: ArrayLike<number>,
   f: WhitenedFactor = whitenedFactor(dist),
 ): number {
+  checkDistribution(dist); // (the default f has checked it already)
   const plain = whitenedParts(dist, f, x, 1);
   const sum = plain.tt + plain.vv;
   if (Number.isFinite(sum)) return sum;

@@ -8,7 +8,7 @@
  */
 import { GPU } from 'gpu.js';
 import type { IKernelRunShortcut } from 'gpu.js';
-import type { LowRankNormal } from '../distribution/lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from '../distribution/lowRankNormal.js';
 import { checkNoise } from '../distribution/noise.js';
 import type { NoiseInput } from '../distribution/noise.js';
 import { checkRsampleOptions } from '../distribution/rsample.js';
@@ -99,6 +99,7 @@ export function createGpujsSampler(requested: GpujsRequest): GpujsSampler {
     rsample(dist, noise, options = {}) {
       // A disposed sampler is the wrong kind of object to compute with (as the conv backend).
       if (disposed) throw new TypeError('sampler: this gpu.js sampler was disposed');
+      checkDistribution(dist);
       const { size: n, rank, loc, covFactor, covDiag } = dist;
       const { count, epsFactor, epsDiag } = checkNoise(noise.epsFactor, noise.epsDiag, rank, n);
       const { temperature: t, rowWeights: w } = checkRsampleOptions(options, n);

@@ -6,7 +6,7 @@
  * This file checks the arguments and runs the kernels in src/loss/kernels/.
  * @see spec/mc-loss.md for the derivation step by step
  */
-import type { LowRankNormal } from '../distribution/lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from '../distribution/lowRankNormal.js';
 import { checkNoise, drawNoise, type Noise, type NoiseInput } from '../distribution/noise.js';
 import { rsampleReference } from '../distribution/rsampleReference.js';
 import type { Rng } from '../random/rng.js';
@@ -59,6 +59,7 @@ export function mcLoss(
   noise: NoiseInput,
   options: PixelLikelihoodOptions,
 ): McLossResult {
+  checkDistribution(dist);
   const geometry = pixelGeometry(dist.size, labels, options);
   const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
   return checkedMcLoss(dist, labels, eps, geometry, options);
@@ -143,6 +144,7 @@ export function mcLossSampled(
   rng: Rng,
   options: McLossSampledOptions,
 ): McLossResult & { noise: Noise } {
+  checkDistribution(dist);
   const { samples, antithetic = false } = options;
   checkInteger('samples', samples, 1);
   if (antithetic && samples % 2 !== 0) {

@@ -16,7 +16,7 @@
  * This is the readable layer: every sample is materialised (M x N memory). `mcLoss` computes the
  * same with the kernels in src/loss/kernels/, each of which says how close it is to this.
  */
-import type { LowRankNormal } from '../distribution/lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from '../distribution/lowRankNormal.js';
 import { checkNoise, type NoiseInput } from '../distribution/noise.js';
 import { rsampleReference } from '../distribution/rsampleReference.js';
 import type { McLossResult } from './mcLoss.js';
@@ -44,6 +44,7 @@ export function mcLossReference(
   options: PixelLikelihoodOptions,
 ): McLossResult {
   // The same checks, in the same order, as mcLoss: both reject the same input with the same error.
+  checkDistribution(dist);
   const geometry = pixelGeometry(dist.size, labels, options);
   const eps = checkNoise(noise.epsFactor, noise.epsDiag, dist.rank, dist.size);
   const eta = rsampleReference(dist, eps);

@@ -6,7 +6,7 @@
  * a sample's label map is argmax, i.e. eta > 0 for one logit per pixel (spec/official-code.md).
  * The official plotting repeats some samples through an indexing slip; these are 14 draws.
  */
-import type { LowRankNormal } from '../distribution/lowRankNormal.js';
+import { checkDistribution, type LowRankNormal } from '../distribution/lowRankNormal.js';
 import { denseCovariance } from '../distribution/marginals.js';
 import { sample } from '../distribution/rsample.js';
 import { hconcatSpec, vconcatSpec } from '../plot/concatSpec.js';
@@ -30,6 +30,7 @@ export const FIGURE_SAMPLES = 14;
  * @throws RangeError when count is not an integer ≥ 1
  */
 export function binarySamples(dist: LowRankNormal, rng: Rng, count = FIGURE_SAMPLES): Float64Array {
+  checkDistribution(dist);
   checkInteger('count', count, 1);
   const { samples } = sample(dist, rng, { count });
   return samples.map((v) => (v > 0 ? 1 : 0));
