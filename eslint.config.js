@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'coverage/**', 'dist/**', 'docs/api/**', 'web/dist/**'],
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'coverage/**',
+      'dist/**',
+      'docs/api/**',
+      'web/dist/**',
+      '.device/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
