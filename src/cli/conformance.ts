@@ -182,7 +182,9 @@ export function runCheck(options: CheckOptions, io: ConformanceIo = consoleIo): 
 function parseMemory(value: string): number {
   const bytes = parseBytes(value);
   if (bytes === undefined) {
-    throw new InvalidArgumentError(`expected a size such as 8GiB, 500MB or 2e9 (bytes)`);
+    throw new InvalidArgumentError(
+      `expected a size such as 8GiB, 500MB or 2e9 (bytes), got ${JSON.stringify(value)}`,
+    );
   }
   return bytes;
 }

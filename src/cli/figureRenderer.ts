@@ -17,10 +17,42 @@ export interface FigureRenderer {
   close(): Promise<void>;
 }
 
+/** A rendering error as the worker sends it (src/cli/renderWorker.ts). */
+export interface WorkerError {
+  name: string;
+  message: string;
+  code?: string;
+  path?: string;
+}
+
 interface Reply {
   id: number;
   pngPath?: string;
-  error?: string;
+  error?: WorkerError;
+}
+
+/** An error as the worker sends it: plain data (postMessage clones it), code and path kept. */
+export function workerError(e: unknown): WorkerError {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const { code, path } = e as NodeJS.ErrnoException;
+  return {
+    name: e.name,
+    message: e.message,
+    ...(code === undefined ? {} : { code }),
+    ...(path === undefined ? {} : { path }),
+  };
+}
+
+/**
+ * The worker's error as an Error of the same kind, with a file system error's `code` and `path`,
+ * so that `errorReport` (src/cli/flags.ts) reports it as in this thread.
+ */
+export function rebuildError(e: WorkerError): Error {
+  const Kind = e.name === 'RangeError' ? RangeError : e.name === 'TypeError' ? TypeError : Error;
+  const err: NodeJS.ErrnoException = new Kind(e.message);
+  if (e.code !== undefined) err.code = e.code;
+  if (e.path !== undefined) err.path = e.path;
+  return err;
 }
 
 function inThisThread(): FigureRenderer {
@@ -52,7 +84,7 @@ function inWorker(url: URL): FigureRenderer {
   worker.on('message', (r: Reply) => {
     const w = waiting.get(r.id);
     waiting.delete(r.id);
-    if (r.error !== undefined) w?.reject(new Error(r.error));
+    if (r.error !== undefined) w?.reject(rebuildError(r.error));
     else w?.resolve(r.pngPath ?? '');
   });
   worker.on('error', failAll);

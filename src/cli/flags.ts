@@ -4,8 +4,8 @@
  * the library's field-named errors into one line `--flag: what is wrong` (exit 2), and the
  * writability checks every command runs on its output paths before any work starts (exit 3).
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { CliError, EXIT_INTERNAL, EXIT_IO, EXIT_USAGE, FileError, UsageError } from './errors.js';
 
@@ -150,8 +150,10 @@ function checkCanWrite(flag: string, path: string, target: string): void {
 }
 
 /**
- * Checks that the directory `dir` exists and is writable, or can be created (its nearest
- * existing ancestor is a writable directory). Writes nothing.
+ * Checks that the directory `dir` exists and is writable, or can be created: its nearest
+ * existing ancestor is a writable directory in which a folder can be made (tried, and removed
+ * at once: some file systems, such as /proc as root, pass the access test but refuse any new
+ * folder, and Node's recursive mkdir then loops for ever). Leaves nothing behind.
  * @throws FileError naming the flag and the path
  */
 export function checkWritableDir(flag: string, dir: string, shown = dir): void {
@@ -160,6 +162,18 @@ export function checkWritableDir(flag: string, dir: string, shown = dir): void {
     throw new FileError(`${flag}: ${shown}: ${existing} is not a directory`);
   }
   checkCanWrite(flag, shown, existing);
+  const target = resolve(dir);
+  if (target === existing) return;
+  // The first missing folder on the way to `dir`.
+  const first = join(existing, relative(existing, target).split(sep)[0] as string);
+  try {
+    mkdirSync(first);
+    rmdirSync(first);
+  } catch (e) {
+    throw new FileError(
+      `${flag}: ${shown}: cannot create ${first} (${(e as NodeJS.ErrnoException).code ?? 'refused'})`,
+    );
+  }
 }
 
 /**

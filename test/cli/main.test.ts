@@ -32,6 +32,10 @@ describe('ssn', () => {
       [['train', '--quick'], 'ssn: --model: required'],
       [['toy', '--quiet', '--rank'], 'ssn: --rank: needs a value'],
       [['experiment', '--bogus'], 'ssn: --bogus: unknown option'],
+      [
+        ['eval', 'x.json', '--out', 'y.json', '--max-memory', '-5'],
+        'ssn: --max-memory: expected a size such as 8GiB, 500MB or 2e9 (bytes), got "-5"',
+      ],
     ] as const) {
       const errs: string[] = [];
       expect(await runCli(args, (l) => errs.push(l)), args.join(' ')).toBe(2);
