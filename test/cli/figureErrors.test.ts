@@ -17,7 +17,13 @@ describe("the figure worker's errors", () => {
   it('a figure path that is a folder: exit 3 naming it, as in this thread', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssn-figerr-'));
     mkdirSync(join(dir, 'fig.svg')); // the SVG's path is taken by a folder
-    const spec = heatmapSpec({ values: Float64Array.of(1, 2), rows: 1, cols: 2, title: 't', scheme: 'sequential' });
+    const spec = heatmapSpec({
+      values: Float64Array.of(1, 2),
+      rows: 1,
+      cols: 2,
+      title: 't',
+      scheme: 'sequential',
+    });
     const err = await renderFigure(spec, join(dir, 'fig')).then(
       () => null,
       (e: unknown) => e,
