@@ -3,8 +3,10 @@
  * playwright-core (nothing downloads a browser). Checks: no console error or failed request;
  * the toy models train from the keyboard and the rank-2 log-likelihood reaches ≥ −0.75 within
  * 20 s; the page's numbers equal `ssn toy`'s (run here, at test time); bad control input is
- * refused with a visible message; gpu.js runs on WebGL and its conv forward agrees with the
- * float64 reference within the float32 tolerance; the temperature slider changes the samples.
+ * refused with a visible message; the curves' y axis holds all their points and the legend names
+ * the run's rank; the live region speaks only at start and end; the page fits 420 px; gpu.js runs
+ * on WebGL and its conv forward agrees with the float64 reference within the float32 tolerance;
+ * the sliders are named by their labels; the temperature slider changes the samples.
  * Writes the screenshots and the measurements to docs/web/.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -92,6 +94,10 @@ describe('the toy problem in the page', () => {
     await page.getByTestId('toy-lr').fill('fast');
     await page.getByTestId('toy-train').click();
     await expect.poll(() => text('toy-error')).toBe('learning rate: must be a number, got "fast"');
+    // A number too large for a float64 is a number, but not a finite one.
+    await page.getByTestId('toy-lr').fill('1e400');
+    await page.getByTestId('toy-train').click();
+    await expect.poll(() => text('toy-error')).toBe('learning rate: must be finite, got 1e400');
     await page.getByTestId('toy-samples').fill('33');
     await page.getByTestId('toy-lr').fill('0.05');
     await page.getByTestId('toy-train').click();
@@ -100,6 +106,11 @@ describe('the toy problem in the page', () => {
       .toMatch(/^samples per step: antithetic sampling needs an even count/);
     expect(await text('toy-loglik')).toBe('—');
     await page.getByTestId('toy-samples').fill('32');
+  });
+
+  it('before training, the curves name no step count and the y axis is labelled', async () => {
+    const label = (await page.locator('#toy-curves').getAttribute('aria-label')) ?? '';
+    expect(label).toMatch(/y axis: log-likelihood from -?\d+ to 0; x axis: step$/);
   });
 
   it("the paper preset sets the controls to the library's paper protocol", async () => {
@@ -122,6 +133,14 @@ describe('the toy problem in the page', () => {
       onTrain = (await page.evaluate('document.activeElement?.id')) === 'toy-train';
     }
     expect(onTrain, 'Tab reaches the train button').toBe(true);
+    // Count the changes of the live region: a screen reader speaks each one.
+    await page.evaluate(`(() => {
+      window.statusChanges = 0;
+      new MutationObserver((records) => { window.statusChanges += records.length; }).observe(
+        document.getElementById('toy-status'),
+        { childList: true, characterData: true, subtree: true },
+      );
+    })()`);
     const t0 = Date.now();
     await page.keyboard.press('Enter');
     await expect
@@ -196,6 +215,22 @@ describe('the toy problem in the page', () => {
     }
     const lowrank = cli.models.find((x) => x.name === 'lowrank')!;
     expect(await text('toy-loglik')).toBe(lowrank.logLikelihood.estimate.toFixed(3));
+    // The live region spoke twice ("training…", "done"), not at every progress report.
+    expect(await page.locator('#toy-status').textContent()).toBe('done');
+    expect(await page.evaluate('window.statusChanges')).toBeLessThanOrEqual(3);
+    // The y axis holds the whole curves: the first point of each is its first step's −loss
+    // (about −10.5 here), below the old fixed −8; and the range is not much wider than that.
+    const curves = (await page.locator('#toy-curves').getAttribute('aria-label')) ?? '';
+    const yMin = Number(/y axis: log-likelihood from (-?[\d.]+) to 0;/.exec(curves)?.[1]);
+    const lowest = Math.min(...shown.models.map((m) => -m.losses[0]));
+    expect(lowest).toBeLessThan(-8);
+    expect(yMin).toBeLessThanOrEqual(lowest);
+    expect(yMin).toBeGreaterThan(lowest - 2);
+    expect(curves).toMatch(/x axis: step \(of 1800\)$/);
+    // The legend names the rank the run used, whatever the rank control says afterwards.
+    await page.getByTestId('toy-rank').selectOption('4');
+    expect(await page.locator('#toy-rank-label').textContent()).toBe('2');
+    await page.getByTestId('toy-rank').selectOption('2');
     mkdirSync(docs, { recursive: true });
     await page.locator('#toy').screenshot({ path: join(docs, 'toy.png') });
   });
@@ -217,7 +252,39 @@ function referenceMaps(net: SsnNetwork, image: Float64Array, side: number) {
   return { want, scale };
 }
 
+describe('the page at a phone width', () => {
+  it('fits 420 px without sideways scrolling; the curves keep their aspect', async () => {
+    await page.setViewportSize({ width: 420, height: 900 });
+    try {
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      expect(overflow).toBe(0);
+      const box = (await page.locator('#toy-curves').boundingBox())!;
+      expect(box.width).toBeLessThan(420);
+      expect(box.width / box.height).toBeCloseTo(620 / 200, 1);
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 900 });
+    }
+  });
+});
+
 describe('the conv net in the page', () => {
+  it('names its sliders by their labels alone, and its sample grid by a visible heading', async () => {
+    for (const name of ['temperature T', 'lesion-class noise ×'])
+      expect(await page.getByRole('slider', { name, exact: true }).count(), name).toBe(1);
+    expect(
+      await page
+        .getByRole('slider', { name: 'temperature T', exact: true })
+        .getAttribute('aria-valuetext'),
+    ).toBe('1.0');
+    const grid = page.getByRole('group', { name: '16 samples', exact: true });
+    expect(await grid.getAttribute('data-testid')).toBe('convnet-samples');
+    expect(await page.getByRole('heading', { name: '16 samples', exact: true }).isVisible()).toBe(
+      true,
+    );
+  });
+
   it('runs gpu.js on WebGL and says so; its forward pass agrees with the float64 reference', async () => {
     expect(await text('gpu-mode')).toMatch(/^webgl2?$/);
     const weights = parseWeights(

@@ -137,8 +137,14 @@ export async function setupConvView(): Promise<void> {
     const S = side * side;
     const T = Number(temperature.value);
     const w = Number(classWeight.value);
-    $('conv-temperature-value').textContent = T.toFixed(1);
-    $('conv-class-weight-value').textContent = w.toFixed(1);
+    // The number beside each slider, and the same for a screen reader (web/index.html).
+    for (const [input, v] of [
+      [temperature, T],
+      [classWeight, w],
+    ] as const) {
+      $(`${input.id}-value`).textContent = v.toFixed(1);
+      input.setAttribute('aria-valuetext', v.toFixed(1));
+    }
     const rowWeights = classNoiseWeights({
       classes: 2,
       pixels: S,

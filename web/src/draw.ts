@@ -114,24 +114,57 @@ export interface Curve {
   label: string;
 }
 
-/** Line curves over x = 0 … total − 1 with y clipped to [yMin, yMax], and dashed reference lines. */
+export interface CurveAxes {
+  /** What the plot shows: the start of the canvas's accessible name, which then names the axes. */
+  description: string;
+  yLabel: string;
+  /** Steps of the run, x = 0 … total − 1 (0 before a run: the x axis then names no count). */
+  total: number;
+}
+
+/** A tick spacing of 1, 2 or 5 × 10^k giving at most 8 intervals over span. */
+function tickStep(span: number): number {
+  for (let step = 1; ; step *= 10)
+    for (const m of [1, 2, 5]) if (span / (m * step) <= 8) return m * step;
+}
+
+/**
+ * Line curves over x = 0 … total − 1 and dashed reference lines. The y range holds every finite
+ * value of the curves and the references (nothing is clipped), rounded out to whole ticks; it is
+ * written into the canvas's aria-label with the axes' names.
+ */
 export function drawCurves(
   canvas: HTMLCanvasElement,
   curves: Curve[],
-  total: number,
-  yMin: number,
-  yMax: number,
+  axes: CurveAxes,
   references: { y: number; label: string }[] = [],
 ): void {
+  let lo = Math.min(0, ...references.map((r) => r.y));
+  let hi = Math.max(0, ...references.map((r) => r.y));
+  for (const c of curves)
+    for (let i = 0; i < c.values.length; i++) {
+      const v = c.values[i];
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+  const step = tickStep(hi - lo || 1);
+  const yMin = Math.floor(lo / step) * step;
+  const yMax = Math.ceil(hi / step) * step;
+  const xLabel = axes.total > 1 ? `step (of ${axes.total})` : 'step';
+  canvas.setAttribute(
+    'aria-label',
+    `${axes.description}; y axis: ${axes.yLabel} from ${yMin} to ${yMax}; x axis: ${xLabel}`,
+  );
   const ctx = canvas.getContext('2d');
   if (ctx === null) return;
   const W = canvas.width;
   const H = canvas.height;
-  const left = 40;
+  const left = 56;
   const bottom = 18;
-  const x = (i: number) => left + ((W - left - 6) * i) / Math.max(1, total - 1);
-  const y = (v: number) =>
-    6 + ((H - bottom - 6) * (yMax - Math.max(yMin, Math.min(yMax, v)))) / (yMax - yMin);
+  const x = (i: number) => left + ((W - left - 6) * i) / Math.max(1, axes.total - 1);
+  const y = (v: number) => 6 + ((H - bottom - 6) * (yMax - v)) / (yMax - yMin || 1);
   ctx.clearRect(0, 0, W, H);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, W, H);
@@ -139,32 +172,55 @@ export function drawCurves(
   ctx.fillStyle = '#444';
   ctx.strokeStyle = '#ccc';
   ctx.lineWidth = 1;
-  for (let v = Math.ceil(yMin); v <= yMax; v++) {
+  ctx.textAlign = 'right';
+  for (let v = yMin; v <= yMax; v += step) {
     ctx.beginPath();
     ctx.moveTo(left, y(v));
     ctx.lineTo(W - 6, y(v));
     ctx.stroke();
-    ctx.fillText(String(v), 4, y(v) + 4);
+    ctx.fillText(String(v), left - 4, y(v) + 4);
   }
-  ctx.fillText(`step (of ${total})`, W - 90, H - 4);
+  ctx.fillText(xLabel, W - 8, H - 4);
+  // The y axis's name, turned to read upwards along the left edge.
+  ctx.save();
+  ctx.translate(12, 6 + (H - bottom - 6) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(axes.yLabel, 0, 0);
+  ctx.restore();
   ctx.setLineDash([4, 3]);
+  ctx.strokeStyle = '#888';
   for (const r of references) {
-    ctx.strokeStyle = '#888';
     ctx.beginPath();
     ctx.moveTo(left, y(r.y));
     ctx.lineTo(W - 6, y(r.y));
     ctx.stroke();
-    ctx.fillText(r.label, left + 4, y(r.y) - 3);
   }
   ctx.setLineDash([]);
   for (const c of curves) {
     ctx.strokeStyle = c.colour;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
+    let drawing = false; // a non-finite value breaks the line
     for (let i = 0; i < c.values.length; i++) {
-      if (i === 0) ctx.moveTo(x(i), y(c.values[i]));
-      else ctx.lineTo(x(i), y(c.values[i]));
+      const v = c.values[i];
+      if (!Number.isFinite(v)) drawing = false;
+      else if (drawing) ctx.lineTo(x(i), y(v));
+      else {
+        ctx.moveTo(x(i), y(v));
+        drawing = true;
+      }
     }
     ctx.stroke();
   }
+  // Reference labels last, at the right end above their lines (where the curves have settled
+  // below them), each on a white backing so a curve passing under it cannot cross the text.
+  for (const r of references) {
+    const w = ctx.measureText(r.label).width;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(W - 10 - w, y(r.y) - 14, w + 4, 12);
+    ctx.fillStyle = '#444';
+    ctx.fillText(r.label, W - 8, y(r.y) - 4);
+  }
+  ctx.textAlign = 'start';
 }

@@ -6,9 +6,11 @@
 /** A positive finite number, e.g. a learning rate. */
 export function parsePositive(name: string, text: string): number {
   const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) {
+  if (text.trim() === '' || Number.isNaN(v)) {
     throw new RangeError(`${name}: must be a number, got ${JSON.stringify(text)}`);
   }
+  // e.g. 1e400, beyond float64: a number, but Infinity once read.
+  if (!Number.isFinite(v)) throw new RangeError(`${name}: must be finite, got ${text.trim()}`);
   if (!(v > 0)) throw new RangeError(`${name}: must be greater than 0, got ${text.trim()}`);
   return v;
 }

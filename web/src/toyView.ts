@@ -90,11 +90,14 @@ export function setupToyView(): void {
   const stop = $<HTMLButtonElement>('toy-stop');
   const error = $('toy-error');
   const command = $('toy-command');
+  // The live region says only what a listener needs (training, stopped, done); the step counter
+  // beside it changes at every progress report and stays out of it.
   const status = $('toy-status');
+  const stepCounter = $('toy-step');
   const result = $('toy-result');
   const states: Record<Kind, ModelState> = {
-    diagonal: { worker: null, losses: [], total: 1, noise: null, result: null },
-    lowrank: { worker: null, losses: [], total: 1, noise: null, result: null },
+    diagonal: { worker: null, losses: [], total: 0, noise: null, result: null },
+    lowrank: { worker: null, losses: [], total: 0, noise: null, result: null },
   };
   let settings: ToyRunSettings | null = null;
 
@@ -168,9 +171,11 @@ export function setupToyView(): void {
         { values: smoothed(states.diagonal.losses), colour: '#1f77b4', label: 'diagonal' },
         { values: smoothed(states.lowrank.losses), colour: '#d62728', label: 'low-rank' },
       ],
-      total,
-      -8,
-      0,
+      {
+        description: `log-likelihood per step of both models (running mean over ${SMOOTH} steps)`,
+        yLabel: 'log-likelihood',
+        total,
+      },
       [
         { y: OPTIMUM.lowrank, label: 'best possible: ln ½' },
         { y: OPTIMUM.diagonal, label: 'best diagonal: 7 ln ½' },
@@ -222,12 +227,15 @@ export function setupToyView(): void {
     train.disabled = true;
     stop.disabled = false;
     status.textContent = 'training…';
+    stepCounter.textContent = '';
+    // The legend names the run's rank, not whatever the rank control is changed to later.
+    $('toy-rank-label').textContent = String(settings.rank);
     command.textContent = toyCommand(settings);
     result.innerHTML = '';
     delete result.dataset.result;
     for (const kind of ['diagonal', 'lowrank'] as Kind[]) {
       const st = states[kind];
-      Object.assign(st, { losses: [], total: 1, noise: null, result: null });
+      Object.assign(st, { losses: [], total: 0, noise: null, result: null });
       showLoglik(kind, NaN);
       const worker = new Worker(new URL('./toyWorker.ts', import.meta.url), { type: 'module' });
       st.worker = worker;
@@ -247,7 +255,7 @@ export function setupToyView(): void {
           showLoglik(kind, -recent.reduce((a, b) => a + b, 0) / recent.length);
           drawModel(kind, msg.params);
           redrawCurves();
-          status.textContent = `training… step ${msg.step} of ${msg.total}`;
+          stepCounter.textContent = ` (step ${msg.step} of ${msg.total})`;
         } else {
           st.result = msg.result;
           st.worker = null;
@@ -269,9 +277,6 @@ export function setupToyView(): void {
   stop.addEventListener('click', () => {
     stopAll();
     status.textContent = 'stopped';
-  });
-  rank.addEventListener('change', () => {
-    $('toy-rank-label').textContent = rank.value;
   });
   redrawCurves();
 }
