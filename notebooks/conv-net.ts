@@ -31,8 +31,6 @@
 // step, as the paper's LIDC setting trains on all four annotation sets.
 
 // %%
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -55,9 +53,10 @@ import { renderFigure } from '../src/node.js';
 
 const quick = process.env.SSN_QUICK === '1';
 const config = quick ? QUICK_EXPERIMENT : EXPERIMENT_DEFAULTS;
-const outDir = quick
-  ? mkdtempSync(join(tmpdir(), 'ssn-conv-net-notebook-'))
-  : fileURLToPath(new URL('../out/conv-net', import.meta.url));
+// The figures go to out/conv-net, or where SSN_NOTEBOOK_OUT says (the test's own temporary
+// folder, which the test removes).
+const outDir =
+  process.env.SSN_NOTEBOOK_OUT ?? fileURLToPath(new URL('../out/conv-net', import.meta.url));
 
 // %% [markdown]
 // ## The data

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNotebookQuick } from '../helpers/notebook.js';
 
@@ -8,6 +9,9 @@ describe('notebooks/toy-problem.ts', () => {
     expect(text).toContain('independent-pixel optimum 7 ln ½ = -4.8520');
     expect(text).toMatch(/shared middle\s+LL = -0\.69/);
     expect(text).toMatch(/\nrank 2\s+400\s/);
+    // Its figures went to the test's folder, now removed: a test run leaves nothing in /tmp.
+    const folder = dirname(/^figures: ([^,]+)/m.exec(text)![1]);
+    expect(existsSync(folder)).toBe(false);
   });
 });
 
