@@ -1,5 +1,5 @@
 /**
- * The textbook identities for N(μ, Σ), Σ = P Pᵀ + D (paper section 3.1, eq. 5), written as the
+ * The textbook identities for N(μ, Σ), Σ = P Pᵀ + D (paper section 4, eq. 5), written as the
  * formulas, as torch's `_batch_capacitance_tril`, `_batch_lowrank_logdet` and
  * `_batch_lowrank_mahalanobis` compute them:
  *

@@ -1,6 +1,6 @@
 /**
- * Reparameterised samples of N(loc, P Pᵀ + diag(d)), the formula as written (paper section 4, eq. 5;
- * spec/lowrank-normal.md#sampling):
+ * Reparameterised samples of N(loc, P Pᵀ + diag(d)) (paper section 4: the covariance of eq. 5,
+ * the samples η^(m) of eqs. 6–7), the formula as written (spec/lowrank-normal.md#sampling):
  *
  *   eta_m = loc + T w ⊙ (√d ⊙ eps_N^(m) + P eps_R^(m)),   eps_R^(m) ~ N(0, I_R), eps_N^(m) ~ N(0, I_N)
  *

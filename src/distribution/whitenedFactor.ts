@@ -1,6 +1,6 @@
 /**
  * The stable form of the low-rank normal's log-density, for N(μ, Σ) with Σ = P Pᵀ + D (paper
- * section 3.1, eq. 5; spec/lowrank-normal.md#the-stable-form). With A = D^{-1/2} P (N x R),
+ * section 4, eq. 5; spec/lowrank-normal.md#the-stable-form). With A = D^{-1/2} P (N x R),
  * k = min(N, R):
  *
  *   A = Q R                          thin Householder QR, Q (N x k) orthonormal, R (k x R)

@@ -3,7 +3,7 @@
  * `runToyModel` (src/toy/experiment.ts: the same seeded streams `${seed}/${kind}/0..2`, protocol,
  * training and evaluation), with progress reports carrying the parameters so the page can draw
  * them moving.
- * test/web/toyRun.test.ts checks the numbers against `runToyModel`, computed at test time.
+ * test/web/toyRun.web.ts checks the numbers against `runToyModel`, computed at test time.
  */
 import { runToyModel, toyProtocol } from 'ssn-ts';
 import type { ToyParams, ToyProtocolName } from 'ssn-ts';
