@@ -1,6 +1,6 @@
 /**
  * The SSN head: from a network's output maps to the low-rank normal over logits, exactly as
- * the official PyTorch code builds it (paper section 3.1; spec/official-code.md), and its VJP back
+ * the official PyTorch code builds it (paper section 4; spec/official-code.md), and its VJP back
  * to the maps.
  *
  * Inputs are channel maps of S pixels each, channel-major (channel k at k*S):

@@ -1,6 +1,6 @@
 /**
  * The low-rank multivariate normal N(loc, P Pᵀ + D) over N logits, the distribution at the
- * heart of a Stochastic Segmentation Network (paper section 3.1).
+ * heart of a Stochastic Segmentation Network (paper section 4).
  *
  * Public names follow torch.distributions.LowRankMultivariateNormal: `loc` is the mean μ (N),
  * `covFactor` is P (N x R, row-major: entry (n, r) at n*R + r), `covDiag` is the diagonal of
