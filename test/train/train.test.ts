@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { makeSyntheticDataset } from '../../src/data/syntheticLesions.js';
 import type { SyntheticDataset } from '../../src/data/syntheticLesions.js';
+import { annotationStats } from '../../src/data/annotationStats.js';
 import { createSsnNetwork, ssnParameters } from '../../src/nn/ssnNetwork.js';
 import { referenceConvOps } from '../../src/nn/network.js';
 import type { HeadKind } from '../../src/nn/heads.js';
@@ -378,8 +379,30 @@ describe('evaluation helpers', () => {
   });
 
   it('annotator diversity equals the data set statistics on the same images', () => {
-    // Hand check on one image: annotations identical → 0.
-    const data = makeSyntheticDataset({ seed: 2, count: 2, size: 24 });
+    // Two independent computations: sampleDiversity's V-statistic here, annotationStats' mean
+    // over distinct pairs times (A − 1)/A there.
+    const data = makeSyntheticDataset({ seed: 2, count: 12, size: 24 });
+    const stats = annotationStats(data);
+    expect(stats.annotatorDiversity).toBeGreaterThan(0);
+    expect(annotatorDiversity(data).mean).toBeCloseTo(stats.annotatorDiversity, 12);
+    // Hand check, 2×2 images, 2 annotators: [1,1,0,0] vs [1,0,0,0] has IoU 1/2, d = 1/2, so the
+    // V-statistic over the 4 pairs (a = b gives 0) is (0 + ½ + ½ + 0)/4 = ¼; two empty maps
+    // give 0. Mean ⅛, se = sd/√2 = (¼/√2)/√2 = ⅛.
+    const hand = {
+      height: 2,
+      width: 2,
+      annotators: 2,
+      images: [new Float64Array(4), new Float64Array(4)],
+      annotations: [
+        [Int32Array.of(1, 1, 0, 0), Int32Array.of(1, 0, 0, 0)],
+        [new Int32Array(4), new Int32Array(4)],
+      ],
+      meta: [],
+    };
+    const d = annotatorDiversity(hand);
+    expect(d.mean).toBeCloseTo(0.125, 15);
+    expect(d.se).toBeCloseTo(0.125, 15);
+    // Identical annotations: 0.
     const same = { ...data, annotations: data.annotations.map((a) => a.map(() => a[0])) };
     expect(annotatorDiversity(same).mean).toBe(0);
   });
