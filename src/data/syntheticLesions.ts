@@ -34,7 +34,10 @@ export interface SyntheticDatasetOptions {
   seed: number | string;
   /** Number of images. */
   count: number;
-  /** Side of the square images, H = W = size (default 32, at least 16). */
+  /**
+   * Side of the square images, H = W = size (default 32; at least 16 and at least 4 × the upper
+   * bound of `radiusRange`, so at least 24 with the default radiusRange [2.5, 6]).
+   */
   size?: number;
   /** Number of annotators (default 4); habit i is habits[i % habits.length]. */
   annotators?: number;
@@ -45,7 +48,7 @@ export interface SyntheticDatasetOptions {
   secondLesionProbability?: number;
   /** Lesion contrast ~ U(contrastRange) (default [0.08, 1.0]). */
   contrastRange?: readonly [number, number];
-  /** Lesion base radius in pixels ~ U(radiusRange) (default [2.5, 6]). */
+  /** Lesion base radius in pixels ~ U(radiusRange) (default [2.5, 6]; upper bound ≤ size/4). */
   radiusRange?: readonly [number, number];
   /** Standard deviation of the white noise (default 0.1). */
   noiseStd?: number;
@@ -109,8 +112,9 @@ const MAX_FREQUENCY = 1.5;
  * on later images' draws.
  * @throws TypeError when count/size/annotators are not integers or seed is neither a number nor a
  *   string
- * @throws RangeError when count/size/annotators are below 1 (size below 16), a
- *   probability lies outside [0, 1], a range is not increasing and positive, or habits is empty
+ * @throws RangeError when count/size/annotators are below 1 (size below 16, or below 24 with the
+ *   default radiusRange), a probability lies outside [0, 1], a range is not increasing and
+ *   positive, radiusRange's upper bound exceeds size/4, or habits is empty
  * @example makeSyntheticDataset({ seed: 1, count: 100 }).annotations[0].length // 4
  */
 export function makeSyntheticDataset(options: SyntheticDatasetOptions): SyntheticDataset {
@@ -168,8 +172,11 @@ function resolveOptions(options: SyntheticDatasetOptions): Resolved {
   checkRange('contrastRange', o.contrastRange);
   checkRange('radiusRange', o.radiusRange);
   if (o.radiusRange[1] > o.size / 4) {
+    // Blame the option the caller set: size when radiusRange is the default.
     throw new RangeError(
-      `radiusRange: upper bound ${o.radiusRange[1]} exceeds size/4 = ${o.size / 4}`,
+      options.radiusRange === undefined
+        ? `size: must be at least ${4 * o.radiusRange[1]} with the default radiusRange [${o.radiusRange.join(', ')}] (its upper bound must be ≤ size/4), got ${o.size}`
+        : `radiusRange: upper bound ${o.radiusRange[1]} exceeds size/4 = ${o.size / 4}`,
     );
   }
   for (const key of [

@@ -104,16 +104,43 @@ function worstRatio(got: Float64Array, want: Float64Array, scale: Float64Array):
 const abs = (a: Float64Array): Float64Array => a.map(Math.abs);
 
 /**
- * Runs forward and both VJPs on a small fixed problem (2→3 channels, 5×6, 3×3) and compares them
- * with the float64 reference.
- * @returns null when all pass, else a sentence saying what failed
+ * The self-check's fixed problems: a 3×3 body convolution (2→3 channels, 5×6) and a 1×1 head
+ * convolution (3→4 channels, 4×6; the heads are 1×1, whose kernels have no border to pad).
+ */
+const SELF_CHECK_CASES = [
+  { I: 2, O: 3, H: 5, W: 6, k: 3 },
+  { I: 3, O: 4, H: 4, W: 6, k: 1 },
+] as const;
+
+/**
+ * Runs forward and both VJPs on small fixed problems (`SELF_CHECK_CASES`: 3×3 and 1×1 kernels)
+ * and compares them with the float64 reference.
+ * @returns null when all pass, else a sentence saying what failed (and on which kernel size)
  */
 export function selfCheckConvBackend(backend: ConvBackend): string | null {
-  const I = 2;
-  const O = 3;
-  const H = 5;
-  const W = 6;
-  const k = 3;
+  try {
+    for (const c of SELF_CHECK_CASES) {
+      const failed = selfCheckCase(backend, c.I, c.O, c.H, c.W, c.k);
+      if (failed.length > 0) {
+        const what = failed.map(([n, r]) => `${n} error ${r.toPrecision(3)}× tolerance`);
+        return `self-check failed (${c.k}×${c.k} kernel: ${what.join(', ')})`;
+      }
+    }
+    return null;
+  } catch (e) {
+    return `self-check threw: ${(e as Error).message}`;
+  }
+}
+
+/** One self-check problem: the failing outputs with their worst error / tolerance ratio. */
+function selfCheckCase(
+  backend: ConvBackend,
+  I: number,
+  O: number,
+  H: number,
+  W: number,
+  k: number,
+): [string, number][] {
   // Deterministic, irregular values (no randomness needed).
   const fill = (n: number, phase: number) =>
     Float64Array.from({ length: n }, (_, j) => Math.sin(1.7 * j + phase));
@@ -129,30 +156,18 @@ export function selfCheckConvBackend(backend: ConvBackend): string | null {
   const xa = { ...x, data: abs(x.data) };
   const wa = { ...w, data: abs(w.data) };
   const ga = { ...g, data: abs(g.data) };
-  try {
-    const y = backend.conv2d(x, w, b);
-    const yRatio = worstRatio(y.data, conv2d(x, w, b).data, conv2d(xa, wa, abs(b)).data);
-    const grads = backend.conv2dVjp(x, w, g);
-    const want = conv2dVjp(x, w, g);
-    const scale = conv2dVjp(xa, wa, ga);
-    const gradInputRatio = worstRatio(
-      grads.gradInput.data,
-      want.gradInput.data,
-      scale.gradInput.data,
-    );
-    const gradWeightRatio = worstRatio(grads.gradWeight, want.gradWeight, scale.gradWeight);
-    const gradBiasRatio = worstRatio(grads.gradBias, want.gradBias, scale.gradBias);
-    const failed = [
-      ['forward', yRatio],
-      ['input VJP', gradInputRatio],
-      ['weight VJP', gradWeightRatio],
-      ['bias VJP', gradBiasRatio],
-    ].filter(([, r]) => !((r as number) <= 1));
-    if (failed.length === 0) return null;
-    return `self-check failed (${failed.map(([n, r]) => `${n} error ${(r as number).toPrecision(3)}× tolerance`).join(', ')})`;
-  } catch (e) {
-    return `self-check threw: ${(e as Error).message}`;
-  }
+  const y = backend.conv2d(x, w, b);
+  const yRatio = worstRatio(y.data, conv2d(x, w, b).data, conv2d(xa, wa, abs(b)).data);
+  const grads = backend.conv2dVjp(x, w, g);
+  const want = conv2dVjp(x, w, g);
+  const scale = conv2dVjp(xa, wa, ga);
+  const ratios: [string, number][] = [
+    ['forward', yRatio],
+    ['input VJP', worstRatio(grads.gradInput.data, want.gradInput.data, scale.gradInput.data)],
+    ['weight VJP', worstRatio(grads.gradWeight, want.gradWeight, scale.gradWeight)],
+    ['bias VJP', worstRatio(grads.gradBias, want.gradBias, scale.gradBias)],
+  ];
+  return ratios.filter(([, r]) => !(r <= 1));
 }
 
 /**

@@ -134,8 +134,8 @@ export function conv2d(x: FeatureMap, w: ConvWeight, b: Float64Array): FeatureMa
           const dx = kx - p;
           const x0 = dx < 0 ? -dx : 0;
           const x1 = dx > 0 ? W - dx : W;
+          // No skip of zero weights: 0 · NaN = NaN, as PyTorch and the gpu.js kernel.
           const wv = wd[((o * I + i) * k + ky) * k + kx];
-          if (wv === 0) continue;
           // Shift-and-accumulate: out(o, r, c) += wv · x(i, r + dy, c + dx) over the valid rectangle.
           for (let r = y0; r < y1; r++) {
             const outRow = oBase + r * W;

@@ -6,6 +6,7 @@
 import { headToDistribution } from '../distribution/head.js';
 import type { LowRankNormal } from '../distribution/lowRankNormal.js';
 import type { Rng } from '../random/rng.js';
+import { checkFinite } from '../util/validate.js';
 import type { FeatureMap } from './featureMap.js';
 import { createHeads, headParameters, headsForward, headsVjp } from './heads.js';
 import type { HeadKind, HeadMapGrads, HeadMaps, HeadParams } from './heads.js';
@@ -61,6 +62,28 @@ export function createSsnNetwork(rng: Rng, options: SsnNetworkOptions): SsnNetwo
 /** All parameter arrays: the body's (`unetParameters`), then the heads' (`headParameters`). */
 export function ssnParameters(net: SsnNetwork): Float64Array[] {
   return [...unetParameters(net.body), ...headParameters(net.heads)];
+}
+
+/**
+ * The names of `ssnParameters`' arrays, in the same order: `body.enc1.weight`, `body.enc1.bias`,
+ * …, `heads.mean.weight`, `heads.mean.bias`, then the log-diagonal and factor heads' when present.
+ */
+export function ssnParameterNames(net: SsnNetwork): string[] {
+  const body = ['enc1', 'enc2', 'bottleneck', 'dec'].map((l) => `body.${l}`);
+  const heads = (['mean', 'logDiag', 'factor'] as const)
+    .filter((l) => net.heads[l] !== undefined)
+    .map((l) => `heads.${l}`);
+  return [...body, ...heads].flatMap((l) => [`${l}.weight`, `${l}.bias`]);
+}
+
+/**
+ * Throws unless every weight of the network is finite (a network that diverged in training holds
+ * NaN or ±∞), naming the array and the entry.
+ * @throws RangeError `${name}: heads.mean.weight entry 3 is NaN, expected a finite number`
+ */
+export function checkSsnFinite(name: string, net: SsnNetwork): void {
+  const names = ssnParameterNames(net);
+  ssnParameters(net).forEach((p, j) => checkFinite(`${name}: ${names[j]}`, p));
 }
 
 /** Number of scalar parameters. */

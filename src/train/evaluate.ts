@@ -8,6 +8,7 @@
  * each summarised as mean ± standard error over the images (nanmean: images where DSC is NaN,
  * i.e. prediction and annotations all empty, are skipped).
  */
+import { checkDataset } from '../data/checkDataset.js';
 import type { SyntheticDataset } from '../data/syntheticLesions.js';
 import type { LowRankNormal } from '../distribution/lowRankNormal.js';
 import { sample } from '../distribution/rsample.js';
@@ -17,11 +18,11 @@ import { generalisedEnergyDistance } from '../metrics/generalisedEnergyDistance.
 import { sampleDiversity } from '../metrics/sampleDiversity.js';
 import type { FeatureMap } from '../nn/featureMap.js';
 import type { ConvOps } from '../nn/network.js';
-import { ssnDistribution, ssnForward } from '../nn/ssnNetwork.js';
+import { checkSsnFinite, ssnDistribution, ssnForward } from '../nn/ssnNetwork.js';
 import type { SsnNetwork } from '../nn/ssnNetwork.js';
 import { createRng } from '../random/rng.js';
 import type { Rng } from '../random/rng.js';
-import { checkArrayLike, checkInteger } from '../util/validate.js';
+import { checkArrayLike, checkFinite, checkInteger, checkLength } from '../util/validate.js';
 
 /** Mean ± standard error of a per-image metric. */
 export interface MetricSummary {
@@ -51,12 +52,14 @@ export function meanSe(values: ArrayLike<number>): MetricSummary {
  * Per-pixel argmax over the classes of one class-major logit vector (C·S); ties go to the lower
  * class.
  * @returns S labels
- * @throws RangeError when the length is not a multiple of C or classes < 2
+ * @throws RangeError when the length is not a multiple of C, classes < 2, or a logit is NaN or ±∞
+ *   (NaN compares false with everything, so it would silently become label 0)
  * @example argmaxLabels([0, 2, 1, 1], 2) // [1, 0] (S = 2 pixels)
  */
 export function argmaxLabels(logits: ArrayLike<number>, classes: number): Int32Array {
   checkInteger('classes', classes, 2);
   checkArrayLike('logits', logits);
+  checkFinite('logits', logits);
   const S = logits.length / classes;
   if (!Number.isInteger(S) || S === 0) {
     throw new RangeError(
@@ -66,7 +69,10 @@ export function argmaxLabels(logits: ArrayLike<number>, classes: number): Int32A
   return argmaxMany(logits, classes, S, 1);
 }
 
-/** argmax labels of M class-major logit vectors of C·S each, back to back: M·S labels. */
+/**
+ * argmax labels of M class-major logit vectors of C·S each, back to back: M·S labels. The
+ * callers have checked the logits finite (`v > bestV` is false for NaN).
+ */
 function argmaxMany(logits: ArrayLike<number>, C: number, S: number, M: number): Int32Array {
   const out = new Int32Array(M * S);
   for (let m = 0; m < M; m++) {
@@ -96,9 +102,20 @@ export interface ImagePrediction {
   readonly distribution: LowRankNormal | null;
 }
 
-/** Runs the network on one image (inC, H, W). */
+/**
+ * Runs the network on one image (inC, H, W).
+ * @throws RangeError `meanLogits: entry 5 is NaN, …` when the mean logits are not finite (a NaN
+ *   weight or pixel, or an overflow): they would otherwise argmax to label 0 and score as a
+ *   prediction
+ */
 export function predictImage(ops: ConvOps, net: SsnNetwork, image: FeatureMap): ImagePrediction {
+  return predict(ops, net, image, 'meanLogits');
+}
+
+/** `predictImage`, its finiteness error naming the logits `name`. */
+function predict(ops: ConvOps, net: SsnNetwork, image: FeatureMap, name: string): ImagePrediction {
   const { maps } = ssnForward(ops, net, image);
+  checkFinite(name, maps.mean.data);
   return {
     meanLogits: maps.mean.data,
     meanLabels: argmaxMany(maps.mean.data, net.heads.classes, image.height * image.width, 1),
@@ -127,6 +144,7 @@ export function sampleLabelMaps(
     return out;
   }
   const { samples } = sample(prediction.distribution, rng, { count, temperature });
+  checkFinite('samples', samples);
   return argmaxMany(samples, classes, S, count);
 }
 
@@ -154,9 +172,18 @@ export interface Evaluation {
   };
 }
 
-/** Concatenates an image's annotations into Na·S labels. */
+/**
+ * Concatenates an image's annotations into Na·S labels.
+ * @throws TypeError when `annotations` is not an array
+ * @throws RangeError when it holds no annotation or the lengths differ
+ */
 export function stackAnnotations(annotations: readonly Int32Array[]): Int32Array {
+  if (!Array.isArray(annotations)) throw new TypeError('annotations: must be an array');
+  if (annotations.length === 0) throw new RangeError('annotations: holds no annotation');
   const S = annotations[0].length;
+  annotations.forEach((a, k) =>
+    checkLength(`annotations[${k}]`, a, S, 'the length of annotations[0]'),
+  );
   const out = new Int32Array(annotations.length * S);
   annotations.forEach((a, k) => out.set(a, k * S));
   return out;
@@ -165,7 +192,9 @@ export function stackAnnotations(annotations: readonly Int32Array[]): Int32Array
 /**
  * Evaluates a network on every image of `data`. Sampling noises for image i come from
  * `createRng("eval/<seed>/<i>")`, so every model sees the same noise streams.
- * @throws RangeError when samples is not a positive integer or data is empty
+ * @throws RangeError when samples is not a positive integer, a weight of `net` is NaN or ±∞ (a
+ *   diverged network is refused, not scored), or `data` is not a usable data set (`checkDataset`:
+ *   no images, an image without annotations, a wrong length, a label outside [0, C))
  */
 export function evaluateModel(
   ops: ConvOps,
@@ -175,18 +204,20 @@ export function evaluateModel(
 ): Evaluation {
   const count = options.samples ?? 100;
   checkInteger('samples', count, 1);
+  checkSsnFinite('net', net);
+  const C = net.heads.classes;
+  checkDataset('data', data, C);
   const n = data.images.length;
-  if (n === 0) throw new RangeError('data: holds no images');
   const seed = String(options.seed ?? 0);
   const { height: H, width: W } = data;
   const S = H * W;
-  const C = net.heads.classes;
   const dsc = new Float64Array(n);
   const dscNod = new Float64Array(n);
   const ged = new Float64Array(n);
   const diversity = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const pred = predictImage(ops, net, { data: data.images[i], channels: 1, height: H, width: W });
+    const image = { data: data.images[i], channels: 1, height: H, width: W };
+    const pred = predict(ops, net, image, `meanLogits (data.images[${i}])`);
     const annotations = stackAnnotations(data.annotations[i]);
     dsc[i] = meanDice(pred.meanLabels, annotations, { classes: C });
     dscNod[i] = diceNonEmpty(pred.meanLabels, annotations, { classes: C });
@@ -208,8 +239,10 @@ export function evaluateModel(
 /**
  * The annotators' own diversity E[d(y, y')] over each image's annotations (V-statistic, 'ssn'
  * convention, the within-set term of GED²), as mean ± standard error over the images.
+ * @throws RangeError as `checkDataset`
  */
 export function annotatorDiversity(data: SyntheticDataset, classes = 2): MetricSummary {
+  checkDataset('data', data, classes);
   const S = data.height * data.width;
   const values = data.annotations.map((a) =>
     sampleDiversity(stackAnnotations(a), { pixels: S, classes }),

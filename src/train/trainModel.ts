@@ -3,12 +3,13 @@
  * mean of per-image losses (each summed over its pixels, spec/official-code.md#the-loss), with a random
  * annotator per image per step, as the paper's LIDC setting trains on all four annotation sets.
  */
+import { checkDataset } from '../data/checkDataset.js';
 import type { SyntheticDataset } from '../data/syntheticLesions.js';
 import { createAdam } from '../nn/adam.js';
 import type { HeadKind } from '../nn/heads.js';
 import { checkHeadKind } from '../nn/heads.js';
 import type { ConvOps, UNetWidths } from '../nn/network.js';
-import { createSsnNetwork, ssnParameters } from '../nn/ssnNetwork.js';
+import { createSsnNetwork, ssnParameterNames, ssnParameters } from '../nn/ssnNetwork.js';
 import type { SsnNetwork } from '../nn/ssnNetwork.js';
 import { createRng, uniformInt } from '../random/rng.js';
 import { checkInteger } from '../util/validate.js';
@@ -76,8 +77,11 @@ export interface TrainedModel {
  * then draws, from `createRng("train/<seed>/<kind>")`, `batchSize` image indices (uniformly, with
  * replacement), one annotator index per image, and the loss noises of each image in turn.
  * @param data - training images (H·W each, H and W even) with their annotations
- * @throws RangeError for a bad kind, a non-positive steps/batchSize, an empty data set, a
- *   non-positive learning rate, or odd image sides
+ * @throws RangeError for a bad kind, a non-positive steps/batchSize, an odd sample count with
+ *   antithetic pairs, a data set `checkDataset` refuses (no images, an image without annotations,
+ *   a wrong length, a non-finite pixel, a label outside [0, C)), a non-positive learning rate, or
+ *   odd image sides; and `network: training diverged at step k (…)` when a weight or a logit
+ *   becomes NaN or ±∞ (too large a learning rate)
  */
 export function trainModel(
   ops: ConvOps,
@@ -89,7 +93,13 @@ export function trainModel(
   checkInteger('steps', steps, 1);
   const batchSize = options.batchSize ?? 4;
   checkInteger('batchSize', batchSize, 1);
-  if (data.images.length === 0) throw new RangeError('data: holds no images');
+  const samples = options.samples ?? 20;
+  const antithetic = options.antithetic ?? true;
+  checkInteger('samples', samples, 1);
+  if (kind !== 'deterministic' && antithetic && samples % 2 !== 0) {
+    throw new RangeError(`samples: antithetic pairs need an even count, got ${samples}`);
+  }
+  const lr = options.lr ?? 2e-3;
   const seed = String(options.seed ?? 0);
   const network = createSsnNetwork(createRng(`init/${seed}/${kind}`), {
     kind,
@@ -98,9 +108,11 @@ export function trainModel(
     factorScale: options.factorScale,
     logDiagBias: options.logDiagBias ?? -5,
   });
+  checkDataset('data', data, network.heads.classes);
   const params = ssnParameters(network);
+  const names = ssnParameterNames(network);
   const adam = createAdam(params, {
-    lr: options.lr ?? 2e-3,
+    lr,
     weightDecay: options.weightDecay ?? 1e-5,
   });
   const meanOnlySteps = options.meanOnlySteps ?? 0;
@@ -113,7 +125,7 @@ export function trainModel(
   );
   const warmAdam = createAdam(
     params.filter((p) => !frozen.has(p)),
-    { lr: options.lr ?? 2e-3, weightDecay: options.weightDecay ?? 1e-5 },
+    { lr, weightDecay: options.weightDecay ?? 1e-5 },
   );
   const decay = options.averageDecay ?? 0.99;
   if (!(decay >= 0 && decay < 1)) {
@@ -132,11 +144,20 @@ export function trainModel(
       const i = uniformInt(rng, data.images.length);
       const a = uniformInt(rng, data.annotations[i].length);
       const image = { data: data.images[i], channels: 1, height: H, width: W };
-      const r = imageLoss(ops, network, image, data.annotations[i][a], rng, {
-        samples: options.samples,
-        antithetic: options.antithetic,
-        meanOnly: step < meanOnlySteps,
-      });
+      let r: ReturnType<typeof imageLoss>;
+      try {
+        r = imageLoss(ops, network, image, data.annotations[i][a], rng, {
+          samples,
+          antithetic,
+          meanOnly: step < meanOnlySteps,
+        });
+      } catch (err) {
+        // Options and data are valid, so a RangeError here is a non-finite value (logits that
+        // overflowed): the weights have run away.
+        if (!(err instanceof RangeError)) throw err;
+        const weight = nonFiniteWeight(params, names);
+        throw diverged(step + 1, weight ?? `on data.images[${i}], ${err.message}`, lr, err);
+      }
       loss += r.loss;
       for (let j = 0; j < sum.length; j++) {
         const s = sum[j];
@@ -147,6 +168,10 @@ export function trainModel(
     for (const s of sum) for (let n = 0; n < s.length; n++) s[n] /= batchSize;
     if (step < meanOnlySteps) warmAdam.step(sum.filter((_, j) => !frozen.has(params[j])));
     else adam.step(sum);
+    // A NaN or ±∞ weight is refused by name here, not carried into the average or the next
+    // forward pass (where it would surface as NaN logits, or score as label 0).
+    const weight = nonFiniteWeight(params, names);
+    if (weight !== null) throw diverged(step + 1, weight, lr);
     for (let j = 0; j < params.length; j++) {
       const a = average[j];
       const p = params[j];
@@ -163,4 +188,22 @@ export function trainModel(
     for (let n = 0; n < a.length; n++) p[n] = a[n] / correction;
   }
   return { kind, network, losses };
+}
+
+/** `"heads.mean.bias entry 1 is NaN"` for the first weight that is NaN or ±∞, or null. */
+function nonFiniteWeight(params: readonly Float64Array[], names: readonly string[]): string | null {
+  for (let j = 0; j < params.length; j++) {
+    const p = params[j];
+    const n = p.findIndex((v) => !Number.isFinite(v));
+    if (n >= 0) return `${names[j]} entry ${n} is ${p[n]}`;
+  }
+  return null;
+}
+
+/** The error of a run whose weights went non-finite at `step`. */
+function diverged(step: number, what: string, lr: number, cause?: unknown): RangeError {
+  return new RangeError(
+    `network: training diverged at step ${step} (${what}); try a smaller lr (now ${lr})`,
+    { cause },
+  );
 }

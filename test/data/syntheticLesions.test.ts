@@ -165,6 +165,22 @@ describe('makeSyntheticDataset', () => {
     expect(() => makeSyntheticDataset({ seed: 1, count: 2, size: 8 })).toThrow(
       /^size: must be at least 16/,
     );
+    // Sizes 16–23 with the default radiusRange [2.5, 6] (6 > size/4): size is to blame, not the
+    // radiusRange the caller never set; with a radiusRange that fits, 16 works.
+    for (const size of [16, 23]) {
+      expect(() => makeSyntheticDataset({ seed: 1, count: 2, size })).toThrow(
+        new RangeError(
+          `size: must be at least 24 with the default radiusRange [2.5, 6] (its upper bound must be ≤ size/4), got ${size}`,
+        ),
+      );
+    }
+    expect(makeSyntheticDataset({ seed: 1, count: 2, size: 24 }).height).toBe(24);
+    expect(makeSyntheticDataset({ seed: 1, count: 2, size: 16, radiusRange: [1, 4] }).height).toBe(
+      16,
+    );
+    expect(() =>
+      makeSyntheticDataset({ seed: 1, count: 2, size: 16, radiusRange: [1, 5] }),
+    ).toThrow(new RangeError('radiusRange: upper bound 5 exceeds size/4 = 4'));
     expect(() => makeSyntheticDataset({ seed: NaN, count: 2 })).toThrow(/^seed:/);
     expect(() => makeSyntheticDataset({ seed: 1, count: 2, emptyProbability: 1.5 })).toThrow(
       /^emptyProbability:/,

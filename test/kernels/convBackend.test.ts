@@ -71,7 +71,23 @@ describe('selfCheckConvBackend', () => {
       },
     };
     expect(selfCheckConvBackend(ref)).toBeNull();
-    expect(selfCheckConvBackend(broken)).toMatch(/^self-check failed \(weight VJP error/);
+    expect(selfCheckConvBackend(broken)).toMatch(
+      /^self-check failed \(3×3 kernel: weight VJP error/,
+    );
+  });
+
+  it('checks the 1×1 head convolutions too: a backend wrong only for k = 1 is reported', () => {
+    const ref = referenceConvBackend();
+    const brokenOn1x1: ConvBackend = {
+      ...ref,
+      conv2d: (x, w, b) => {
+        const y = ref.conv2d(x, w, b);
+        return w.kernelSize === 1 ? { ...y, data: y.data.map((v) => v * 1.001) } : y;
+      },
+    };
+    expect(selfCheckConvBackend(brokenOn1x1)).toMatch(
+      /^self-check failed \(1×1 kernel: forward error/,
+    );
   });
 
   it('reports a backend that throws', () => {

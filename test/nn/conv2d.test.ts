@@ -55,6 +55,19 @@ describe('conv2d', () => {
     expect(Array.from(conv2d(x, w, Float64Array.of(0)).data)).toEqual([0, 0, 1, 2]);
   });
 
+  it('propagates a NaN or ∞ pixel through zero weights too (IEEE 0 · NaN = NaN, as PyTorch)', () => {
+    // 2×2 image with a NaN at (0, 0); w = the off-centre tap of the previous test, every other
+    // tap 0. Each output's 3×3 window over the 2×2 image covers (0, 0) with some tap, so every
+    // output is NaN (an output whose window held only zero weights would still be b + 0 · NaN).
+    const x = createFeatureMap(1, 2, 2, Float64Array.of(NaN, 2, 3, 4));
+    const w = createConvWeight(1, 1, 3, Float64Array.of(0, 1, 0, 0, 0, 0, 0, 0, 0));
+    expect(Array.from(conv2d(x, w, Float64Array.of(0)).data)).toEqual([NaN, NaN, NaN, NaN]);
+    // 1×1 kernel of weight 0 on an ∞ pixel: 0 · ∞ = NaN at that pixel only.
+    const inf = createFeatureMap(1, 1, 2, Float64Array.of(Infinity, 1));
+    const zero = createConvWeight(1, 1, 1, Float64Array.of(0));
+    expect(Array.from(conv2d(inf, zero, Float64Array.of(1)).data)).toEqual([NaN, 1]);
+  });
+
   it('equals a naive direct loop on random shapes', () => {
     fc.assert(
       fc.property(convCase, (cs) => {

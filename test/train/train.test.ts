@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { makeSyntheticDataset } from '../../src/data/syntheticLesions.js';
+import type { SyntheticDataset } from '../../src/data/syntheticLesions.js';
+import { annotationStats } from '../../src/data/annotationStats.js';
 import { createSsnNetwork, ssnParameters } from '../../src/nn/ssnNetwork.js';
 import { referenceConvOps } from '../../src/nn/network.js';
 import type { HeadKind } from '../../src/nn/heads.js';
@@ -13,6 +15,7 @@ import {
   meanSe,
   sampleLabelMaps,
   predictImage,
+  stackAnnotations,
 } from '../../src/train/evaluate.js';
 
 const tiny = { encoder: 3, bottleneck: 4, decoder: 3 };
@@ -188,7 +191,96 @@ describe('trainModel', () => {
     ).toThrow(/^meanOnlySteps/);
   });
 
+  it('averages the batch gradient: a batch of two copies of one image steps as one image', () => {
+    // One image, one annotation, deterministic head: both batch entries give the same gradient g.
+    // Adam is scale-invariant except for its L2 decay (g + wd·θ), so with a large decay a summed
+    // 2g would step differently from the mean g; (g + g)/2 = g exactly in floating point.
+    const one = makeSyntheticDataset({ seed: 4, count: 1, size: 24, annotators: 1 });
+    const opts = {
+      kind: 'deterministic' as const,
+      steps: 2,
+      widths: tiny,
+      weightDecay: 0.5,
+      averageDecay: 0,
+      lr: 0.01,
+    };
+    const single = trainModel(referenceConvOps, one, { ...opts, batchSize: 1 });
+    const pair = trainModel(referenceConvOps, one, { ...opts, batchSize: 2 });
+    expect(Array.from(pair.losses)).toEqual(Array.from(single.losses));
+    ssnParameters(pair.network).forEach((p, j) =>
+      expect(Array.from(p)).toEqual(Array.from(ssnParameters(single.network)[j])),
+    );
+  });
+
+  it('names a run whose weights went non-finite instead of returning or scoring it', () => {
+    const opts = { kind: 'deterministic' as const, batchSize: 1, widths: tiny, seed: 1 };
+    // lr = 1e308: the first Adam step (of size ≈ lr) takes weights to ±∞.
+    expect(() => trainModel(referenceConvOps, data, { ...opts, steps: 3, lr: 1e308 })).toThrow(
+      /^network: training diverged at step 1 \(body\.enc1\.weight entry \d+ is -?Infinity\); try a smaller lr \(now 1e\+308\)/,
+    );
+    // lr = 1e100 (seed 2): the weights stay finite, but the next forward pass overflows.
+    expect(() =>
+      trainModel(referenceConvOps, data, { ...opts, steps: 3, lr: 1e100, seed: 2 }),
+    ).toThrow(
+      /^network: training diverged at step 2 \(on data\.images\[\d+\], logits: entry \d+ is -?Infinity/,
+    );
+    // A weight made NaN between steps is named at the next step.
+    expect(() =>
+      trainModel(referenceConvOps, data, {
+        ...opts,
+        steps: 2,
+        onStep: (step, _loss, net) => {
+          if (step === 1) net.heads.mean.bias[1] = NaN;
+        },
+      }),
+    ).toThrow(/^network: training diverged at step 2 \(.*heads\.mean\.bias entry 1 is NaN/);
+  });
+
+  it('validates the data set, naming the field', () => {
+    const opts = { kind: 'deterministic' as const, steps: 1, batchSize: 1, widths: tiny };
+    const bad = (change: (d: SyntheticDataset) => void) => {
+      const d: SyntheticDataset = {
+        ...data,
+        images: data.images.slice(),
+        annotations: data.annotations.map((a) => a.slice()),
+      };
+      change(d);
+      return () => trainModel(referenceConvOps, d, opts);
+    };
+    expect(
+      bad((d) => {
+        d.annotations[3] = [];
+      }),
+    ).toThrow(/^data\.annotations\[3\]: holds no annotation/);
+    expect(
+      bad((d) => {
+        d.annotations[3][1] = new Int32Array(100);
+      }),
+    ).toThrow(
+      /^data\.annotations\[3\]\[1\]: length 100 does not match H·W = 24·24 \(expected 576\)/,
+    );
+    expect(
+      bad((d) => {
+        d.annotations[2][0] = new Int32Array(576).fill(2);
+      }),
+    ).toThrow(/^data\.annotations\[2\]\[0\]: value 2/);
+    expect(
+      bad((d) => {
+        d.images[5] = new Float64Array(576).fill(NaN);
+      }),
+    ).toThrow(/^data\.images\[5\]: entry 0 is NaN/);
+    expect(
+      bad((d) => {
+        d.annotations.pop();
+      }),
+    ).toThrow(/^data\.annotations: holds 23 entries for 24 images/);
+    expect(bad((d) => d.images.splice(0))).toThrow(/^data: holds no images/);
+  });
+
   it('rejects bad options, naming them', () => {
+    expect(() =>
+      trainModel(referenceConvOps, data, { kind: 'lowrank', steps: 1, samples: 5 }),
+    ).toThrow(/^samples: antithetic pairs need an even count, got 5/);
     expect(() => trainModel(referenceConvOps, data, { kind: 'lowrank', steps: 0 })).toThrow(
       /^steps/,
     );
@@ -220,6 +312,59 @@ describe('evaluation helpers', () => {
     // S = 3 pixels, C = 2: class 0 logits [0, 5, 1], class 1 logits [1, 0, 1] (tie → class 0).
     expect(Array.from(argmaxLabels([0, 5, 1, 1, 0, 1], 2))).toEqual([1, 0, 0]);
     expect(() => argmaxLabels([0, 1, 2], 2)).toThrow(/^logits/);
+    // NaN compares false with everything: it must not become label 0.
+    expect(() => argmaxLabels([NaN, 0], 2)).toThrow(/^logits: entry 0 is NaN/);
+    expect(() => argmaxLabels([0, 1, Infinity, 0], 2)).toThrow(/^logits: entry 2 is Infinity/);
+  });
+
+  it('refuses a network with a NaN weight, and NaN mean logits, instead of scoring them', () => {
+    const data = makeSyntheticDataset({ seed: 2, count: 2, size: 24 });
+    const net = createSsnNetwork(createRng(0), { kind: 'deterministic', widths: tiny });
+    const img = { data: data.images[0], channels: 1, height: 24, width: 24 };
+    ssnParameters(net)[0][0] = NaN;
+    expect(() => evaluateModel(referenceConvOps, net, data, { samples: 2 })).toThrow(
+      /^net: body\.enc1\.weight: entry 0 is NaN/,
+    );
+    expect(() => predictImage(referenceConvOps, net, img)).toThrow(/^meanLogits: entry \d+ is NaN/);
+    const fine = createSsnNetwork(createRng(0), { kind: 'deterministic', widths: tiny });
+    const nanImage = { ...img, data: new Float64Array(576).fill(NaN) };
+    expect(() => predictImage(referenceConvOps, fine, nanImage)).toThrow(
+      /^meanLogits: entry 0 is NaN/,
+    );
+    const bad = { ...data, images: [data.images[0], nanImage.data] };
+    expect(() => evaluateModel(referenceConvOps, fine, bad, { samples: 2 })).toThrow(
+      /^data\.images\[1\]: entry 0 is NaN/,
+    );
+  });
+
+  it('stackAnnotations refuses an empty list and unequal lengths, naming them', () => {
+    expect(Array.from(stackAnnotations([Int32Array.of(1, 0), Int32Array.of(0, 1)]))).toEqual([
+      1, 0, 0, 1,
+    ]);
+    expect(() => stackAnnotations([])).toThrow(/^annotations: holds no annotation/);
+    expect(() => stackAnnotations([new Int32Array(4), new Int32Array(3)])).toThrow(
+      /^annotations\[1\]: length 3 does not match the length of annotations\[0\] \(expected 4\)/,
+    );
+    expect(() => stackAnnotations([new Int32Array(4), new Int32Array(5)])).toThrow(
+      /^annotations\[1\]: length 5/,
+    );
+  });
+
+  it('evaluateModel and annotatorDiversity validate the data set, naming the field', () => {
+    const data = makeSyntheticDataset({ seed: 2, count: 2, size: 24 });
+    const net = createSsnNetwork(createRng(0), { kind: 'deterministic', widths: tiny });
+    const noAnnotation = { ...data, annotations: [data.annotations[0], []] };
+    expect(() => evaluateModel(referenceConvOps, net, noAnnotation, { samples: 2 })).toThrow(
+      /^data\.annotations\[1\]: holds no annotation/,
+    );
+    expect(() => annotatorDiversity(noAnnotation)).toThrow(/^data\.annotations\[1\]: holds/);
+    const short = {
+      ...data,
+      annotations: [data.annotations[0], [data.annotations[1][0], new Int32Array(100)]],
+    };
+    expect(() => evaluateModel(referenceConvOps, net, short, { samples: 2 })).toThrow(
+      /^data\.annotations\[1\]\[1\]: length 100 does not match H·W = 24·24 \(expected 576\)/,
+    );
   });
 
   it('a deterministic model has zero diversity; samples of a stochastic one differ', () => {
@@ -234,8 +379,30 @@ describe('evaluation helpers', () => {
   });
 
   it('annotator diversity equals the data set statistics on the same images', () => {
-    // Hand check on one image: annotations identical → 0.
-    const data = makeSyntheticDataset({ seed: 2, count: 2, size: 24 });
+    // Two independent computations: sampleDiversity's V-statistic here, annotationStats' mean
+    // over distinct pairs times (A − 1)/A there.
+    const data = makeSyntheticDataset({ seed: 2, count: 12, size: 24 });
+    const stats = annotationStats(data);
+    expect(stats.annotatorDiversity).toBeGreaterThan(0);
+    expect(annotatorDiversity(data).mean).toBeCloseTo(stats.annotatorDiversity, 12);
+    // Hand check, 2×2 images, 2 annotators: [1,1,0,0] vs [1,0,0,0] has IoU 1/2, d = 1/2, so the
+    // V-statistic over the 4 pairs (a = b gives 0) is (0 + ½ + ½ + 0)/4 = ¼; two empty maps
+    // give 0. Mean ⅛, se = sd/√2 = (¼/√2)/√2 = ⅛.
+    const hand = {
+      height: 2,
+      width: 2,
+      annotators: 2,
+      images: [new Float64Array(4), new Float64Array(4)],
+      annotations: [
+        [Int32Array.of(1, 1, 0, 0), Int32Array.of(1, 0, 0, 0)],
+        [new Int32Array(4), new Int32Array(4)],
+      ],
+      meta: [],
+    };
+    const d = annotatorDiversity(hand);
+    expect(d.mean).toBeCloseTo(0.125, 15);
+    expect(d.se).toBeCloseTo(0.125, 15);
+    // Identical annotations: 0.
     const same = { ...data, annotations: data.annotations.map((a) => a.map(() => a[0])) };
     expect(annotatorDiversity(same).mean).toBe(0);
   });
