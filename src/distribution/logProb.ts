@@ -18,8 +18,8 @@ import { logDensityTerms } from './whitenedFactor.js';
  * w = D^{-1/2} z and (y; t) = Qᵀ w,
  *   zᵀ Σ⁻¹ z = ‖t‖² + ‖S⁻ᵀ y‖²,   log det Σ = Σ log d_n + 2 Σ log|S_jj|
  * O(N R²) on a distribution's first call (then cached), O(N R) per point after; where
- * ‖D^{-1/2} P‖_F² ≤ 8192 the same two terms come from a guarded Gram kernel with a stated error
- * bound (kernels/gramForm.ts, `logDensityTerms`). Where
+ * ‖D^{-1/2} P‖_F² ≤ 8192 (or, past that, where a-posteriori bounds hold) the same two terms come
+ * from a guarded Gram kernel with a stated error bound (kernels/gramForm.ts, `logDensityTerms`). Where
  * zᵀ Σ⁻¹ z exceeds the float64 range the result is −∞, as rounding the exact value would give
  * (or that of an input a few ulps away, for a covariance so ill-conditioned that rounding error
  * alone overflows: P 1e200 and d 1e-200 at x = P); never NaN. The textbook form (Woodbury, torch's) is `logProbByWoodbury`.
@@ -53,8 +53,8 @@ function fromTerms(dist: LowRankNormal, logDetCapacitance: number, mahalanobis: 
  * the same value, bit for bit, and the same errors in the same order (test/distribution/
  * logProbOf.test.ts ties both). For a distribution used once, as in evaluating one label map's
  * logits: a Float64Array covFactor is not checked on its own before the Gram kernel's pass
- * (kernels/gramForm.ts) reads it; that pass's guard, ‖D^{-1/2} P‖_F² ≤ 8192, fails for any
- * non-finite entry (its square sum is then NaN or ∞), and wherever the guard fails, or an
+ * (kernels/gramForm.ts) reads it; that pass's guard (‖D^{-1/2} P‖_F² finite, and ≤ 8192 or its
+ * a-posteriori bounds) fails for any non-finite entry (its square sum is then NaN or ∞), and wherever the guard fails, or an
  * earlier check throws, covFactor is checked in full first, so its error comes where
  * `lowRankNormal` would raise it. Nothing is copied or cached (`copy` is checked and ignored).
  * @param params - as `lowRankNormal` takes them

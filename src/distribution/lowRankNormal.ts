@@ -11,8 +11,8 @@
  *   or with `copy: false` validates and keeps the caller's Float64Arrays; it factorises nothing.
  * - `logProb`, `entropy` and `logDetCovariance` run the stable form (whitenedFactor.ts): the
  *   Householder QR of D^{-1/2} P, computed once per distribution on first use, O(N R²), then
- *   O(N R) per point; where ‖D^{-1/2} P‖_F² ≤ 8192 bounds its error, a guarded Gram kernel
- *   instead (kernels/gramForm.ts). Σ log d_n runs the product-of-logs kernel (kernels/sumLog.ts).
+ *   O(N R) per point; where ‖D^{-1/2} P‖_F² ≤ 8192 or a-posteriori bounds show it accurate, a
+ *   guarded Gram kernel instead (kernels/gramForm.ts). Σ log d_n runs the product-of-logs kernel (kernels/sumLog.ts).
  * - Every function that takes a distribution runs `checkDistribution` first: one WeakSet lookup
  *   for a distribution the library built, `lowRankNormal`'s checks (no copy) on the first use of
  *   one written by hand.

@@ -16,7 +16,8 @@
  *
  * Written plainly here (`whitenedFactorPlain`, the reference). What logProb, entropy and
  * logDetCovariance run is `logDensityTerms`: the guarded Gram kernel (kernels/gramForm.ts, tied
- * to the plain form within rtol 1e-11) where ‖A‖_F² ≤ 8192 bounds its error, else
+ * to the plain form within rtol 1e-11) where ‖A‖_F² ≤ 8192 bounds its error or, past that,
+ * where its a-posteriori bounds hold, else
  * `whitenedFactor`, the same formulas as the plain form with the QR from the blocked kernel
  * (kernels/blockedQr.ts, tied within rtol 1e-13).
  *
@@ -85,7 +86,8 @@ const gramCache = new WeakMap<LowRankNormal, GramFactor | null>();
 /**
  * log det(I + Aᵀ A) and, given a point x (validated by the caller), zᵀ Σ⁻¹ z (NaN without one):
  * what logProb, entropy and logDetCovariance run. The Gram kernel (kernels/gramForm.ts) where
- * its bound holds (‖A‖_F² ≤ 8192; decided once per distribution, cached), taking the first
+ * its bound holds (‖A‖_F² ≤ 8192, or its a-posteriori bounds past that; decided once per
+ * distribution, cached, a point whose residual bound fails going to Householder), taking the first
  * point's Aᵀ w in its own pass; else, and wherever the kernel's zᵀ Σ⁻¹ z is not finite (z or
  * D^{-1/2} z overflowed), the Householder form (`whitenedFactor`, `mahalanobis`).
  */

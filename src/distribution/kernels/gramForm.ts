@@ -13,8 +13,10 @@
  * in the spec are
  *   |Δ log det| ≤ γ R F²                                        (6e-9 at R 10, N 1e5, the limit)
  *   |Δ zᵀΣ⁻¹z| / zᵀΣ⁻¹z ≤ 2 R ε √(1 + F²)(1 + F/2) + γ² (1 + F²)(F + R F²/2)²   (about 1e-11)
- * against about γ F for the Householder form's determinant: past the limit the kernel declines
- * and Householder runs. A point's zᵀΣ⁻¹z is Woodbury's difference wᵀw − bᵀ G⁻¹ b instead
+ * against about γ F for the Householder form's determinant. Past the limit it runs where
+ * a-posteriori bounds computed from its own Cholesky factor hold (`posterioriTerms`,
+ * `boundedResidual`: scale-free, so a well-conditioned factor of any size passes, as network
+ * outputs do; nearly collinear columns decline) and Householder runs elsewhere. A point's zᵀΣ⁻¹z is Woodbury's difference wᵀw − bᵀ G⁻¹ b instead
  * wherever an error bound computed alongside shows it within 2⁻⁴⁰ ≈ 9e-13 of the exact value
  * (`boundedDifference`; w far from range(A), the usual case), which saves the residual's pass
  * over P; elsewhere the residual pass runs. Tied to the plain form (whitenedFactorPlain) within
@@ -78,7 +80,10 @@ export function gramFactor(
   // whose square did, makes F² infinite or NaN and fails the test.
   let frob = 0;
   for (let k = 0; k < rank; k++) frob += gram[k * width + k];
-  if (!(frob <= GRAM_LIMIT)) return null;
+  // Within the limit the a-priori bounds above hold; past it (an overflow makes F² infinite or
+  // NaN and declines), the kernel runs only where the a-posteriori bounds below hold.
+  const withinLimit = frob <= GRAM_LIMIT;
+  if (!withinLimit && !(frob < Infinity)) return null;
   // L (lower, row-major R x R) with L Lᵀ = I + Aᵀ A.
   const l = new Float64Array(rank * rank);
   let logDet = 0;
@@ -99,12 +104,15 @@ export function gramFactor(
   const gamma = (rows + Math.ceil(n / rows) + 2) * EPS;
   const crossRows = blockRows(rank);
   const crossGamma = Math.max(gamma, (crossRows + Math.ceil(n / crossRows) + 3) * EPS);
+  const post = withinLimit ? null : posterioriTerms(l, gram, width, Math.max(gamma, crossGamma));
+  if (post !== null && !(post.logDetBound <= gamma * rank * (rank + GRAM_LIMIT))) return null;
   /** zᵀΣ⁻¹z from b = Aᵀ w and wᵀw: the bounded difference, else the residual pass. */
   const fromCross = (b: Float64Array, ww: number, z: ArrayLike<number>, g: number) => {
     const { u, yy } = capacitanceSolve(l, b);
     const bounded = boundedDifference(u, yy, ww, gram, width, frob, g);
     if (!Number.isNaN(bounded)) return { value: bounded, by: 'difference' as const };
-    return { value: residualAt(dist, u, z), by: 'residual' as const };
+    if (post === null) return { value: residualAt(dist, u, z), by: 'residual' as const };
+    return { value: boundedResidual(dist, u, z, ww, post, g), by: 'residual' as const };
   };
   const mahalanobisBy = (z: ArrayLike<number>) => {
     const { b, ww } = crossProduct(dist, z);
@@ -124,6 +132,100 @@ export function gramFactor(
 
 /** ε = 2⁻⁵³, the unit roundoff. */
 const EPS = 2 ** -53;
+
+/**
+ * What the a-posteriori bounds need past GRAM_LIMIT (spec: "past the limit"), from the Cholesky
+ * factor: t_j = √G_jj (≥ the row norms of L and ‖a_j‖), H = |G⁻¹| (entrywise, from L⁻¹; only
+ * tᵀ H t is kept) and
+ *   logDetBound = (γ + 2 (R + 1) ε) tᵀ H t
+ * which bounds |Δ log det| = |tr(G⁻¹ (ΔG + E))| for the Gram's errors |ΔG_jk| ≤ γ t_j t_k and the
+ * Cholesky's backward error |E| ≤ 2 (R + 1) ε |L| |Lᵀ| ≤ 2 (R + 1) ε t tᵀ. Scale-free: for well
+ * conditioned columns of A it is about R γ whatever their size, where the a-priori bound grows
+ * as F².
+ */
+interface Posteriori {
+  t: Float64Array;
+  tHt: number;
+  logDetBound: number;
+}
+
+function posterioriTerms(
+  l: Float64Array,
+  gram: Float64Array,
+  width: number,
+  gamma: number,
+): Posteriori {
+  const rank = Math.round(Math.sqrt(l.length));
+  const t = new Float64Array(rank);
+  for (let j = 0; j < rank; j++) t[j] = Math.sqrt(1 + gram[j * width + j]);
+  // M = L⁻¹ (lower triangular), then G⁻¹ = Mᵀ M.
+  const m = new Float64Array(rank * rank);
+  for (let j = 0; j < rank; j++) {
+    m[j * rank + j] = 1 / l[j * rank + j];
+    for (let i = j + 1; i < rank; i++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= l[i * rank + k] * m[k * rank + j];
+      m[i * rank + j] = s / l[i * rank + i];
+    }
+  }
+  let tHt = 0;
+  for (let i = 0; i < rank; i++) {
+    for (let j = 0; j < rank; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < rank; k++) s += m[k * rank + i] * m[k * rank + j];
+      tHt += t[i] * Math.abs(s) * t[j];
+    }
+  }
+  // Doubled: H itself is computed, with a relative error of order κ(G) ε.
+  return { t, tHt, logDetBound: 2 * (gamma + 2 * (rank + 1) * EPS) * tHt };
+}
+
+/**
+ * Past GRAM_LIMIT: the residual form ‖w − A u‖² + ‖u‖², unless an a-posteriori bound on the
+ * part of its error that no perturbation of the inputs explains exceeds `residualRtol` (what
+ * the a-priori bound allows at the limit); then NaN, and the caller falls back to Householder.
+ * Forming r = w − A u rounds each entry within (R + 4) ε of |w_n| + Σ_k |a_nk| |u_k|: that is the
+ * exact r of P and x perturbed entrywise by (R + 4) ulps, at which the computed u is still a
+ * minimiser to first order, so the result is exact for those inputs up to the second-order terms
+ * (backward stable, as the Householder form is, whose t carries the same order of error for a
+ * point with w near range(A); both are then off by about ε ‖w‖ ‖r‖). What is bounded is
+ *   γ (‖r‖² + ‖u‖²)                                  the sums of squares
+ *   μ² tᵀ H t,  μ = γ ‖w‖ + (γ + 4 (R + 1) ε) τ       the solve's error δu, δuᵀ G δu (second order)
+ * with τ = tᵀ |u| ≥ Σ_k ‖a_k‖ |u_k| and the Gram's and the Cholesky's errors as above.
+ */
+function boundedResidual(
+  dist: LowRankNormal,
+  u: Float64Array,
+  x: ArrayLike<number>,
+  ww: number,
+  post: Posteriori,
+  gamma: number,
+): number {
+  const { size: n, rank } = dist;
+  let uu = 0;
+  let tau = 0;
+  for (let k = 0; k < rank; k++) {
+    uu += u[k] * u[k];
+    tau += post.t[k] * Math.abs(u[k]);
+  }
+  let rr = 0;
+  const rows = blockRows(rank);
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    rr += residualRows(dist, x, u, i0, Math.min(i0 + rows, n));
+  }
+  const result = rr + uu;
+  const mu = gamma * Math.sqrt(ww) + (gamma + 4 * (rank + 1) * EPS) * tau;
+  const bound = gamma * result + mu * mu * post.tHt;
+  return bound <= residualRtol(rank) * result ? result : NaN;
+}
+
+/**
+ * The relative error the a-priori residual bound allows at the limit, 2 R ε √(1 + L) (1 + √L / 2)
+ * with L = GRAM_LIMIT (about 9e-12 at R 10): past the limit a point is accepted up to the same.
+ */
+function residualRtol(rank: number): number {
+  return 2 * rank * EPS * Math.sqrt(1 + GRAM_LIMIT) * (1 + Math.sqrt(GRAM_LIMIT) / 2);
+}
 
 /** Largest error bound, relative to the result, at which `boundedDifference` answers. */
 const DIFFERENCE_RTOL = 2 ** -40;
