@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startTorchServer } from './torchServer.js';
 import type { TorchServer } from './torchServer.js';
 import { WORKLOADS } from './workloads.js';
-import type { Params } from './workloads.js';
+import type { Params, Workload } from './workloads.js';
 
 /** The torch side's script, beside the other PyTorch references. */
 export const TORCH_SCRIPT = fileURLToPath(new URL('../../spec/torch/bench.py', import.meta.url));
@@ -54,8 +54,15 @@ export interface CompareRow {
   torchTimesMs: number[];
   ssnValue: number | null;
   torchValue: number | null;
-  /** For deterministic workloads, whether the two values agree to 1e-9 relative; else null. */
+  /**
+   * Whether the two sides compute the same thing: for deterministic workloads their values
+   * agree to 1e-9 relative (and, for logProb, so do their values less the factor-free part,
+   * `lowRankPart`); for random ones an untimed evaluation on the same noises gives the same loss
+   * and gradients (1e-9 of the largest entry). Null when torch did not run.
+   */
   agree: boolean | null;
+  /** logProb: each side's value less the diagonal-only log-density (the low-rank term's share). */
+  lowRankPart?: { ssn: number | null; torch: number | null };
   /** 'ok'; 'pending' when ssn-ts has no implementation of the workload yet. */
   status: 'ok' | 'pending';
 }
@@ -175,18 +182,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
         log(
           `${w.name} ${JSON.stringify(params)}: ${reps} reps each${warmup ? `, ${warmup} warm-up` : ''}`,
         );
-        rows.push(
-          await measure(
-            w.name,
-            params,
-            reps,
-            warmup,
-            w.prepare,
-            w.deterministic,
-            server,
-            options.torchFloat32 ?? false,
-          ),
-        );
+        rows.push(await measure(w, params, reps, warmup, server, options.torchFloat32 ?? false));
       }
     }
   } finally {
@@ -210,16 +206,15 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
 }
 
 async function measure(
-  name: string,
+  w: Workload,
   params: Params,
   reps: number,
   warmup: number,
-  prepare: ((p: Params) => () => number) | null,
-  deterministic: boolean,
   server: TorchServer | null,
   float32: boolean,
 ): Promise<CompareRow> {
-  const run = prepare ? prepare(params) : null;
+  const { name, deterministic } = w;
+  const run = w.prepare ? w.prepare(params) : null;
   const ssnTimes: number[] = [];
   const torchTimes: number[] = [];
   const torch32Times: number[] = [];
@@ -261,6 +256,18 @@ async function measure(
         : null,
     status: run ? 'ok' : 'pending',
   };
+  if (w.baseline) {
+    const base = w.baseline(params);
+    const part = (v: number | null): number | null => (v === null ? null : v - base);
+    row.lowRankPart = { ssn: part(ssnValue), torch: part(torchValue) };
+    const { ssn, torch } = row.lowRankPart;
+    if (row.agree !== null && ssn !== null && torch !== null) {
+      row.agree &&= valuesAgree(ssn, torch);
+    }
+  }
+  if (w.check && server && run) {
+    row.agree = await w.check(params, (input) => server.check(name, params, input));
+  }
   if (float32) row.torchFloat32Ms = torch32Times.length > 0 ? median(torch32Times) : null;
   return row;
 }
@@ -302,6 +309,7 @@ export function formatReport(report: CompareReport): string {
     `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, torch ${m.torch ?? '—'} (numpy ${m.numpy ?? '—'}), ${m.torchThreads ?? '—'} torch thread(s), float64 on both sides`,
     `BLAS of the torch side (--blas ${m.blasChoice}): ${m.blas ?? '—'}`,
     'medians of interleaved repetitions; ratio = ssn-ts / PyTorch (≤ 1: ssn-ts no slower)',
+    'values: logProb and ged values agree to 1e-9 (logProb also less its diagonal part); mcLoss and toy: one untimed loss and its gradients for the same noises agree to 1e-9',
   ];
   if (report.torchNote) out.push(report.torchNote);
   return out.join('\n');

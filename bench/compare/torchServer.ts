@@ -30,8 +30,13 @@ export interface TorchServer {
     reps: number,
     dtype?: 'float64' | 'float32',
   ): Promise<TorchAnswer>;
+  /** One untimed agreement check (bench.py's CHECKS): its result, loss and gradients. */
+  check(name: string, params: Params, input?: unknown): Promise<CheckResult>;
   close(): Promise<void>;
 }
+
+/** A check's answer: named scalars and arrays. */
+export type CheckResult = Record<string, number | number[]>;
 
 /** Either a running server or the reason there is none (torch missing, python missing, …). */
 export type TorchStart = { ok: true; server: TorchServer } | { ok: false; reason: string };
@@ -102,6 +107,20 @@ export async function startTorchServer(
   if (hello.ready !== true) return fail(`${script}: not ready: ${first.slice(0, 200)}`);
 
   let chain: Promise<unknown> = Promise.resolve();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each caller types its reply
+  const request = (body: object): Promise<any> => {
+    // Requests are answered in order; chaining keeps one in flight at a time.
+    const answer = chain.then(async () => {
+      child.stdin.write(`${JSON.stringify(body)}\n`);
+      const line = await nextLine();
+      if (line === null) throw new Error(`torch server exited: ${lastStderrLine()}`);
+      const reply = JSON.parse(line) as { error?: string };
+      if (reply.error !== undefined) throw new Error(`torch server: ${reply.error}`);
+      return reply;
+    });
+    chain = answer.catch(() => undefined);
+    return answer;
+  };
   const server: TorchServer = {
     hello: {
       torch: hello.torch,
@@ -110,17 +129,13 @@ export async function startTorchServer(
       blas: hello.blas ?? null,
     },
     run(workload, params, reps, dtype = 'float64') {
-      // Requests are answered in order; chaining keeps one in flight at a time.
-      const answer = chain.then(async () => {
-        child.stdin.write(`${JSON.stringify({ workload, params, reps, dtype })}\n`);
-        const line = await nextLine();
-        if (line === null) throw new Error(`torch server exited: ${lastStderrLine()}`);
-        const reply = JSON.parse(line) as TorchAnswer & { error?: string };
-        if (reply.error !== undefined) throw new Error(`torch server: ${reply.error}`);
-        return { times: reply.times, value: reply.value };
-      });
-      chain = answer.catch(() => undefined);
-      return answer;
+      return request({ workload, params, reps, dtype }).then((reply: TorchAnswer) => ({
+        times: reply.times,
+        value: reply.value,
+      }));
+    },
+    check(name, params, input) {
+      return request({ check: name, params, input }).then((r: { check: CheckResult }) => r.check);
     },
     async close() {
       child.stdin.end();
