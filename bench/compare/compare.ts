@@ -3,6 +3,7 @@
  * repetition, then one torch repetition, …, after warm-up repetitions of both), medians and the
  * ratio ssn-ts / PyTorch. `run.ts` is the command line around `runCompare`.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,12 @@ export interface CompareOptions {
    * Python process alone through LD_LIBRARY_PATH (see `blasLibraryPath`).
    */
   blas?: BlasChoice;
+  /**
+   * Pin each side to a core of its own with `taskset` (default false): this process, all its
+   * threads (V8's compiler and garbage collector included), to CPU 0 and the Python process to
+   * CPU 1. Ignored, with a note, without taskset or a second core.
+   */
+  pin?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -107,6 +114,10 @@ export interface Machine {
   blasChoice: BlasChoice;
   blas: string | null;
   dtype: 'float64';
+  /** Where each side ran: 'ssn-ts on CPU 0, torch on CPU 1' when pinned, else null. */
+  pinned: string | null;
+  /** The CPUs the torch process may run on, as it reports them (null: unknown, not run). */
+  torchCpus: number[] | null;
   date: string;
 }
 
@@ -159,13 +170,15 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   const libraryPath = blasLibraryPath(blasChoice);
   let server: TorchServer | null = null;
   let torchNote: string | undefined;
+  const pinned = options.pin ? pinSides(log) : null;
   if (options.torch === false) {
     torchNote = 'torch side not run (--no-torch)';
   } else {
     const python = options.python ?? process.env.SSN_PYTHON ?? '/usr/bin/python3';
     const env =
       libraryPath === undefined ? process.env : { ...process.env, LD_LIBRARY_PATH: libraryPath };
-    const started = await startTorchServer(python, TORCH_SCRIPT, undefined, env);
+    const wrapper = pinned ? ['taskset', '-c', '1'] : [];
+    const started = await startTorchServer(python, TORCH_SCRIPT, undefined, env, wrapper);
     if (started.ok) server = started.server;
     else torchNote = `torch side skipped: ${started.reason}`;
   }
@@ -198,11 +211,32 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     blasChoice,
     blas: server?.hello.blas ?? null,
     dtype: 'float64',
+    pinned: pinned ? 'ssn-ts on CPU 0, torch on CPU 1' : null,
+    torchCpus: server?.hello.cpus ?? null,
     date: new Date().toISOString(),
   };
   return torchNote === undefined
     ? { workloads: rows, machine }
     : { workloads: rows, machine, torchNote };
+}
+
+/**
+ * Pins this process (every thread) to CPU 0 with taskset, for `runCompare`'s `pin`; the torch
+ * process is then started under `taskset -c 1`. False, with a log line, when there is no
+ * taskset or no second core.
+ */
+function pinSides(log: (line: string) => void): boolean {
+  if (cpus().length < 2) {
+    log('pin: one core only; the two sides are not pinned');
+    return false;
+  }
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    log(`pin: taskset failed (${e instanceof Error ? e.message : String(e)}); not pinned`);
+    return false;
+  }
 }
 
 async function measure(
@@ -308,6 +342,7 @@ export function formatReport(report: CompareReport): string {
     '',
     `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, torch ${m.torch ?? '—'} (numpy ${m.numpy ?? '—'}), ${m.torchThreads ?? '—'} torch thread(s), float64 on both sides`,
     `BLAS of the torch side (--blas ${m.blasChoice}): ${m.blas ?? '—'}`,
+    `cores: ${m.pinned ?? 'not pinned (--pin: each side on a core of its own)'}`,
     'medians of interleaved repetitions; ratio = ssn-ts / PyTorch (≤ 1: ssn-ts no slower)',
     'values: logProb and ged values agree to 1e-9 (logProb also less its diagonal part); mcLoss and toy: one untimed loss and its gradients for the same noises agree to 1e-9',
   ];

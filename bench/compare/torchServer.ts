@@ -14,6 +14,8 @@ export interface TorchHello {
   threads: number;
   /** The BLAS library the Python process loaded (its resolved path), null when unknown. */
   blas: string | null;
+  /** The CPUs the Python process may run on (its affinity), null when unknown. */
+  cpus: number[] | null;
 }
 
 /** One answer: the per-repetition times (ms) and the workload's scalar result. */
@@ -50,8 +52,11 @@ export async function startTorchServer(
   script: string,
   timeoutMs = 60_000,
   env: NodeJS.ProcessEnv = process.env,
+  /** A command the interpreter runs under, e.g. ['taskset', '-c', '1']. */
+  wrapper: readonly string[] = [],
 ): Promise<TorchStart> {
-  const child = spawn(python, [script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const [command, ...args] = [...wrapper, python, script, '--serve'];
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -127,6 +132,7 @@ export async function startTorchServer(
       numpy: hello.numpy,
       threads: hello.threads,
       blas: hello.blas ?? null,
+      cpus: hello.cpus ?? null,
     },
     run(workload, params, reps, dtype = 'float64') {
       return request({ workload, params, reps, dtype }).then((reply: TorchAnswer) => ({

@@ -9,7 +9,8 @@ Usage:
 The first line written in --serve mode is
   {"ready": true, "torch": "1.13.0", "numpy": "1.24.2", "threads": 1,
    "blas": "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"}
-(blas: the BLAS library the process loaded, null when unknown) then each request
+(blas: the BLAS library the process loaded, null when unknown; cpus, after them, the CPUs it may
+run on, null when unknown) then each request
   {"workload": "mcLoss", "params": {...}, "reps": 3, "dtype": "float64"}
 is answered with
   {"times": [ms, ...], "value": v}        (one time per repetition, in milliseconds)
@@ -512,6 +513,7 @@ def serve():
         "numpy": np.__version__,
         "threads": torch.get_num_threads(),
         "blas": loaded_blas(),
+        "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
     }
     print(json.dumps(hello), flush=True)
     cache = {}

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,34 @@ describe('bench:compare command line', () => {
     });
     checkRowShape(json.workloads[0]);
     expect(typeof json.machine.cpu).toBe('string');
+  });
+});
+
+describe('pinning each side to a core (--pin)', () => {
+  it.skipIf(cpus().length < 2 || !existsSync('/usr/bin/taskset'))(
+    'runs the torch process on CPU 1 alone and says so',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'ssn-pin-')), 'compare.json');
+      await run(process.execPath, [
+        '--import',
+        'tsx',
+        'bench/compare/run.ts',
+        '--quick',
+        '--pin',
+        '--only',
+        'ged',
+        '--json',
+        file,
+      ]);
+      const json = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
+      expect(json.machine.pinned).toBe('ssn-ts on CPU 0, torch on CPU 1');
+      if (json.torchNote === undefined) expect(json.machine.torchCpus).toEqual([1]);
+    },
+  );
+
+  it('leaves both sides unpinned by default', async () => {
+    const report = await runCompare({ quick: true, only: ['ged'] });
+    expect(report.machine.pinned).toBeNull();
   });
 });
 
