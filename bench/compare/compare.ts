@@ -3,13 +3,14 @@
  * repetition, then one torch repetition, …, after warm-up repetitions of both), medians and the
  * ratio ssn-ts / PyTorch. `run.ts` is the command line around `runCompare`.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startTorchServer } from './torchServer.js';
 import type { TorchServer } from './torchServer.js';
 import { WORKLOADS } from './workloads.js';
-import type { Params } from './workloads.js';
+import type { Params, Workload } from './workloads.js';
 
 /** The torch side's script, beside the other PyTorch references. */
 export const TORCH_SCRIPT = fileURLToPath(new URL('../../spec/torch/bench.py', import.meta.url));
@@ -35,6 +36,12 @@ export interface CompareOptions {
    * Python process alone through LD_LIBRARY_PATH (see `blasLibraryPath`).
    */
   blas?: BlasChoice;
+  /**
+   * Pin each side to a core of its own with `taskset` (default false): this process, all its
+   * threads (V8's compiler and garbage collector included), to CPU 0 and the Python process to
+   * CPU 1. Ignored, with a note, without taskset or a second core.
+   */
+  pin?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -54,8 +61,15 @@ export interface CompareRow {
   torchTimesMs: number[];
   ssnValue: number | null;
   torchValue: number | null;
-  /** For deterministic workloads, whether the two values agree to 1e-9 relative; else null. */
+  /**
+   * Whether the two sides compute the same thing: for deterministic workloads their values
+   * agree to 1e-9 relative (and, for logProb, so do their values less the factor-free part,
+   * `lowRankPart`); for random ones an untimed evaluation on the same noises gives the same loss
+   * and gradients (1e-9 of the largest entry). Null when torch did not run.
+   */
   agree: boolean | null;
+  /** logProb: each side's value less the diagonal-only log-density (the low-rank term's share). */
+  lowRankPart?: { ssn: number | null; torch: number | null };
   /** 'ok'; 'pending' when ssn-ts has no implementation of the workload yet. */
   status: 'ok' | 'pending';
 }
@@ -100,6 +114,10 @@ export interface Machine {
   blasChoice: BlasChoice;
   blas: string | null;
   dtype: 'float64';
+  /** Where each side ran: 'ssn-ts on CPU 0, torch on CPU 1' when pinned, else null. */
+  pinned: string | null;
+  /** The CPUs the torch process may run on, as it reports them (null: unknown, not run). */
+  torchCpus: number[] | null;
   date: string;
 }
 
@@ -152,13 +170,15 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   const libraryPath = blasLibraryPath(blasChoice);
   let server: TorchServer | null = null;
   let torchNote: string | undefined;
+  const pinned = options.pin ? pinSides(log) : null;
   if (options.torch === false) {
     torchNote = 'torch side not run (--no-torch)';
   } else {
     const python = options.python ?? process.env.SSN_PYTHON ?? '/usr/bin/python3';
     const env =
       libraryPath === undefined ? process.env : { ...process.env, LD_LIBRARY_PATH: libraryPath };
-    const started = await startTorchServer(python, TORCH_SCRIPT, undefined, env);
+    const wrapper = pinned ? ['taskset', '-c', '1'] : [];
+    const started = await startTorchServer(python, TORCH_SCRIPT, undefined, env, wrapper);
     if (started.ok) server = started.server;
     else torchNote = `torch side skipped: ${started.reason}`;
   }
@@ -175,18 +195,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
         log(
           `${w.name} ${JSON.stringify(params)}: ${reps} reps each${warmup ? `, ${warmup} warm-up` : ''}`,
         );
-        rows.push(
-          await measure(
-            w.name,
-            params,
-            reps,
-            warmup,
-            w.prepare,
-            w.deterministic,
-            server,
-            options.torchFloat32 ?? false,
-          ),
-        );
+        rows.push(await measure(w, params, reps, warmup, server, options.torchFloat32 ?? false));
       }
     }
   } finally {
@@ -202,6 +211,8 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     blasChoice,
     blas: server?.hello.blas ?? null,
     dtype: 'float64',
+    pinned: pinned ? 'ssn-ts on CPU 0, torch on CPU 1' : null,
+    torchCpus: server?.hello.cpus ?? null,
     date: new Date().toISOString(),
   };
   return torchNote === undefined
@@ -209,17 +220,35 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     : { workloads: rows, machine, torchNote };
 }
 
+/**
+ * Pins this process (every thread) to CPU 0 with taskset, for `runCompare`'s `pin`; the torch
+ * process is then started under `taskset -c 1`. False, with a log line, when there is no
+ * taskset or no second core.
+ */
+function pinSides(log: (line: string) => void): boolean {
+  if (cpus().length < 2) {
+    log('pin: one core only; the two sides are not pinned');
+    return false;
+  }
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    log(`pin: taskset failed (${e instanceof Error ? e.message : String(e)}); not pinned`);
+    return false;
+  }
+}
+
 async function measure(
-  name: string,
+  w: Workload,
   params: Params,
   reps: number,
   warmup: number,
-  prepare: ((p: Params) => () => number) | null,
-  deterministic: boolean,
   server: TorchServer | null,
   float32: boolean,
 ): Promise<CompareRow> {
-  const run = prepare ? prepare(params) : null;
+  const { name, deterministic } = w;
+  const run = w.prepare ? w.prepare(params) : null;
   const ssnTimes: number[] = [];
   const torchTimes: number[] = [];
   const torch32Times: number[] = [];
@@ -261,6 +290,18 @@ async function measure(
         : null,
     status: run ? 'ok' : 'pending',
   };
+  if (w.baseline) {
+    const base = w.baseline(params);
+    const part = (v: number | null): number | null => (v === null ? null : v - base);
+    row.lowRankPart = { ssn: part(ssnValue), torch: part(torchValue) };
+    const { ssn, torch } = row.lowRankPart;
+    if (row.agree !== null && ssn !== null && torch !== null) {
+      row.agree &&= valuesAgree(ssn, torch);
+    }
+  }
+  if (w.check && server && run) {
+    row.agree = await w.check(params, (input) => server.check(name, params, input));
+  }
   if (float32) row.torchFloat32Ms = torch32Times.length > 0 ? median(torch32Times) : null;
   return row;
 }
@@ -301,7 +342,9 @@ export function formatReport(report: CompareReport): string {
     '',
     `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, torch ${m.torch ?? '—'} (numpy ${m.numpy ?? '—'}), ${m.torchThreads ?? '—'} torch thread(s), float64 on both sides`,
     `BLAS of the torch side (--blas ${m.blasChoice}): ${m.blas ?? '—'}`,
+    `cores: ${m.pinned ?? 'not pinned (--pin: each side on a core of its own)'}`,
     'medians of interleaved repetitions; ratio = ssn-ts / PyTorch (≤ 1: ssn-ts no slower)',
+    'values: logProb and ged values agree to 1e-9 (logProb also less its diagonal part); mcLoss and toy: one untimed loss and its gradients for the same noises agree to 1e-9',
   ];
   if (report.torchNote) out.push(report.torchNote);
   return out.join('\n');

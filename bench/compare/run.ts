@@ -1,7 +1,7 @@
 /**
  * npm run bench:compare [-- --json FILE] [--quick] [--reps K] [--toy-reps K]
  *   [--only mcLoss,logProb,toy,ged] [--no-torch] [--torch-float32] [--python PATH]
- *   [--blas system|reference|openblas]
+ *   [--blas system|reference|openblas] [--pin]
  *
  * Times each workload in ssn-ts and in PyTorch (spec/torch/bench.py), interleaved, and prints
  * medians and the ratio ssn-ts / PyTorch. See spec/performance.md. Exit code 1 when a
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
       'torch-float32': { type: 'boolean', default: false },
       python: { type: 'string' },
       blas: { type: 'string', default: 'system' },
+      pin: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
     torch: !values['no-torch'],
     torchFloat32: values['torch-float32'],
     python: values.python,
+    pin: values.pin,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   console.log(formatReport(report));

@@ -14,6 +14,8 @@ export interface TorchHello {
   threads: number;
   /** The BLAS library the Python process loaded (its resolved path), null when unknown. */
   blas: string | null;
+  /** The CPUs the Python process may run on (its affinity), null when unknown. */
+  cpus: number[] | null;
 }
 
 /** One answer: the per-repetition times (ms) and the workload's scalar result. */
@@ -30,8 +32,13 @@ export interface TorchServer {
     reps: number,
     dtype?: 'float64' | 'float32',
   ): Promise<TorchAnswer>;
+  /** One untimed agreement check (bench.py's CHECKS): its result, loss and gradients. */
+  check(name: string, params: Params, input?: unknown): Promise<CheckResult>;
   close(): Promise<void>;
 }
+
+/** A check's answer: named scalars and arrays. */
+export type CheckResult = Record<string, number | number[]>;
 
 /** Either a running server or the reason there is none (torch missing, python missing, …). */
 export type TorchStart = { ok: true; server: TorchServer } | { ok: false; reason: string };
@@ -45,8 +52,11 @@ export async function startTorchServer(
   script: string,
   timeoutMs = 60_000,
   env: NodeJS.ProcessEnv = process.env,
+  /** A command the interpreter runs under, e.g. ['taskset', '-c', '1']. */
+  wrapper: readonly string[] = [],
 ): Promise<TorchStart> {
-  const child = spawn(python, [script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const [command, ...args] = [...wrapper, python, script, '--serve'];
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -102,25 +112,36 @@ export async function startTorchServer(
   if (hello.ready !== true) return fail(`${script}: not ready: ${first.slice(0, 200)}`);
 
   let chain: Promise<unknown> = Promise.resolve();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each caller types its reply
+  const request = (body: object): Promise<any> => {
+    // Requests are answered in order; chaining keeps one in flight at a time.
+    const answer = chain.then(async () => {
+      child.stdin.write(`${JSON.stringify(body)}\n`);
+      const line = await nextLine();
+      if (line === null) throw new Error(`torch server exited: ${lastStderrLine()}`);
+      const reply = JSON.parse(line) as { error?: string };
+      if (reply.error !== undefined) throw new Error(`torch server: ${reply.error}`);
+      return reply;
+    });
+    chain = answer.catch(() => undefined);
+    return answer;
+  };
   const server: TorchServer = {
     hello: {
       torch: hello.torch,
       numpy: hello.numpy,
       threads: hello.threads,
       blas: hello.blas ?? null,
+      cpus: hello.cpus ?? null,
     },
     run(workload, params, reps, dtype = 'float64') {
-      // Requests are answered in order; chaining keeps one in flight at a time.
-      const answer = chain.then(async () => {
-        child.stdin.write(`${JSON.stringify({ workload, params, reps, dtype })}\n`);
-        const line = await nextLine();
-        if (line === null) throw new Error(`torch server exited: ${lastStderrLine()}`);
-        const reply = JSON.parse(line) as TorchAnswer & { error?: string };
-        if (reply.error !== undefined) throw new Error(`torch server: ${reply.error}`);
-        return { times: reply.times, value: reply.value };
-      });
-      chain = answer.catch(() => undefined);
-      return answer;
+      return request({ workload, params, reps, dtype }).then((reply: TorchAnswer) => ({
+        times: reply.times,
+        value: reply.value,
+      }));
+    },
+    check(name, params, input) {
+      return request({ check: name, params, input }).then((r: { check: CheckResult }) => r.check);
     },
     async close() {
       child.stdin.end();

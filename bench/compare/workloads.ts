@@ -5,12 +5,15 @@
  */
 import {
   createRng,
+  drawNoise,
   generalisedEnergyDistance,
   initToyParams,
   logProbOf,
   lowRankNormal,
+  mcLoss,
   mcLossSampled,
   TOY_PIXELS,
+  toyLossAndGrads,
   toyProtocol,
   toyTargets,
   trainToy,
@@ -18,10 +21,53 @@ import {
 import type { Rng } from '../../src/random/rng.js';
 import type { ToyParams } from '../../src/toy/model.js';
 import type { ToyPhase, ToyProtocol } from '../../src/toy/protocol.js';
-import { discMapsFixture, distributionFixture, labelFixture } from './fixtures.js';
+import type { CheckResult } from './torchServer.js';
+import {
+  diagonalLogProb,
+  discMapsFixture,
+  distributionFixture,
+  labelFixture,
+  noiseFixture,
+} from './fixtures.js';
+import type { DistributionFixture, FactorScale } from './fixtures.js';
 
-/** Integer or real parameters of one case, sent to the torch side as they are. */
-export type Params = Record<string, number>;
+/** Numbers (and labels, such as logProb's factor) of one case, sent to the torch side as they are. */
+export type Params = Record<string, number | string>;
+
+/** A case's numeric parameters (every workload's but logProb's factor). */
+export type Numeric = Record<string, number>;
+
+/** Sends one check request to the torch side (bench.py's CHECKS) and returns its answer. */
+export type TorchCheck = (input?: unknown) => Promise<CheckResult>;
+
+/** Relative tolerance of the untimed checks: max |a − b| ≤ 1e-9 max |b| for each array. */
+export const CHECK_TOLERANCE = 1e-9;
+
+/** Whether two arrays agree to `CHECK_TOLERANCE` of the larger's largest entry, same length. */
+export function arraysAgree(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  let big = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    big = Math.max(big, Math.abs(a[i]), Math.abs(b[i]));
+  }
+  return diff <= CHECK_TOLERANCE * big;
+}
+
+/** Whether ssn-ts's loss and named gradients agree with a torch check's answer. */
+function resultsAgree(
+  loss: number,
+  grads: Record<string, ArrayLike<number>>,
+  torch: CheckResult,
+): boolean {
+  const t = torch.loss;
+  if (typeof t !== 'number' || Math.abs(loss - t) > CHECK_TOLERANCE * Math.abs(t)) return false;
+  return Object.entries(grads).every(([k, g]) => {
+    const tg = torch[k];
+    return Array.isArray(tg) && arraysAgree(g, tg);
+  });
+}
 
 /** One timed repetition: runs the workload once and returns a scalar result. */
 export type Repetition = () => number;
@@ -40,19 +86,31 @@ export interface Workload {
   deterministic: boolean;
   /** Builds the fixture (untimed) and returns one repetition; null while ssn-ts lacks it. */
   prepare: ((params: Params) => Repetition) | null;
+  /**
+   * For a deterministic workload whose value is a large part that does not test the kernel
+   * plus a small one that does: the large part (logProb: the value without the factor). The
+   * two sides' values minus it must then also agree to 1e-9 of that small part.
+   */
+  baseline?: (params: Params) => number;
+  /**
+   * For a random workload: an untimed evaluation on both sides for the same noises, whose loss
+   * and gradients must agree to CHECK_TOLERANCE (the `agree` column).
+   */
+  check?: (params: Params, torch: TorchCheck) => Promise<boolean>;
 }
 
 /** MC loss (eq. 7) with gradients: construction, noise drawing, loss and its VJP. */
 const mcLossWorkload: Workload = {
   name: 'mcLoss',
   description:
-    'lowRankNormal (copy: false) + mcLossSampled (noise drawn) vs LowRankMultivariateNormal + rsample + log_softmax + logsumexp + backward',
+    'lowRankNormal (copy: false) + mcLossSampled (noise drawn) vs randn + addcmul + addmm (rsample by hand) + log_softmax + logsumexp + backward',
   cases: (quick) =>
     (quick ? [8] : [64, 128, 256]).map((side) => ({ side, classes: 2, rank: 10, samples: 20 })),
   reps: 15,
   warmup: 2,
   deterministic: false,
-  prepare: (p) => {
+  prepare: (params) => {
+    const p = params as Numeric;
     const pixels = p.side * p.side;
     const f = distributionFixture(p.classes * pixels, p.rank);
     const labels = labelFixture(p.side, p.classes);
@@ -72,24 +130,48 @@ const mcLossWorkload: Workload = {
       }).loss;
     };
   },
+  check: async (params, torch) => {
+    const p = params as Numeric;
+    const f = distributionFixture(p.classes * p.side * p.side, p.rank);
+    const dist = lowRankNormal({ ...f, rank: p.rank, copy: false });
+    const noise = noiseFixture(p.samples, p.rank, dist.size);
+    const labels = labelFixture(p.side, p.classes);
+    const r = mcLoss(dist, labels, noise, { likelihood: 'categorical', classes: p.classes });
+    const { gradLoc, gradCovFactor, gradCovDiag } = r;
+    return resultsAgree(r.loss, { gradLoc, gradCovFactor, gradCovDiag }, await torch());
+  },
 };
 
-/** Log-density of one vector, construction (capacitance Cholesky) included. */
+/**
+ * Log-density of one vector, construction (capacitance Cholesky) included, for a factor of each
+ * regime (bench/compare/fixtures.ts): 'small', ‖D^-1/2 P‖_F² ≈ 4,500 at N 1e5, under the limit
+ * (8192) below which ssn-ts takes its guarded Gram kernel, and 'large', ‖a_n‖² ≈ 3e5 a logit as
+ * the trained net's heads give, far above it (ssn-ts runs Householder QR).
+ */
 const logProbWorkload: Workload = {
   name: 'logProb',
   description:
     'logProbOf (= logProb(lowRankNormal(params), x), one pass over the factor fewer) vs LowRankMultivariateNormal + log_prob (no autograd)',
   cases: (quick) =>
-    (quick ? [2] : [10, 50]).map((rank) => ({ size: quick ? 1000 : 100_000, rank })),
+    (['small', 'large'] as const).flatMap((factor) =>
+      (quick ? [2] : [10, 50]).map((rank) => ({ size: quick ? 1000 : 100_000, rank, factor })),
+    ),
   reps: 15,
   warmup: 2,
   deterministic: true,
   prepare: (p) => {
-    const f = distributionFixture(p.size, p.rank);
-    const params = { loc: f.loc, covFactor: f.covFactor, covDiag: f.covDiag, rank: p.rank };
+    const f = fixtureOf(p);
+    const params = { loc: f.loc, covFactor: f.covFactor, covDiag: f.covDiag, rank: f.rank };
     return () => logProbOf(params, f.x);
   },
+  baseline: (p) => diagonalLogProb(fixtureOf(p)),
 };
+
+/** logProb's fixture for a case's size, rank and factor. */
+function fixtureOf(p: Params): DistributionFixture & { rank: number } {
+  const rank = p.rank as number;
+  return { ...distributionFixture(p.size as number, rank, p.factor as FactorScale), rank };
+}
 
 /**
  * A protocol as the numeric parameters both sides read: the phases' step counts, the samples,
@@ -97,7 +179,7 @@ const logProbWorkload: Workload = {
  * officialParams (1) when the model has the official parameterisation (a log scale per factor
  * entry, no ε on the diagonal; the `paper` protocol's).
  */
-export function toyParams(protocol: ToyProtocol): Params {
+export function toyParams(protocol: ToyProtocol): Numeric {
   const pre = protocol.phases.find((ph) => ph.train === 'mean');
   const main = protocol.phases.find((ph) => ph.train === 'all') as ToyPhase;
   return {
@@ -117,7 +199,8 @@ export function toyParams(protocol: ToyProtocol): Params {
  * step counts, samples and lr applied.
  * @throws RangeError when the parameters do not describe one of the two protocols
  */
-export function toyProtocolOf(p: Params): ToyProtocol {
+export function toyProtocolOf(params: Params): ToyProtocol {
+  const p = params as Numeric;
   const protocol = toyProtocol(p.sharedNoise === 1 ? 'best' : 'paper', {
     pretrainSteps: p.pretrainSteps,
     steps: p.steps,
@@ -164,7 +247,54 @@ const toyWorkload: Workload = {
       return toyModels(protocol, targets, rng).reduce((sum, m) => sum + m.lastLoss, 0);
     };
   },
+  check: async (p, torch) => {
+    const protocol = toyProtocolOf(p);
+    const rng = createRng('bench/compare/toy/check');
+    const targets = toyTargets();
+    let agree = true;
+    for (const rank of [0, 2]) {
+      const params = initToyParams(TOY_PIXELS, rank, rng, protocol.init, protocol.parameterisation);
+      const options = { count: protocol.samples, rank: Math.max(rank, 1), size: TOY_PIXELS };
+      const draw = () => drawNoise(rng, { ...options, antithetic: protocol.antithetic });
+      const noises = protocol.sharedNoise ? [draw()] : targets.map(draw);
+      const ts = toyLossAndGrads(
+        params,
+        targets,
+        protocol.sharedNoise ? [noises[0], noises[0]] : noises,
+      );
+      // Noises as torch's (M, T, ·) tensors, T = 1 when shared by both targets.
+      const byTarget = (pick: (nz: (typeof noises)[0]) => Float64Array, width: number) =>
+        Array.from({ length: protocol.samples }, (_, m) =>
+          noises.map((nz) => Array.from(pick(nz).subarray(m * width, (m + 1) * width))),
+        );
+      const answer = await torch({
+        mean: Array.from(params.mean),
+        logDiag: Array.from(params.logDiag),
+        logScale: rank === 0 ? null : reshape(params.logScale, protocol.parameterisation),
+        direction: rank === 0 ? null : rows(params.direction, 2),
+        official: protocol.parameterisation === 'official' ? 1 : 0,
+        epsN: byTarget((nz) => nz.epsDiag, TOY_PIXELS),
+        epsR: rank === 0 ? null : byTarget((nz) => nz.epsFactor, 2),
+      });
+      const { gradMean, gradLogDiag } = ts.grads;
+      const grads = rank === 0 ? { gradMean, gradLogDiag } : { ...ts.grads };
+      agree &&= resultsAgree(ts.loss, grads, answer);
+    }
+    return agree;
+  },
 };
+
+/** N x R row-major as nested rows. */
+function rows(a: Float64Array, width: number): number[][] {
+  return Array.from({ length: a.length / width }, (_, i) =>
+    Array.from(a.subarray(i * width, (i + 1) * width)),
+  );
+}
+
+/** A toy log scale as torch's tensor: N x 2 per entry ('official'), 2 per column. */
+function reshape(logScale: Float64Array, parameterisation?: string): number[] | number[][] {
+  return parameterisation === 'official' ? rows(logScale, 2) : Array.from(logScale);
+}
 
 /**
  * One repetition of the toy workload: the diagonal then the rank-2 model, each initialised in
@@ -182,21 +312,28 @@ export function toyModels(
   });
 }
 
-/** GED² of 100 samples against 4 annotations. */
+/**
+ * GED² of 100 samples against 4 annotations: clean discs, and the same discs with 3 % of their
+ * pixels flipped (ssn-ts skips all-background words, so its time depends on the maps; numpy's
+ * product does not).
+ */
 const gedWorkload: Workload = {
   name: 'ged',
   description: 'generalisedEnergyDistance vs numpy (one-hot masks, pairwise IoU by matrix product)',
-  cases: (quick) => [
-    quick
-      ? { samples: 6, annotators: 4, side: 16, classes: 2 }
-      : { samples: 100, annotators: 4, side: 128, classes: 2 },
-  ],
+  cases: (quick) =>
+    [0, 30].map((speckle) => ({
+      ...(quick
+        ? { samples: 6, annotators: 4, side: 16, classes: 2 }
+        : { samples: 100, annotators: 4, side: 128, classes: 2 }),
+      speckle,
+    })),
   reps: 15,
   warmup: 2,
   deterministic: true,
-  prepare: (p) => {
-    const samples = discMapsFixture(p.samples, p.side, 0);
-    const annotations = discMapsFixture(p.annotators, p.side, 1000);
+  prepare: (params) => {
+    const p = params as Numeric;
+    const samples = discMapsFixture(p.samples, p.side, 0, p.speckle);
+    const annotations = discMapsFixture(p.annotators, p.side, 1000, p.speckle);
     const options = { pixels: p.side * p.side, classes: p.classes };
     return () => generalisedEnergyDistance(samples, annotations, options).ged;
   },

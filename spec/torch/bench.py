@@ -9,16 +9,21 @@ Usage:
 The first line written in --serve mode is
   {"ready": true, "torch": "1.13.0", "numpy": "1.24.2", "threads": 1,
    "blas": "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"}
-(blas: the BLAS library the process loaded, null when unknown) then each request
+(blas: the BLAS library the process loaded, null when unknown; cpus, after them, the CPUs it may
+run on, null when unknown) then each request
   {"workload": "mcLoss", "params": {...}, "reps": 3, "dtype": "float64"}
 is answered with
   {"times": [ms, ...], "value": v}        (one time per repetition, in milliseconds)
-or {"error": "message"}. The fixture of a (workload, params, dtype) is built once, outside the
+or {"error": "message"}. A check request {"check": "mcLoss" | "toy", "params": {...}, "input": ...}
+is answered with {"check": {"loss": v, "gradLoc": [...], ...}}: one untimed evaluation for given
+noises, compared with ssn-ts's (the `agree` column). The fixture of a (workload, params, dtype) is built once, outside the
 timed region, and kept, so the harness can interleave single repetitions cheaply.
 
 Fairness (spec/performance.md): torch.set_num_threads(1) and one BLAS/OpenMP thread; float64
 unless a request asks for float32; each timed region holds exactly what the ssn-ts side does
-(construction of the distribution and drawing the noise included). The fixtures are the
+(drawing the noise included), written in the fastest reasonable torch form of the same
+computation (by-hand reparameterisation rather than a distribution object whose construction
+factors a capacitance sampling never uses). The fixtures are the
 closed-form ones of bench/compare/fixtures.ts, so deterministic workloads (logProb, ged) give
 the same values on both sides.
 
@@ -40,7 +45,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from torch.distributions import Independent, LowRankMultivariateNormal, Normal  # noqa: E402
+from torch.distributions import LowRankMultivariateNormal  # noqa: E402
 
 torch.set_num_threads(1)
 try:
@@ -73,16 +78,36 @@ def _num_param(params, name):
     return float(v)
 
 
-def fixture_distribution(n, rank):
-    """loc[n] = 0.5 sin(0.37 n + 1), P[n, r] = 0.3 sin(0.11 n + 0.7 r + 2) / sqrt(R),
-    d[n] = exp(0.2 cos(0.23 n)), x[n] = loc[n] + cos(0.53 n)."""
+FACTOR_SCALES = {"small": 0.3, "large": 800.0}
+
+
+def _factor_param(params):
+    v = params.get("factor", "small")
+    if v not in FACTOR_SCALES:
+        raise RequestError(f"params.factor: expected 'small' or 'large', got {v!r}")
+    return v
+
+
+def fixture_distribution(n, rank, factor="small"):
+    """loc[n] = 0.5 sin(0.37 n + 1), P[n, r] = c sin((0.11 + 0.037 r) n + 0.7 r + 2) with
+    c = 0.3 / sqrt(R) ('small') or 800 / sqrt(R) ('large'), d[n] = exp(0.2 cos(0.23 n)),
+    x[n] = loc[n] + cos(0.53 n)."""
     idx = np.arange(n, dtype=np.float64)
     loc = 0.5 * np.sin(0.37 * idx + 1.0)
     r = np.arange(rank, dtype=np.float64)
-    cov_factor = 0.3 * np.sin(0.11 * idx[:, None] + 0.7 * r[None, :] + 2.0) / math.sqrt(rank)
+    scale = FACTOR_SCALES[factor] / math.sqrt(rank)
+    cov_factor = scale * np.sin((0.11 + 0.037 * r[None, :]) * idx[:, None] + 0.7 * r[None, :] + 2.0)
     cov_diag = np.exp(0.2 * np.cos(0.23 * idx))
     x = loc + np.cos(0.53 * idx)
     return loc, cov_factor, cov_diag, x
+
+
+def fixture_noise(count, rank, n):
+    """epsFactor[m, r] = sqrt(2) sin(1.3 m + 0.9 r + 0.4), epsDiag[m, n] = sqrt(2) cos(0.71 n + 1.9 m + 0.3)."""
+    m = np.arange(count, dtype=np.float64)[:, None]
+    eps_f = math.sqrt(2) * np.sin(1.3 * m + 0.9 * np.arange(rank, dtype=np.float64)[None, :] + 0.4)
+    eps_d = math.sqrt(2) * np.cos(0.71 * np.arange(n, dtype=np.float64)[None, :] + 1.9 * m + 0.3)
+    return eps_f, eps_d
 
 
 def fixture_labels(side, classes):
@@ -91,10 +116,22 @@ def fixture_labels(side, classes):
     return ((7 * i + 13 * j) % 10) * classes // 10
 
 
-def fixture_disc_maps(count, side, offset):
+def speckle_hash(q, s):
+    """h = s 0x9E3779B1 xor (q + 1) 0x85EBCA77, h ^= h >> 15, h *= 0x2C1B3C6D, h ^= h >> 12 (uint32)."""
+    s = s.astype(np.uint32)
+    h = (s * np.uint32(0x9E3779B1)) ^ (np.full_like(s, q + 1) * np.uint32(0x85EBCA77))
+    h ^= h >> np.uint32(15)
+    h = h * np.uint32(0x2C1B3C6D)
+    h ^= h >> np.uint32(12)
+    return h
+
+
+def fixture_disc_maps(count, side, offset, speckle=0):
     """Map k is a disc: centre (side//2 + (37 q mod 21) - 10, side//2 + (53 q mod 21) - 10),
-    radius max(1, side//4 + (13 q mod 11) - 5), q = k + offset; label 1 inside (d² < r²)."""
-    i, j = np.divmod(np.arange(side * side, dtype=np.int64), side)
+    radius max(1, side//4 + (13 q mod 11) - 5), q = k + offset; label 1 inside (d² < r²); with
+    speckle p (per mille) pixel s flipped where speckle_hash(q, s) mod 1000 < p."""
+    s = np.arange(side * side, dtype=np.int64)
+    i, j = np.divmod(s, side)
     maps = np.zeros((count, side * side), dtype=np.int32)
     for k in range(count):
         q = k + offset
@@ -102,6 +139,8 @@ def fixture_disc_maps(count, side, offset):
         cx = side // 2 + (53 * q) % 21 - 10
         rad = max(1, side // 4 + (13 * q) % 11 - 5)
         maps[k] = ((i - cy) ** 2 + (j - cx) ** 2 < rad * rad).astype(np.int32)
+        if speckle > 0:
+            maps[k] ^= (speckle_hash(q, s) % np.uint32(1000) < speckle).astype(np.int32)
     return maps
 
 
@@ -109,42 +148,72 @@ def fixture_disc_maps(count, side, offset):
 # Workloads: each returns (setup -> state, run(state) -> value)
 
 
-def mc_loss_workload(params, dtype):
-    """MC loss of eq. 7 with gradients: construct, rsample M, log-softmax over classes, gather,
-    sum over pixels, logsumexp over samples, backward."""
+def mc_loss_given(loc, cov_factor, cov_diag, eps_f, eps_d, labels, classes):
+    """The MC loss of eq. 7 for given noises, eta = loc + eps_f P^T + sqrt(d) eps_d (what rsample
+    computes, as one addcmul and one addmm), then log-softmax over classes, gather, sum over
+    pixels, logsumexp over samples."""
+    samples = eps_f.shape[0]
+    eta = torch.addmm(torch.addcmul(loc, cov_diag.sqrt(), eps_d), eps_f, cov_factor.T)
+    ll = F.log_softmax(eta.view(samples, classes, -1), dim=1)  # class-major
+    ll = ll.gather(1, labels).view(samples, -1).sum(-1)
+    return -(torch.logsumexp(ll, 0) - math.log(samples))
+
+
+def _mc_loss_fixture(params, dtype):
     side = _int_param(params, "side")
     classes = _int_param(params, "classes", 2)
     rank = _int_param(params, "rank")
     samples = _int_param(params, "samples")
     pixels = side * side
-    n = classes * pixels
-    loc0, p0, d0, _ = fixture_distribution(n, rank)
-    loc = torch.tensor(loc0, dtype=dtype, requires_grad=True)
-    cov_factor = torch.tensor(p0, dtype=dtype, requires_grad=True)
-    cov_diag = torch.tensor(d0, dtype=dtype, requires_grad=True)
+    loc0, p0, d0, _ = fixture_distribution(classes * pixels, rank)
+    leaves = [torch.tensor(a, dtype=dtype, requires_grad=True) for a in (loc0, p0, d0)]
     labels = torch.from_numpy(fixture_labels(side, classes)).view(1, 1, pixels)
-    labels = labels.expand(samples, 1, pixels)
-    log_m = math.log(samples)
+    return leaves, labels.expand(samples, 1, pixels), classes, rank, samples
+
+
+def mc_loss_workload(params, dtype):
+    """MC loss of eq. 7 with gradients: draw the noises, reparameterise by hand (rsample's own
+    formula; LowRankMultivariateNormal would also build the capacitance's Cholesky, which
+    rsample never uses), log-softmax over classes, gather, sum over pixels, logsumexp over
+    samples, backward."""
+    leaves, labels, classes, rank, samples = _mc_loss_fixture(params, dtype)
+    loc, cov_factor, cov_diag = leaves
+    n = loc.shape[0]
 
     def run():
-        for t in (loc, cov_factor, cov_diag):
+        for t in leaves:
             t.grad = None
-        dist = LowRankMultivariateNormal(loc, cov_factor, cov_diag)
-        eta = dist.rsample((samples,)).view(samples, classes, pixels)  # class-major
-        logp = F.log_softmax(eta, dim=1)
-        ll = logp.gather(1, labels).view(samples, pixels).sum(-1)
-        loss = -(torch.logsumexp(ll, 0) - log_m)
+        eps_f = torch.randn(samples, rank, dtype=dtype)
+        eps_d = torch.randn(samples, n, dtype=dtype)
+        loss = mc_loss_given(loc, cov_factor, cov_diag, eps_f, eps_d, labels, classes)
         loss.backward()
         return float(loss)
 
     return run
 
 
+def mc_loss_check(params, request_input):
+    """Untimed: the loss and gradients of `mc_loss_given` for the closed-form noises
+    (fixture_noise), float64, for comparison with ssn-ts's mcLoss on the same noises."""
+    del request_input
+    leaves, labels, classes, rank, samples = _mc_loss_fixture(params, torch.float64)
+    eps_f, eps_d = (torch.from_numpy(a) for a in fixture_noise(samples, rank, leaves[0].shape[0]))
+    loss = mc_loss_given(*leaves, eps_f, eps_d, labels, classes)
+    loss.backward()
+    return {
+        "loss": float(loss),
+        "gradLoc": leaves[0].grad.tolist(),
+        "gradCovFactor": leaves[1].grad.flatten().tolist(),
+        "gradCovDiag": leaves[2].grad.tolist(),
+    }
+
+
 def log_prob_workload(params, dtype):
-    """Construction (capacitance Cholesky) and log_prob of one vector, no autograd."""
+    """Construction (capacitance Cholesky) and log_prob of one vector, no autograd; `factor`
+    'small' or 'large' picks the factor's scale (fixture_distribution)."""
     n = _int_param(params, "size")
     rank = _int_param(params, "rank")
-    loc0, p0, d0, x0 = fixture_distribution(n, rank)
+    loc0, p0, d0, x0 = fixture_distribution(n, rank, _factor_param(params))
     loc, cov_factor, cov_diag, x = (torch.tensor(a, dtype=dtype) for a in (loc0, p0, d0, x0))
 
     def run():
@@ -157,6 +226,32 @@ def log_prob_workload(params, dtype):
 
 TOY_PIXELS = 21
 TOY_BLOCK = 7
+
+
+def toy_targets(dtype):
+    """The toy's two targets: pixels 0-6 on in both, 7-13 on in the second."""
+    y = torch.zeros(2, TOY_PIXELS, dtype=dtype)
+    y[:, :TOY_BLOCK] = 1
+    y[1, TOY_BLOCK : 2 * TOY_BLOCK] = 1
+    return y
+
+
+def toy_step_loss(mean, log_diag, log_scale, direction, official, eps_n, eps_r, y):
+    """One step's loss for given noises, the mean over targets of eq. 7 (bernoulli):
+    eta = mean + sqrt(d) eps_N + eps_R P^T, as rsample computes it, with d = exp(log_diag)
+    (+ 1e-5 unless official) and P = exp(log_scale) direction / ||direction column|| (log_scale
+    per entry when official, per column otherwise; no factor for the diagonal model:
+    log_scale None). eps_n: (M, T, pixels) with T = 2 targets, or T = 1 for noises shared by both;
+    eps_r: (M, T, 2) or None. log p(y | eta) = -BCE-with-logits(eta, y) = y logsigmoid(eta) +
+    (1 - y) logsigmoid(-eta)."""
+    diag = torch.exp(log_diag) if official else torch.exp(log_diag) + 1e-5
+    eta = torch.addcmul(mean, diag.sqrt(), eps_n)
+    if log_scale is not None:
+        factor = torch.exp(log_scale) * direction / direction.norm(dim=0, keepdim=True)
+        eta = eta + eps_r @ factor.T
+    eta = eta.expand(eta.shape[0], y.shape[0], y.shape[1])
+    nll = F.binary_cross_entropy_with_logits(eta, y.expand_as(eta), reduction="none").sum(-1)
+    return -(torch.logsumexp(-nll, 0) - math.log(eta.shape[0])).mean()
 
 
 def toy_train(
@@ -172,28 +267,27 @@ def toy_train(
     shared_noise=False,
     official=False,
 ):
-    """A plain PyTorch loop of the toy problem (ssn/toy_problem.py in the official repository; spec/official-code.md#the-toy-problem): Adam on the mean only
-    for pretrain_steps, then `steps` steps on all parameters (a fresh Adam per phase); `samples`
-    samples per target per step, both targets per step; a checkpoint every 500 steps and a
-    return to it on a NaN loss.
+    """A plain PyTorch loop of the toy problem (ssn/toy_problem.py in the official repository;
+    spec/official-code.md#the-toy-problem): Adam on the mean only for pretrain_steps, then
+    `steps` steps on all parameters (a fresh Adam per phase); `samples` samples per target per
+    step, both targets per step; a checkpoint every 500 steps and a return to it on a NaN loss.
 
-    The official protocol (`paper`) draws fresh samples for each target with `rsample`. Ours
-    (`best`, the default of `ssn toy`) adds what src/toy/protocol.ts says: an lr decaying
-    geometrically from lr to lr_final over each phase, antithetic pairs (M/2 noises, then the
-    same negated) and one set of samples shared by both targets. rsample cannot take given
-    noises, so that branch reparameterises by hand, as rsample does inside:
-    eta = mean + eps_R P^T + sqrt(d) eps_N.
+    The official protocol (`paper`) draws fresh samples for each target. Ours (`best`, the
+    default of `ssn toy`) adds what src/toy/protocol.ts says: an lr decaying geometrically from lr
+    to lr_final over each phase, antithetic pairs (M/2 noises, then the same negated) and one set
+    of samples shared by both targets. Both reparameterise by hand (toy_step_loss), the fastest
+    form of what rsample computes: a LowRankMultivariateNormal or Independent(Normal) built each
+    step would validate its arguments and factor the capacitance, which sampling never uses.
 
     `official` picks the official script's parameterisation (the `paper` protocol's): a log scale
     per factor entry (pixels x rank) and no epsilon on the diagonal; otherwise a log scale per
     column and exp(log_diag) + 1e-5 (src/toy/model.ts, 'column')."""
     torch.manual_seed(seed)
-    y = torch.zeros(2, TOY_PIXELS, dtype=dtype)
-    y[:, :TOY_BLOCK] = 1
-    y[1, TOY_BLOCK : 2 * TOY_BLOCK] = 1
+    y = toy_targets(dtype)
     mean = torch.zeros(TOY_PIXELS, dtype=dtype, requires_grad=True)
     log_diag = torch.full((TOY_PIXELS,), -1.0, dtype=dtype, requires_grad=True)
     params = [mean, log_diag]
+    log_scale = direction = None
     if model == "lowrank":
         scale_shape = (TOY_PIXELS, 2) if official else (2,)
         log_scale = torch.full(scale_shape, -1.0, dtype=dtype, requires_grad=True)
@@ -201,10 +295,8 @@ def toy_train(
         params += [log_scale, direction]
     opt_mean = torch.optim.Adam([mean], lr=lr)
     opt_all = torch.optim.Adam(params, lr=lr)
-    log_m = math.log(samples)
-    by_hand = antithetic or shared_noise
     drawn = samples // 2 if antithetic else samples
-    noise_shape = (drawn,) if shared_noise else (drawn, 2)
+    targets = 1 if shared_noise else 2
     checkpoint = [p.detach().clone() for p in params]
     loss_value = math.nan
     for step in range(pretrain_steps + steps):
@@ -215,30 +307,13 @@ def toy_train(
             step_lr = lr if n <= 1 else lr * (lr_final / lr) ** (i / (n - 1))
             for group in opt.param_groups:
                 group["lr"] = step_lr
-        opt.zero_grad()
-        diag = torch.exp(log_diag) if official else torch.exp(log_diag) + 1e-5
-        if model == "lowrank":
-            factor = torch.exp(log_scale) * direction / direction.norm(dim=0, keepdim=True)
-        if by_hand:
-            eps_n = torch.randn(noise_shape + (TOY_PIXELS,), dtype=dtype)
-            if antithetic:
-                eps_n = torch.cat([eps_n, -eps_n])
-            eta = mean + diag.sqrt() * eps_n
-            if model == "lowrank":
-                eps_r = torch.randn(noise_shape + (2,), dtype=dtype)
-                if antithetic:
-                    eps_r = torch.cat([eps_r, -eps_r])
-                eta = eta + eps_r @ factor.T
-            if shared_noise:
-                eta = eta.unsqueeze(1)  # (M, 1, pixels), broadcast against both targets
-        else:
-            if model == "lowrank":
-                dist = LowRankMultivariateNormal(mean, factor, diag)
-            else:
-                dist = Independent(Normal(mean, diag.sqrt()), 1)
-            eta = dist.rsample((samples, 2))  # (M, targets, pixels)
-        ll = (y * F.logsigmoid(eta) + (1 - y) * F.logsigmoid(-eta)).sum(-1)
-        loss = -(torch.logsumexp(ll, 0) - log_m).mean()
+        opt.zero_grad(set_to_none=True)
+        eps_n = torch.randn(drawn, targets, TOY_PIXELS, dtype=dtype)
+        eps_r = torch.randn(drawn, targets, 2, dtype=dtype) if log_scale is not None else None
+        if antithetic:
+            eps_n = torch.cat([eps_n, -eps_n])
+            eps_r = None if eps_r is None else torch.cat([eps_r, -eps_r])
+        loss = toy_step_loss(mean, log_diag, log_scale, direction, official, eps_n, eps_r, y)
         loss_value = float(loss)
         if math.isnan(loss_value):
             with torch.no_grad():
@@ -250,6 +325,35 @@ def toy_train(
         if (step + 1) % 500 == 0:
             checkpoint = [p.detach().clone() for p in params]
     return loss_value
+
+
+def toy_check(params, request_input):
+    """Untimed: one step's loss and gradients (toy_step_loss) at the parameters and for the
+    noises ssn-ts sends: {mean, logDiag, logScale, direction, official, epsN, epsR} (epsN M x T x
+    pixels, epsR M x T x 2, both after any antithetic negation; logScale and epsR null for the
+    diagonal model)."""
+    del params
+    if not isinstance(request_input, dict):
+        raise RequestError("input: expected a JSON object")
+    f64 = torch.float64
+
+    def leaf(name):
+        v = request_input.get(name)
+        return None if v is None else torch.tensor(v, dtype=f64, requires_grad=True)
+
+    mean, log_diag, log_scale, direction = (
+        leaf(k) for k in ("mean", "logDiag", "logScale", "direction")
+    )
+    eps_n = torch.tensor(request_input["epsN"], dtype=f64)
+    eps_r = None if request_input.get("epsR") is None else torch.tensor(request_input["epsR"], dtype=f64)
+    loss = toy_step_loss(
+        mean, log_diag, log_scale, direction, bool(request_input.get("official")), eps_n, eps_r, toy_targets(f64)
+    )
+    loss.backward()
+    grads = {"gradMean": mean.grad, "gradLogDiag": log_diag.grad}
+    if log_scale is not None:
+        grads.update(gradLogScale=log_scale.grad, gradDirection=direction.grad)
+    return {"loss": float(loss), **{k: g.flatten().tolist() for k, g in grads.items()}}
 
 
 def _flag_param(params, name):
@@ -299,7 +403,7 @@ def toy_workload(params, dtype):
 def ged_workload(params, dtype):
     """GED² (V-statistics, IoU of the foreground, d = 0 for two empty maps) in numpy: one-hot
     foreground masks, all pairwise intersections as one matrix product (float32 products of 0/1
-    are exact integers below 2^24), unions from the sizes."""
+    are exact integers below 2^24), unions from the sizes. `speckle` p: the discs with p per mille of their pixels flipped."""
     del dtype  # the counts are integers; see the docstring
     ns = _int_param(params, "samples")
     na = _int_param(params, "annotators")
@@ -307,8 +411,11 @@ def ged_workload(params, dtype):
     classes = _int_param(params, "classes", 2)
     if classes != 2:
         raise RequestError("params.classes: the numpy GED here handles 2 classes only")
-    samples = fixture_disc_maps(ns, side, 0)
-    annotations = fixture_disc_maps(na, side, 1000)
+    speckle = params.get("speckle", 0)
+    if not isinstance(speckle, int) or isinstance(speckle, bool) or not 0 <= speckle <= 1000:
+        raise RequestError(f"params.speckle: expected an integer in [0, 1000], got {speckle!r}")
+    samples = fixture_disc_maps(ns, side, 0, speckle)
+    annotations = fixture_disc_maps(na, side, 1000, speckle)
 
     def run():
         fg = np.concatenate([samples == 1, annotations == 1]).astype(np.float32)
@@ -332,6 +439,12 @@ WORKLOADS = {
     "ged": ged_workload,
 }
 
+# Untimed agreement checks of the random workloads: (params, input) -> JSON-able result.
+CHECKS = {
+    "mcLoss": mc_loss_check,
+    "toy": toy_check,
+}
+
 
 # ---------------------------------------------------------------------------------------------
 # Serving
@@ -340,6 +453,13 @@ WORKLOADS = {
 def answer(request, cache):
     if not isinstance(request, dict):
         raise RequestError("request: expected a JSON object")
+    if "check" in request:
+        name = request["check"]
+        if name not in CHECKS:
+            raise RequestError(f"check: unknown {name!r} (expected one of {', '.join(CHECKS)})")
+        if not isinstance(request.get("params"), dict):
+            raise RequestError("params: expected a JSON object")
+        return {"check": CHECKS[name](request["params"], request.get("input"))}
     name = request.get("workload")
     if name not in WORKLOADS:
         raise RequestError(f"workload: unknown {name!r} (expected one of {', '.join(WORKLOADS)})")
@@ -393,6 +513,7 @@ def serve():
         "numpy": np.__version__,
         "threads": torch.get_num_threads(),
         "blas": loaded_blas(),
+        "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
     }
     print(json.dumps(hello), flush=True)
     cache = {}

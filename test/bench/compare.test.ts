@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,18 @@ import {
 } from '../../bench/compare/compare.js';
 import { startTorchServer } from '../../bench/compare/torchServer.js';
 import type { CompareReport } from '../../bench/compare/compare.js';
-import { toyModels, toyParams, toyProtocolOf, WORKLOADS } from '../../bench/compare/workloads.js';
+import {
+  diagonalLogProb,
+  discMapsFixture,
+  distributionFixture,
+} from '../../bench/compare/fixtures.js';
+import {
+  arraysAgree,
+  toyModels,
+  toyParams,
+  toyProtocolOf,
+  WORKLOADS,
+} from '../../bench/compare/workloads.js';
 import { createRng } from '../../src/random/rng.js';
 import { toyTargets } from '../../src/toy/problem.js';
 import { BEST_PROTOCOL, PAPER_PROTOCOL, toyProtocol } from '../../src/toy/protocol.js';
@@ -43,7 +54,22 @@ describe('bench:compare --quick', () => {
   });
 
   it('times every workload of the issue, ssn-ts side included', () => {
-    expect(report.workloads.map((r) => r.name)).toEqual(['mcLoss', 'logProb', 'toy', 'toy', 'ged']);
+    expect(report.workloads.map((r) => r.name)).toEqual([
+      'mcLoss',
+      'logProb',
+      'logProb',
+      'toy',
+      'toy',
+      'ged',
+      'ged',
+    ]);
+    // logProb in both regimes of the factor; GED on clean and speckled discs.
+    const factors = report.workloads
+      .filter((r) => r.name === 'logProb')
+      .map((r) => r.params.factor);
+    expect(factors).toEqual(['small', 'large']);
+    const speckles = report.workloads.filter((r) => r.name === 'ged').map((r) => r.params.speckle);
+    expect(speckles).toEqual([0, 30]);
     // The toy rows: the default protocol (best) first, then the official one.
     const toys = report.workloads.filter((r) => r.name === 'toy');
     expect(toys.map((r) => r.params.sharedNoise)).toEqual([1, undefined]);
@@ -72,8 +98,18 @@ describe('bench:compare --quick', () => {
       if (row.ssnMs !== null)
         expect(row.ratio).toBeCloseTo(row.ssnMs / (row.torchMs as number), 12);
     }
-    const deterministic = report.workloads.filter((r) => r.name === 'logProb' || r.name === 'ged');
-    for (const row of deterministic) expect(row.agree).toBe(true);
+    // Every row is checked: values for logProb and ged, same-noise loss and gradients for the
+    // random workloads (mcLoss, toy).
+    for (const row of report.workloads) expect(row.agree).toBe(true);
+    for (const row of report.workloads.filter((r) => r.name === 'logProb')) {
+      const { ssn, torch } = row.lowRankPart ?? {};
+      // The factor's share of the log-density is far from zero, so comparing it tests the
+      // capacitance's log-determinant and the Woodbury term.
+      expect(Math.abs(ssn as number)).toBeGreaterThan(1);
+      expect(Math.abs((ssn as number) - (torch as number))).toBeLessThan(
+        1e-9 * Math.abs(ssn as number),
+      );
+    }
     expect(formatReport(report)).toMatch(/ratio/);
   });
 });
@@ -82,7 +118,7 @@ describe('bench:compare without torch', () => {
   it('leaves the torch columns empty with a note when the interpreter is missing', async () => {
     const report = await runCompare({ quick: true, only: ['ged'], python: '/nonexistent/python3' });
     expect(report.torchNote).toMatch(/^torch side skipped: /);
-    expect(report.workloads).toHaveLength(1);
+    expect(report.workloads).toHaveLength(2); // clean and speckled discs
     expect(report.workloads[0].torchMs).toBeNull();
     expect(report.workloads[0].ratio).toBeNull();
     expect(report.workloads[0].ssnMs).toBeGreaterThan(0);
@@ -112,11 +148,45 @@ describe('bench:compare command line', () => {
     ]);
     const json = JSON.parse(readFileSync(file, 'utf8'));
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['workloads', 'machine']));
-    expect(json.workloads).toHaveLength(1);
+    expect(json.workloads).toHaveLength(2);
     expect(json.workloads[0].name).toBe('ged');
-    expect(json.workloads[0].params).toEqual({ samples: 6, annotators: 4, side: 16, classes: 2 });
+    expect(json.workloads[0].params).toEqual({
+      samples: 6,
+      annotators: 4,
+      side: 16,
+      classes: 2,
+      speckle: 0,
+    });
     checkRowShape(json.workloads[0]);
     expect(typeof json.machine.cpu).toBe('string');
+  });
+});
+
+describe('pinning each side to a core (--pin)', () => {
+  it.skipIf(cpus().length < 2 || !existsSync('/usr/bin/taskset'))(
+    'runs the torch process on CPU 1 alone and says so',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'ssn-pin-')), 'compare.json');
+      await run(process.execPath, [
+        '--import',
+        'tsx',
+        'bench/compare/run.ts',
+        '--quick',
+        '--pin',
+        '--only',
+        'ged',
+        '--json',
+        file,
+      ]);
+      const json = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
+      expect(json.machine.pinned).toBe('ssn-ts on CPU 0, torch on CPU 1');
+      if (json.torchNote === undefined) expect(json.machine.torchCpus).toEqual([1]);
+    },
+  );
+
+  it('leaves both sides unpinned by default', async () => {
+    const report = await runCompare({ quick: true, only: ['ged'] });
+    expect(report.machine.pinned).toBeNull();
   });
 });
 
@@ -133,7 +203,7 @@ describe('the bundle for a machine without Node (bench/compare/device-bundle.sh)
       file,
     ]);
     const json = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
-    expect(json.workloads.map((r) => r.name)).toEqual(['ged']);
+    expect(json.workloads.map((r) => r.name)).toEqual(['ged', 'ged']);
     expect(json.workloads[0].ssnMs).toBeGreaterThan(0);
     // Where torch is importable the bundle reached spec/torch/bench.py and both sides agree; a
     // wrong path would leave a note naming the missing script.
@@ -214,6 +284,97 @@ describe('the toy workload', () => {
     const p = toyParams(toyProtocol('best'));
     expect(() => toyProtocolOf({ ...p, lrFinal: 0.01 })).toThrow(/^params\.lrFinal: /);
     expect(() => toyProtocolOf({ ...p, antithetic: 0 })).toThrow(/^params\.antithetic: /);
+  });
+});
+
+describe('the fixtures', () => {
+  it('gives each factor column its own frequency: P has full rank R, not 2', () => {
+    // Gram-Schmidt on the columns (independent of the library): each keeps most of its norm.
+    const size = 20_000;
+    for (const rank of [10, 50]) {
+      const f = distributionFixture(size, rank);
+      const q: Float64Array[] = [];
+      let least = Infinity;
+      for (let r = 0; r < rank; r++) {
+        const v = Float64Array.from({ length: size }, (_, n) => f.covFactor[n * rank + r]);
+        const norm0 = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+        for (const u of q) {
+          const dot = u.reduce((a, x, n) => a + x * v[n], 0);
+          for (let n = 0; n < size; n++) v[n] -= dot * u[n];
+        }
+        const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+        least = Math.min(least, norm / norm0);
+        q.push(v.map((x) => x / norm));
+      }
+      expect(least).toBeGreaterThan(0.3);
+    }
+  });
+
+  it("puts the small factor under the Gram kernel's limit (8192) and the large one far above", () => {
+    const aNorm = (factor: 'small' | 'large', rank: number): number => {
+      const f = distributionFixture(100_000, rank, factor);
+      let sum = 0;
+      for (let n = 0; n < 100_000; n++) {
+        for (let r = 0; r < rank; r++) sum += f.covFactor[n * rank + r] ** 2 / f.covDiag[n];
+      }
+      return sum;
+    };
+    for (const rank of [10, 50]) {
+      expect(aNorm('small', rank)).toBeLessThan(8192);
+      // ‖a_n‖² ≈ 3e5 a logit, as the trained net's heads give.
+      expect(aNorm('large', rank) / 100_000).toBeGreaterThan(1e5);
+    }
+  });
+
+  it('diagonalLogProb is the factor-free log-density', () => {
+    const f = { loc: [1, 0], covDiag: [2, 0.5], x: [2, 1], covFactor: [] };
+    const hand = -0.5 * (2 * Math.log(2 * Math.PI) + Math.log(2) + Math.log(0.5) + 1 / 2 + 1 / 0.5);
+    expect(diagonalLogProb(f as never)).toBeCloseTo(hand, 14);
+  });
+
+  it('speckles the discs: about 3 % of pixels flipped, the same maps every call', () => {
+    const clean = discMapsFixture(10, 64, 0);
+    const speckled = discMapsFixture(10, 64, 0, 30);
+    let flipped = 0;
+    for (let i = 0; i < clean.length; i++) flipped += clean[i] ^ speckled[i];
+    expect(flipped / clean.length).toBeGreaterThan(0.025);
+    expect(flipped / clean.length).toBeLessThan(0.035);
+    expect(discMapsFixture(10, 64, 0, 30)).toEqual(speckled);
+  });
+});
+
+describe('the same-noise checks of the random workloads', () => {
+  it('arraysAgree compares to 1e-9 of the largest entry', () => {
+    expect(arraysAgree([1, 2, 1000], [1, 2 + 1e-7, 1000])).toBe(true);
+    expect(arraysAgree([1, 2, 1000], [1, 2 + 1e-5, 1000])).toBe(false);
+    expect(arraysAgree([1, 2], [1, 2, 3])).toBe(false);
+  });
+
+  it('refuses a torch answer whose loss or one gradient entry is off', async () => {
+    const started = await startTorchServer('/usr/bin/python3', TORCH_SCRIPT);
+    if (!started.ok) return; // no torch here: the smoke test says so
+    try {
+      for (const name of ['mcLoss', 'toy'] as const) {
+        const w = WORKLOADS.find((x) => x.name === name);
+        const params = w?.cases(true).at(-1) ?? {};
+        const check = w?.check as NonNullable<typeof w>['check'] & object;
+        const ask = (input?: unknown) => started.server.check(name, params, input);
+        expect(await check(params, ask)).toBe(true);
+        const off = (key: string, i: number, by: number) => async (input?: unknown) => {
+          const a = await ask(input);
+          const v = a[key];
+          if (Array.isArray(v)) v[i] += by * Math.max(...v.map(Math.abs));
+          else a[key] = v * (1 + by);
+          return a;
+        };
+        expect(await check(params, off('loss', 0, 1e-7))).toBe(false);
+        const grad = name === 'mcLoss' ? 'gradCovFactor' : 'gradMean';
+        expect(await check(params, off(grad, 3, 1e-7))).toBe(false);
+        expect(await check(params, off(grad, 3, 1e-11))).toBe(true);
+      }
+    } finally {
+      await started.server.close();
+    }
   });
 });
 
