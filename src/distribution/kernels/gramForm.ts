@@ -19,9 +19,13 @@
  * outputs do; nearly collinear columns decline) and Householder runs elsewhere. A point's zᵀΣ⁻¹z is Woodbury's difference wᵀw − bᵀ G⁻¹ b instead
  * wherever an error bound computed alongside shows it within 2⁻⁴⁰ ≈ 9e-13 of the exact value
  * (`boundedDifference`; w far from range(A), the usual case), which saves the residual's pass
- * over P; elsewhere the residual pass runs. Tied to the plain form (whitenedFactorPlain) within
- * rtol 1e-11, either way a point goes, by test/distribution/lowRankKernels.test.ts (which also
- * checks that each way is taken where it should be).
+ * over P; elsewhere the residual pass runs. Within the limit, tied to the plain form
+ * (whitenedFactorPlain) within rtol 1e-11, either way a point goes, by
+ * test/distribution/lowRankKernels.test.ts (which also checks that each way is taken where it
+ * should be). Past the limit a point's result is backward stable (exact for inputs a few ulps
+ * away), so its forward error is within the point's condition number, as the Householder form's
+ * is, but not within 1e-11 of it: for a point near loc + range(P) the two may differ by more
+ * (the tests compare both with the 60-digit dense reference instead).
  *
  * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (nine
  * sums held while six entries are loaded), against Householder's N (R + 1)(R + 2) with a load
@@ -53,8 +57,8 @@ export interface GramFactor {
 }
 
 /**
- * The Gram kernel for `dist`, or null where the bound above does not hold (F² > GRAM_LIMIT, an
- * entry of A overflowed). With `x`, the first point's Aᵀ w and wᵀw ride along in the Gram pass
+ * The Gram kernel for `dist`, or null where its bounds do not hold (F² > GRAM_LIMIT and the
+ * a-posteriori log det bound fails, or an entry of A overflowed). With `x`, the first point's Aᵀ w and wᵀw ride along in the Gram pass
  * (`first` is then its zᵀ Σ⁻¹ z, and `firstBy` says whether the bounded difference or the
  * residual pass gave it).
  */
@@ -184,6 +188,8 @@ function posterioriTerms(
  * Past GRAM_LIMIT: the residual form ‖w − A u‖² + ‖u‖², unless an a-posteriori bound on the
  * part of its error that no perturbation of the inputs explains exceeds `residualRtol` (what
  * the a-priori bound allows at the limit); then NaN, and the caller falls back to Householder.
+ * The accepted result's whole error may exceed that budget: the backward part is bounded only by
+ * the point's condition number (as for the Householder form).
  * Forming r = w − A u rounds each entry within (R + 4) ε of |w_n| + Σ_k |a_nk| |u_k|: that is the
  * exact r of P and x perturbed entrywise by (R + 4) ulps, at which the computed u is still a
  * minimiser to first order, so the result is exact for those inputs up to the second-order terms
