@@ -180,6 +180,18 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
     return lowRankNormal({ loc, covFactor, covDiag, rank });
   }
 
+  /** The 60-digit dense reference log-density of `dist` at `x`. */
+  function referenceOf(dist: ReturnType<typeof lowRankNormal>, x: Float64Array): number {
+    return referenceLogProb({
+      n: dist.size,
+      rank: dist.rank,
+      loc: Array.from(dist.loc),
+      covFactor: Array.from(dist.covFactor),
+      covDiag: Array.from(dist.covDiag),
+      x: Array.from(x),
+    } as Parameters<typeof referenceLogProb>[0]);
+  }
+
   /** loc + P c + √d ξ: a point as the distribution draws them (ξ closed-form, c = 1 … R). */
   function sampleLike(dist: ReturnType<typeof lowRankNormal>, noise = 1): Float64Array {
     const { size: n, rank } = dist;
@@ -214,15 +226,7 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
             const g = gramFactor(dist, x);
             expect(g).not.toBeNull();
             expect(Number.isFinite(g!.first)).toBe(true); // answered by the kernel
-            const c = {
-              n: dist.size,
-              rank,
-              loc: Array.from(dist.loc),
-              covFactor: Array.from(dist.covFactor),
-              covDiag: Array.from(dist.covDiag),
-              x: Array.from(x),
-            } as Parameters<typeof referenceLogProb>[0];
-            const reference = referenceLogProb(c);
+            const reference = referenceOf(dist, x);
             const kernel = relativeError(logProbOf(dist, x), reference);
             const plain = relativeError(logProbPlain(dist, x), reference);
             expect(kernel).toBeLessThanOrEqual(Math.max(4 * plain, 1e-11));
@@ -238,15 +242,7 @@ describe('kernels/gramForm: within rtol 1e-11 of the plain form wherever its gua
     const x = sampleLike(dist);
     const g = gramFactor(dist, x);
     expect(g!.firstBy).toBe('residual');
-    const c = {
-      n: 25,
-      rank: 5,
-      loc: Array.from(dist.loc),
-      covFactor: Array.from(dist.covFactor),
-      covDiag: Array.from(dist.covDiag),
-      x: Array.from(x),
-    } as Parameters<typeof referenceLogProb>[0];
-    const reference = referenceLogProb(c);
+    const reference = referenceOf(dist, x);
     // Both are off by about ε ‖w‖ ‖r‖ here (backward stable: a few ulps of x and P).
     const kernel = relativeError(logProbOf(dist, x), reference);
     const plain = relativeError(logProbPlain(dist, x), reference);

@@ -108,7 +108,9 @@ export function gramFactor(
   const gamma = (rows + Math.ceil(n / rows) + 2) * EPS;
   const crossRows = blockRows(rank);
   const crossGamma = Math.max(gamma, (crossRows + Math.ceil(n / crossRows) + 3) * EPS);
-  const post = withinLimit ? null : posterioriTerms(l, gram, width, Math.max(gamma, crossGamma));
+  const post = withinLimit
+    ? null
+    : posterioriTerms(l, rank, gram, width, Math.max(gamma, crossGamma));
   if (post !== null && !(post.logDetBound <= gamma * rank * (rank + GRAM_LIMIT))) return null;
   /** zᵀΣ⁻¹z from b = Aᵀ w and wᵀw: the bounded difference, else the residual pass. */
   const fromCross = (b: Float64Array, ww: number, z: ArrayLike<number>, g: number) => {
@@ -155,11 +157,11 @@ interface Posteriori {
 
 function posterioriTerms(
   l: Float64Array,
+  rank: number,
   gram: Float64Array,
   width: number,
   gamma: number,
 ): Posteriori {
-  const rank = Math.round(Math.sqrt(l.length));
   const t = new Float64Array(rank);
   for (let j = 0; j < rank; j++) t[j] = Math.sqrt(1 + gram[j * width + j]);
   // M = L⁻¹ (lower triangular), then G⁻¹ = Mᵀ M.
@@ -207,19 +209,10 @@ function boundedResidual(
   post: Posteriori,
   gamma: number,
 ): number {
-  const { size: n, rank } = dist;
-  let uu = 0;
+  const { rank } = dist;
   let tau = 0;
-  for (let k = 0; k < rank; k++) {
-    uu += u[k] * u[k];
-    tau += post.t[k] * Math.abs(u[k]);
-  }
-  let rr = 0;
-  const rows = blockRows(rank);
-  for (let i0 = 0; i0 < n; i0 += rows) {
-    rr += residualRows(dist, x, u, i0, Math.min(i0 + rows, n));
-  }
-  const result = rr + uu;
+  for (let k = 0; k < rank; k++) tau += post.t[k] * Math.abs(u[k]);
+  const result = residualAt(dist, u, x);
   const mu = gamma * Math.sqrt(ww) + (gamma + 4 * (rank + 1) * EPS) * tau;
   const bound = gamma * result + mu * mu * post.tHt;
   return bound <= residualRtol(rank) * result ? result : NaN;
