@@ -1,10 +1,11 @@
 /**
- * npx tsx bench/gedLevers.ts [--base REV] [--reps N]
+ * npx tsx bench/gedLevers.ts [--base REV] [--reps N] [--end-to-end]
  *
  * The GED levers of spec/performance.md#ged, each timed against what it replaces in one process,
  * interleaved repetition by repetition after 10 untimed ones (the machine may be shared),
  * reported as medians and the ratio new / old:
- *   - GED² end to end, sampleDiversity, and the bitset packing alone: this tree against the
+ *   - GED² end to end, sampleDiversity, and the bitset packing alone (only these with
+ *     --end-to-end): this tree against the
  *     library at git revision REV (default 580cafd, before the second round of levers; c0fad5f
  *     is before the third),
  *     extracted with `git archive` to out/ged-baseline/REV/ and imported from there;
@@ -45,6 +46,7 @@ const { values } = parseArgs({
   options: {
     base: { type: 'string', default: '580cafd' },
     reps: { type: 'string', default: '60' },
+    'end-to-end': { type: 'boolean', default: false },
   },
 });
 const reps = Number(values.reps);
@@ -271,6 +273,12 @@ async function main(): Promise<void> {
       { pixels: S, classes: 2 },
     ],
     [
+      'bench:compare fixture: speckled discs (3 % of pixels flipped), 100 × 4, 128², C = 2',
+      discMapsFixture(100, side, 0, 30),
+      discMapsFixture(4, side, 1000, 30),
+      { pixels: S, classes: 2 },
+    ],
+    [
       'coin flips, 100 × 4, 128², C = 2',
       noiseMaps(100, S, 2),
       noiseMaps(4, S, 2),
@@ -334,6 +342,7 @@ async function main(): Promise<void> {
       calls,
     );
   }
+  if (values['end-to-end']) return;
   const fixture = discMapsFixture(100, side, 0);
   const packed = labelMapBitsets('s', fixture, { pixels: S, classes: 2 });
   const onePixel = new Uint32Array(packed.bits.length);

@@ -15,7 +15,14 @@
  */
 import { checkEstimator, checkOptions, samplesUsed } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
-import { bitsetCrossMean, bitsetWithinMean, pairRow } from './kernels/pairDistances.js';
+import { pairCountMatrix } from './kernels/pairCountMatrix.js';
+import {
+  bitsetCrossMean,
+  bitsetWithinMean,
+  matrixCrossMean,
+  matrixWithinMean,
+  pairRow,
+} from './kernels/pairDistances.js';
 import type { PairExpectationOptions } from './sampleDiversity.js';
 
 /** The GED² and its three terms. */
@@ -58,10 +65,24 @@ export function generalisedEnergyDistance(
   const s = labelMapBitsets('samples', samples, options);
   const y = labelMapBitsets('annotations', annotations, options);
   const K = samplesUsed(options.maxSamples, s.count);
-  const row = pairRow([s, y], Math.max(K, y.count)); // scratch shared by the three terms
-  const diversity = bitsetWithinMean('samples', s, K, estimator, row);
-  const annotatorDiversity = bitsetWithinMean('annotations', y, y.count, estimator, row);
-  const crossDistance = bitsetCrossMean(s, K, y, row);
+  let diversity: number;
+  let annotatorDiversity: number;
+  let crossDistance: number;
+  // All pairs at once where that is cheaper: samples are maps 0 .. K − 1, annotations after.
+  const counts = pairCountMatrix([
+    { set: s, count: K },
+    { set: y, count: y.count },
+  ]);
+  if (counts !== null) {
+    diversity = matrixWithinMean('samples', s, K, estimator, counts, 0);
+    annotatorDiversity = matrixWithinMean('annotations', y, y.count, estimator, counts, K);
+    crossDistance = matrixCrossMean(s, K, y, counts, K);
+  } else {
+    const row = pairRow([s, y], Math.max(K, y.count)); // scratch shared by the three terms
+    diversity = bitsetWithinMean('samples', s, K, estimator, row);
+    annotatorDiversity = bitsetWithinMean('annotations', y, y.count, estimator, row);
+    crossDistance = bitsetCrossMean(s, K, y, row);
+  }
   return {
     ged: 2 * crossDistance - diversity - annotatorDiversity,
     diversity,

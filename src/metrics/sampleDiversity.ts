@@ -14,7 +14,8 @@
 import { checkEstimator, checkOptions, samplesUsed } from './labelMapChecks.js';
 import type { PairEstimator } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
-import { bitsetWithinMean } from './kernels/pairDistances.js';
+import { pairCountMatrix } from './kernels/pairCountMatrix.js';
+import { bitsetWithinMean, matrixWithinMean } from './kernels/pairDistances.js';
 import type { IouSetOptions } from './iouDistance.js';
 
 /** Options of the within-set expectations: the set options plus the estimator. */
@@ -52,5 +53,9 @@ export function sampleDiversity(
   checkOptions(options);
   const estimator = checkEstimator(options.estimator ?? 'v');
   const set = labelMapBitsets('samples', samples, options);
-  return bitsetWithinMean('samples', set, samplesUsed(options.maxSamples, set.count), estimator);
+  const K = samplesUsed(options.maxSamples, set.count);
+  const counts = pairCountMatrix([{ set, count: K }]); // null where the rows are cheaper
+  return counts !== null
+    ? matrixWithinMean('samples', set, K, estimator, counts, 0)
+    : bitsetWithinMean('samples', set, K, estimator);
 }

@@ -28,6 +28,7 @@
  */
 import { checkPairCount, type PairEstimator } from '../labelMapChecks.js';
 import type { LabelMapBitsets } from './labelMapBitsets.js';
+import type { PairCountMatrix } from './pairCountMatrix.js';
 import {
   andPopcount,
   andPopcountTwo,
@@ -225,11 +226,27 @@ export function pairDistance(
   Kb: number,
   row: PairRow,
 ): number {
-  const Q = a.channels;
-  const counts = row.counts;
+  return distanceFromCounts(a.channels, a.sizes, i, b.sizes, j, row.counts, j, Kb);
+}
+
+/**
+ * d(a_i, b_j) = 1 − (1/Q) Σ_q IoU_q from the sizes |A_iq| = sizesA[i·Q + q], |B_jq| =
+ * sizesB[j·Q + q] and the counts |A_iq ∩ B_jq| = inter[at + q·stride], channels in order: the
+ * one place the kernels turn counts into a distance.
+ */
+export function distanceFromCounts(
+  Q: number,
+  sizesA: Int32Array,
+  i: number,
+  sizesB: Int32Array,
+  j: number,
+  inter: Int32Array,
+  at: number,
+  stride: number,
+): number {
   let sumIou = 0;
   for (let q = 0; q < Q; q++) {
-    sumIou += channelIou(a.sizes[i * Q + q], b.sizes[j * Q + q], counts[q * Kb + j]);
+    sumIou += channelIou(sizesA[i * Q + q], sizesB[j * Q + q], inter[at + q * stride]);
   }
   return 1 - sumIou / Q;
 }
@@ -296,5 +313,58 @@ export function bitsetWithinMean(
     countRow(set, i, set, i + 1, K, row);
     for (let j = i + 1; j < K; j++) sum += pairDistance(set, i, set, j, K, row);
   }
+  return withinMean(sum, K, estimator);
+}
+
+/** The within-set mean from Σ_{i<j} d_ij over K maps: 2 sum / K² ('v') or 2 sum / (K (K − 1)). */
+function withinMean(sum: number, K: number, estimator: PairEstimator): number {
   return estimator === 'v' ? (2 * sum) / (K * K) : (2 * sum) / (K * (K - 1));
+}
+
+/**
+ * `bitsetWithinMean` from a count matrix: the K maps of `set` are maps first .. first + K − 1
+ * of `counts` (pairCountMatrix.ts); the same sum in the same order, so the same bits.
+ */
+export function matrixWithinMean(
+  name: string,
+  set: LabelMapBitsets,
+  K: number,
+  estimator: PairEstimator,
+  counts: PairCountMatrix,
+  first: number,
+): number {
+  checkPairCount(name, K, estimator);
+  const { maps: n, inter } = counts;
+  let sum = 0;
+  for (let i = 0; i < K; i++) {
+    const at = (first + i) * n + first;
+    for (let j = i + 1; j < K; j++) {
+      sum += distanceFromCounts(set.channels, set.sizes, i, set.sizes, j, inter, at + j, n * n);
+    }
+  }
+  return withinMean(sum, K, estimator);
+}
+
+/**
+ * `bitsetCrossMean` from a count matrix: the first countA maps of `a` are maps 0 .. countA − 1
+ * of `counts`, the maps of `b` maps firstB .. firstB + b.count − 1 (firstB ≥ countA); the same
+ * sum in the same order, so the same bits.
+ */
+export function matrixCrossMean(
+  a: LabelMapBitsets,
+  countA: number,
+  b: LabelMapBitsets,
+  counts: PairCountMatrix,
+  firstB: number,
+): number {
+  const { maps: n, inter } = counts;
+  const Kb = b.count;
+  let sum = 0;
+  for (let i = 0; i < countA; i++) {
+    const at = i * n + firstB;
+    for (let j = 0; j < Kb; j++) {
+      sum += distanceFromCounts(a.channels, a.sizes, i, b.sizes, j, inter, at + j, n * n);
+    }
+  }
+  return sum / (countA * Kb);
 }

@@ -352,6 +352,121 @@ export function gatherAndPopcountFour(
   out[at + 3] = count3;
 }
 
+/**
+ * The four sums Σ_{w ∈ [lo, hi)} popcount32(a[oa + w] & b[ob + w]) for ob = ob0, ob1, ob2 and
+ * ob3, into out[at .. at + 3]; 0 when hi ≤ lo. `andPopcountTwo` for four pairs, each load of
+ * a[oa + w] serving four (the adders of `gatherAndPopcountFour`).
+ * @example
+ * const out = new Int32Array(4);
+ * andPopcountFour(Uint32Array.of(0b1011), 0, Uint32Array.of(0b0110, 0b0011, 0, 0b1111),
+ *   0, 1, 2, 3, 0, 1, out, 0); // out = [1, 2, 0, 3]
+ */
+export function andPopcountFour(
+  a: Uint32Array,
+  oa: number,
+  b: Uint32Array,
+  ob0: number,
+  ob1: number,
+  ob2: number,
+  ob3: number,
+  lo: number,
+  hi: number,
+  out: Int32Array,
+  at: number,
+): void {
+  let fours0 = 0;
+  let ones0 = 0;
+  let twos0 = 0;
+  let fours1 = 0;
+  let ones1 = 0;
+  let twos1 = 0;
+  let fours2 = 0;
+  let ones2 = 0;
+  let twos2 = 0;
+  let fours3 = 0;
+  let ones3 = 0;
+  let twos3 = 0;
+  let w = lo;
+  for (; w + 4 <= hi; w += 4) {
+    const p = (oa + w) | 0;
+    const a0 = a[p];
+    const a1 = a[(p + 1) | 0];
+    const a2 = a[(p + 2) | 0];
+    const a3 = a[(p + 3) | 0];
+    let q = (ob0 + w) | 0;
+    let x = a0 & b[q];
+    let y = a1 & b[(q + 1) | 0];
+    let u = ones0 ^ x;
+    let twosA = (ones0 & x) | (u & y);
+    ones0 = u ^ y;
+    x = a2 & b[(q + 2) | 0];
+    y = a3 & b[(q + 3) | 0];
+    u = ones0 ^ x;
+    let twosB = (ones0 & x) | (u & y);
+    ones0 = u ^ y;
+    u = twos0 ^ twosA;
+    fours0 += popcount32((twos0 & twosA) | (u & twosB));
+    twos0 = u ^ twosB;
+    q = (ob1 + w) | 0;
+    x = a0 & b[q];
+    y = a1 & b[(q + 1) | 0];
+    u = ones1 ^ x;
+    twosA = (ones1 & x) | (u & y);
+    ones1 = u ^ y;
+    x = a2 & b[(q + 2) | 0];
+    y = a3 & b[(q + 3) | 0];
+    u = ones1 ^ x;
+    twosB = (ones1 & x) | (u & y);
+    ones1 = u ^ y;
+    u = twos1 ^ twosA;
+    fours1 += popcount32((twos1 & twosA) | (u & twosB));
+    twos1 = u ^ twosB;
+    q = (ob2 + w) | 0;
+    x = a0 & b[q];
+    y = a1 & b[(q + 1) | 0];
+    u = ones2 ^ x;
+    twosA = (ones2 & x) | (u & y);
+    ones2 = u ^ y;
+    x = a2 & b[(q + 2) | 0];
+    y = a3 & b[(q + 3) | 0];
+    u = ones2 ^ x;
+    twosB = (ones2 & x) | (u & y);
+    ones2 = u ^ y;
+    u = twos2 ^ twosA;
+    fours2 += popcount32((twos2 & twosA) | (u & twosB));
+    twos2 = u ^ twosB;
+    q = (ob3 + w) | 0;
+    x = a0 & b[q];
+    y = a1 & b[(q + 1) | 0];
+    u = ones3 ^ x;
+    twosA = (ones3 & x) | (u & y);
+    ones3 = u ^ y;
+    x = a2 & b[(q + 2) | 0];
+    y = a3 & b[(q + 3) | 0];
+    u = ones3 ^ x;
+    twosB = (ones3 & x) | (u & y);
+    ones3 = u ^ y;
+    u = twos3 ^ twosA;
+    fours3 += popcount32((twos3 & twosA) | (u & twosB));
+    twos3 = u ^ twosB;
+  }
+  let count0 = 4 * fours0 + 2 * popcount32(twos0) + popcount32(ones0);
+  let count1 = 4 * fours1 + 2 * popcount32(twos1) + popcount32(ones1);
+  let count2 = 4 * fours2 + 2 * popcount32(twos2) + popcount32(ones2);
+  let count3 = 4 * fours3 + 2 * popcount32(twos3) + popcount32(ones3);
+  for (; w < hi; w++) {
+    const x = a[oa + w];
+    count0 += popcount32(x & b[ob0 + w]);
+    count1 += popcount32(x & b[ob1 + w]);
+    count2 += popcount32(x & b[ob2 + w]);
+    count3 += popcount32(x & b[ob3 + w]);
+  }
+  out[at] = count0;
+  out[at + 1] = count1;
+  out[at + 2] = count2;
+  out[at + 3] = count3;
+}
+
 /** Number of set bits of a 32-bit integer (Hacker's Delight 5-2, SWAR). */
 export function popcount32(word: number): number {
   let x = word - ((word >>> 1) & 0x55555555);
