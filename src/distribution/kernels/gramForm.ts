@@ -27,8 +27,8 @@
  * is, but not within 1e-11 of it: for a point near loc + range(P) the two may differ by more
  * (the tests compare both with the 60-digit dense reference instead).
  *
- * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (nine
- * sums held while six entries are loaded), against Householder's N (R + 1)(R + 2) with a load
+ * Why: the Gram of [A | w] is N (R + 1)(R + 2) / 2 multiply-adds in register tiles (six
+ * sums held while five entries are loaded), against Householder's N (R + 1)(R + 2) with a load
  * and a store per multiply-add; no N x R array is written (the rows are whitened into an L1
  * scratch block); the first point usually costs no pass of its own (wᵀw and Aᵀ w come with the
  * Gram), and a later point one pass over P (Aᵀ w and wᵀw), two where the residual w − A u runs.
@@ -424,27 +424,28 @@ function capacitanceSolve(l: Float64Array, b: Float64Array): { u: Float64Array; 
 
 /**
  * gram += Sᵀ S for the scratch block S (len x width, row-major, width a multiple of 3), upper
- * triangle, each block's sums added once (blocked summation), in 3 x 3 tiles (the diagonal ones
- * by `diagonalTile`, six sums and three loads a row): nine running sums and three held
- * entries fit the registers V8 gives doubles, with the b entries loaded one at a time. Each
- * entry is still the sum over the block's rows in row order, so the tile shape does not change
- * a bit. The indices are truncated (`| 0`) so that V8 adds them without overflow checks, and the
+ * triangle, each block's sums added once (blocked summation): three rows j … j+2 at a time, the
+ * 3 x 3 diagonal tile by `diagonalTile` (six sums and three loads a row), then 3 x 2 tiles
+ * (six running sums, three held entries, the b entries loaded one at a time) and, where the
+ * columns left are odd, one 3 x 1 tile (`columnTile`). On an AMD EPYC (Zen 3) the 3 x 2 tiles
+ * ran about 1.2 times as many multiply-adds a second as the 3 x 3 ones they replaced (nine sums
+ * left V8 too few registers there), and 2 x 4, 3 x 4, 4 x 4 and two rows a step were slower
+ * still (spec/performance.md#the-log-density). Each entry is still the sum over the block's rows
+ * in row order, so the tile shape does not change a bit. The indices are truncated (`| 0`) so that V8 adds them without overflow checks, and the
  * scratch is a plain array of doubles, whose loads V8 compiles shorter than a typed array's.
  */
 function gramTiles(s: number[], len: number, width: number, gram: Float64Array): void {
   const end = (len * width) | 0;
   for (let j = 0; j < width; j += 3) {
     diagonalTile(s, end, width, j, gram);
-    for (let k = j + 3; k < width; k += 3) {
+    let k = j + 3;
+    for (; k + 2 <= width; k += 2) {
       let g00 = 0,
-        g01 = 0,
-        g02 = 0;
+        g01 = 0;
       let g10 = 0,
-        g11 = 0,
-        g12 = 0;
+        g11 = 0;
       let g20 = 0,
-        g21 = 0,
-        g22 = 0;
+        g21 = 0;
       for (let o = 0; o < end; o = (o + width) | 0) {
         const p = (o + j) | 0;
         const q = (o + k) | 0;
@@ -459,17 +460,42 @@ function gramTiles(s: number[], len: number, width: number, gram: Float64Array):
         g01 += a0 * b1;
         g11 += a1 * b1;
         g21 += a2 * b1;
-        const b2 = s[(q + 2) | 0];
-        g02 += a0 * b2;
-        g12 += a1 * b2;
-        g22 += a2 * b2;
       }
       const r0 = j * width + k;
-      addRow(gram, r0, g00, g01, g02);
-      addRow(gram, r0 + width, g10, g11, g12);
-      addRow(gram, r0 + 2 * width, g20, g21, g22);
+      gram[r0] += g00;
+      gram[r0 + 1] += g01;
+      gram[r0 + width] += g10;
+      gram[r0 + width + 1] += g11;
+      gram[r0 + 2 * width] += g20;
+      gram[r0 + 2 * width + 1] += g21;
     }
+    if (k < width) columnTile(s, end, width, j, k, gram);
   }
+}
+
+/** The 3 x 1 tile of rows j … j+2 and column k (a row of 3 x 2 tiles of odd length). */
+function columnTile(
+  s: number[],
+  end: number,
+  width: number,
+  j: number,
+  k: number,
+  gram: Float64Array,
+): void {
+  let g0 = 0;
+  let g1 = 0;
+  let g2 = 0;
+  for (let o = 0; o < end; o = (o + width) | 0) {
+    const p = (o + j) | 0;
+    const b = s[(o + k) | 0];
+    g0 += s[p] * b;
+    g1 += s[(p + 1) | 0] * b;
+    g2 += s[(p + 2) | 0] * b;
+  }
+  const r0 = j * width + k;
+  gram[r0] += g0;
+  gram[r0 + width] += g1;
+  gram[r0 + 2 * width] += g2;
 }
 
 /** gram[r … r+3) += (a, b, c). */
