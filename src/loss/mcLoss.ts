@@ -96,10 +96,21 @@ function checkedMcLoss(
 
 /** Whether any output of the loss is NaN (one pass over the gradients, O(N R)). */
 function hasNaN(r: McLossResult): boolean {
-  if (Number.isNaN(r.loss)) return true;
-  for (const a of [r.logLikelihoods, r.weights, r.gradLoc, r.gradCovFactor, r.gradCovDiag]) {
-    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
-  }
+  // One call per array, so that V8 optimises the loop as a function of its own (a loop over the
+  // five arrays was optimised mid-loop, then deoptimised, and ran unoptimised for a dozen calls).
+  return (
+    Number.isNaN(r.loss) ||
+    anyNaN(r.logLikelihoods) ||
+    anyNaN(r.weights) ||
+    anyNaN(r.gradLoc) ||
+    anyNaN(r.gradCovFactor) ||
+    anyNaN(r.gradCovDiag)
+  );
+}
+
+/** Whether an entry of `a` is NaN. */
+function anyNaN(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
   return false;
 }
 

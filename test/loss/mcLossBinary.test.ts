@@ -119,6 +119,25 @@ describe('mcLoss binary path (C = 2, bernoulli)', () => {
     });
   }
 
+  it('calls of the same sizes, which reuse the buffers of the last call, give the same bits', () => {
+    // The kernel keeps √d and the slopes of its last call for the next one of the same sizes:
+    // masked, unmasked and masked again, each against the same problem computed first.
+    const c: Setup = { ...setups[1], layout: 'class-major' };
+    const options = (mask: Int32Array | undefined) =>
+      ({ likelihood: c.likelihood, classes: 2, layout: c.layout, mask }) as const;
+    const runs = ['a', 'b', 'a', 'c'].map((seed) => {
+      const { dist, labels, mask, noise } = problem(c, seed);
+      const masks = [mask, undefined];
+      return masks.map((m) => mcLoss(dist, labels, noise, options(m)));
+    });
+    // Seed 'a' twice, after other problems of the same sizes in between: the same bits.
+    expect(runs[2]).toEqual(runs[0]);
+    const { dist, labels, mask, noise } = problem(c, 'c');
+    const ref = mcLossReference(dist, labels, noise, options(mask));
+    expectClose(runs[3][0].gradCovFactor, ref.gradCovFactor, { rtol: 1e-9, atol: 1e-14 });
+    expectClose(runs[3][0].logLikelihoods, ref.logLikelihoods, { rtol: 1e-12, atol: 1e-10 });
+  });
+
   it('a masked pixel adds nothing, even when its logit difference overflows', () => {
     // Pixel 1 has logits (1.7e308, −1.7e308): t = −∞ in float64, but it is masked out.
     const dist = lowRankNormal({

@@ -39,14 +39,41 @@ export function binaryMcLoss(
   // The outline of categoricalMcLoss (√d, forward, weights, backward); the passes themselves and
   // the slopes' layout (pixel-major here, sample-major there) are what differ.
   const { count } = noise;
-  const sqrtD = new Float64Array(dist.size);
-  for (let i = 0; i < sqrtD.length; i++) sqrtD[i] = Math.sqrt(dist.covDiag[i]);
+  const scratch = lossScratch(dist.size, geometry.pixels * count);
+  const sqrtD = squareRootsInto(dist.covDiag, scratch.sqrtD);
   // slopes[s*M + m] = ∂ℓ_m/∂eta[i1(s)], pixel-major so the backward pass reads it in order.
-  const slopes = new Float64Array(geometry.pixels * count);
+  const slopes = scratch.slopes;
   const logLikelihoods = binaryForward(dist, sqrtD, labels, noise, count, geometry, slopes);
   const { loss, weights } = lossAndWeights(logLikelihoods);
   const grads = binaryBackward(dist, sqrtD, noise, count, geometry, weights, slopes);
   return { loss, logLikelihoods, weights, ...grads };
+}
+
+/** √d entry by entry, into `out` (d's length). */
+function squareRootsInto(d: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < d.length; i++) out[i] = Math.sqrt(d[i]);
+  return out;
+}
+
+/** The buffers of one call (√d and the slopes), every entry written before it is read. */
+interface LossScratch {
+  sqrtD: Float64Array;
+  slopes: Float64Array;
+}
+
+/**
+ * The last call's buffers, kept for the next call of the same sizes while they hold at most 2²⁰
+ * doubles (8 MiB): fresh ones cost page faults on every call (at 64² pixels and 20 samples about
+ * a fifth of the loss, bench/compare's mcLoss), reused ones do not.
+ */
+let kept: LossScratch | null = null;
+
+/** Buffers for N logits and S·M slopes (`kept` when the sizes match). */
+function lossScratch(n: number, slopes: number): LossScratch {
+  if (kept !== null && kept.sqrtD.length === n && kept.slopes.length === slopes) return kept;
+  const scratch = { sqrtD: new Float64Array(n), slopes: new Float64Array(slopes) };
+  kept = n + slopes <= 2 ** 20 ? scratch : null;
+  return scratch;
 }
 
 /**
@@ -63,20 +90,55 @@ function binaryForward(
   geometry: PixelGeometry,
   slopes: Float64Array,
 ): Float64Array {
+  const ll = new Float64Array(count);
+  const scratch: ForwardScratch = {
+    dp: new Float64Array(dist.rank),
+    sgn: new Float64Array(BLOCK),
+    dloc: new Float64Array(BLOCK),
+    sd1: new Float64Array(BLOCK),
+    sd0: new Float64Array(BLOCK),
+  };
+  // A function per block (called pixels / BLOCK times a call), so that V8 optimises it with the
+  // feedback of whole blocks rather than mid-loop on a first call's partial feedback, which
+  // cost several deoptimisations over a loss's first dozen calls.
+  for (let s0 = 0; s0 < geometry.pixels; s0 += BLOCK) {
+    const s1 = Math.min(geometry.pixels, s0 + BLOCK);
+    forwardBlock(dist, sqrtD, labels, noise, count, geometry, slopes, ll, scratch, s0, s1);
+  }
+  return ll;
+}
+
+/** `binaryForward`'s buffers. */
+interface ForwardScratch {
+  dp: Float64Array;
+  sgn: Float64Array;
+  dloc: Float64Array;
+  sd1: Float64Array;
+  sd0: Float64Array;
+}
+
+/** `binaryForward` for pixels s0 … s1−1: their slopes, and their terms added to ll. */
+function forwardBlock(
+  dist: LowRankNormal,
+  sqrtD: Float64Array,
+  labels: ArrayLike<number>,
+  noise: { epsFactor: Float64Array; epsDiag: Float64Array },
+  count: number,
+  geometry: PixelGeometry,
+  slopes: Float64Array,
+  ll: Float64Array,
+  scratch: ForwardScratch,
+  s0: number,
+  s1: number,
+): void {
   const { size: n, rank, loc, covFactor: p } = dist;
   const { epsFactor: eF, epsDiag: eD } = noise;
-  const { pixels, pixelStride, classStride, mask } = geometry;
+  const { pixelStride, classStride, mask } = geometry;
   const two = geometry.logitsPerPixel === 2;
   const di = two ? classStride : 0; // i1 = i0 + di
-  const ll = new Float64Array(count);
-  const dp = new Float64Array(rank);
-  const sgn = new Float64Array(BLOCK);
-  const dloc = new Float64Array(BLOCK);
-  const sd1 = new Float64Array(BLOCK);
-  const sd0 = new Float64Array(BLOCK);
+  const { dp, sgn, dloc, sd1, sd0 } = scratch;
   const m4 = count - (count % 4);
-  for (let s0 = 0; s0 < pixels; s0 += BLOCK) {
-    const s1 = Math.min(pixels, s0 + BLOCK);
+  {
     for (let s = s0; s < s1; s++) {
       if (mask !== undefined && mask[s] === 0) {
         slopes.fill(0, s * count, (s + 1) * count);
@@ -157,7 +219,6 @@ function binaryForward(
       ll[m] += sum - Math.log(prod);
     }
   }
-  return ll;
 }
 
 /**
@@ -174,24 +235,60 @@ function binaryBackward(
   slopes: Float64Array,
 ): Pick<McLossResult, 'gradLoc' | 'gradCovFactor' | 'gradCovDiag'> {
   const { size: n, rank } = dist;
-  const { epsFactor: eF, epsDiag: eD } = noise;
-  const { pixels, pixelStride, classStride, mask } = geometry;
-  const two = geometry.logitsPerPixel === 2;
-  const di = two ? classStride : 0;
-  const gradLoc = new Float64Array(n);
-  const gradCovFactor = new Float64Array(n * rank);
-  const gradCovDiag = new Float64Array(n);
-  const r4 = rank - (rank % 4);
-  const gl = new Float64Array(BLOCK);
-  const gd1 = new Float64Array(BLOCK);
-  const gd0 = new Float64Array(BLOCK);
+  const grads = {
+    gradLoc: new Float64Array(n),
+    gradCovFactor: new Float64Array(n * rank),
+    gradCovDiag: new Float64Array(n),
+  };
   // wF = w_m eps_R^(m), M x R.
   const wF = new Float64Array(count * rank);
   for (let m = 0; m < count; m++) {
-    for (let r = 0; r < rank; r++) wF[m * rank + r] = weights[m] * eF[m * rank + r];
+    for (let r = 0; r < rank; r++) wF[m * rank + r] = weights[m] * noise.epsFactor[m * rank + r];
   }
-  for (let s0 = 0; s0 < pixels; s0 += BLOCK) {
-    const s1 = Math.min(pixels, s0 + BLOCK);
+  const scratch: BackwardScratch = {
+    gl: new Float64Array(BLOCK),
+    gd1: new Float64Array(BLOCK),
+    gd0: new Float64Array(BLOCK),
+  };
+  // A function per block, as `binaryForward`'s.
+  for (let s0 = 0; s0 < geometry.pixels; s0 += BLOCK) {
+    const s1 = Math.min(geometry.pixels, s0 + BLOCK);
+    backwardBlock(dist, sqrtD, noise, count, geometry, weights, slopes, wF, grads, scratch, s0, s1);
+  }
+  return grads;
+}
+
+/** `binaryBackward`'s buffers. */
+interface BackwardScratch {
+  gl: Float64Array;
+  gd1: Float64Array;
+  gd0: Float64Array;
+}
+
+/** `binaryBackward` for pixels s0 … s1−1: their entries of the three gradients. */
+function backwardBlock(
+  dist: LowRankNormal,
+  sqrtD: Float64Array,
+  noise: { epsFactor: Float64Array; epsDiag: Float64Array },
+  count: number,
+  geometry: PixelGeometry,
+  weights: Float64Array,
+  slopes: Float64Array,
+  wF: Float64Array,
+  grads: Pick<McLossResult, 'gradLoc' | 'gradCovFactor' | 'gradCovDiag'>,
+  scratch: BackwardScratch,
+  s0: number,
+  s1: number,
+): void {
+  const { size: n, rank } = dist;
+  const { epsDiag: eD } = noise;
+  const { pixelStride, classStride, mask } = geometry;
+  const two = geometry.logitsPerPixel === 2;
+  const di = two ? classStride : 0;
+  const { gradLoc, gradCovFactor, gradCovDiag } = grads;
+  const r4 = rank - (rank % 4);
+  const { gl, gd1, gd0 } = scratch;
+  {
     // g_m[i1] = −B_m(s), g_m[i0] = +B_m(s), with B_m(s) = w_m slope_m(s): the loc and diagonal
     // sums over m, in block-local accumulators (k = s − s0).
     gl.fill(0);
@@ -268,5 +365,4 @@ function binaryBackward(
       }
     }
   }
-  return { gradLoc, gradCovFactor, gradCovDiag };
 }
