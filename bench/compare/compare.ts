@@ -118,6 +118,10 @@ export interface Machine {
   pinned: string | null;
   /** The CPUs the torch process may run on, as it reports them (null: unknown, not run). */
   torchCpus: number[] | null;
+  /** glibc's allocator variables ssn-ts's process ran with (`ALLOCATOR_ENV` when started by
+   * run.ts) and those the torch process reports (absent in reports from before they were set). */
+  ssnAllocator?: string;
+  torchAllocator?: string;
   date: string;
 }
 
@@ -175,8 +179,12 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     torchNote = 'torch side not run (--no-torch)';
   } else {
     const python = options.python ?? process.env.SSN_PYTHON ?? '/usr/bin/python3';
-    const env =
-      libraryPath === undefined ? process.env : { ...process.env, LD_LIBRARY_PATH: libraryPath };
+    const env: NodeJS.ProcessEnv = {
+      ...ALLOCATOR_ENV,
+      ...process.env,
+      ...(libraryPath === undefined ? {} : { LD_LIBRARY_PATH: libraryPath }),
+    };
+
     const wrapper = pinned ? ['taskset', '-c', '1'] : [];
     const started = await startTorchServer(python, TORCH_SCRIPT, undefined, env, wrapper);
     if (started.ok) server = started.server;
@@ -213,6 +221,8 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     dtype: 'float64',
     pinned: pinned ? 'ssn-ts on CPU 0, torch on CPU 1' : null,
     torchCpus: server?.hello.cpus ?? null,
+    ssnAllocator: allocatorLine(process.env),
+    ...(server?.hello.allocator ? { torchAllocator: allocatorLine(server.hello.allocator) } : {}),
     date: new Date().toISOString(),
   };
   return torchNote === undefined
@@ -237,6 +247,27 @@ function pinSides(log: (line: string) => void): boolean {
     log(`pin: taskset failed (${e instanceof Error ? e.message : String(e)}); not pinned`);
     return false;
   }
+}
+
+/**
+ * glibc's allocator settings for both processes (unless set already; run.ts starts itself again
+ * with them, and the torch process inherits them): keep freed memory for reuse instead of
+ * returning large blocks to the kernel. By default glibc maps each of PyTorch's 40 MB
+ * temporaries (the log-density at N 10⁵, R 50) afresh, and the page faults then cost more than
+ * the arithmetic: 74 ms a call instead of 40 ms, on some runs and not others, by what the process
+ * allocated before; the MC loss's temporaries likewise (torch 103 → 87 ms at 256²). Fixed at the
+ * fast state, so that the other side is timed at its best (spec/performance.md, "Fairness").
+ */
+export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
+  MALLOC_MMAP_THRESHOLD_: String(2 ** 30),
+  MALLOC_TRIM_THRESHOLD_: String(2 ** 31),
+};
+
+/** The allocator variables of `ALLOCATOR_ENV` as set in `env`, "NAME=value" (or "(unset)"). */
+function allocatorLine(env: Readonly<Record<string, string | null | undefined>>): string {
+  return Object.keys(ALLOCATOR_ENV)
+    .map((k) => `${k}=${env[k] ?? '(unset)'}`)
+    .join(' ');
 }
 
 async function measure(
@@ -342,6 +373,8 @@ export function formatReport(report: CompareReport): string {
     '',
     `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, torch ${m.torch ?? '—'} (numpy ${m.numpy ?? '—'}), ${m.torchThreads ?? '—'} torch thread(s), float64 on both sides`,
     `BLAS of the torch side (--blas ${m.blasChoice}): ${m.blas ?? '—'}`,
+    ...(m.ssnAllocator ? [`glibc allocator, ssn-ts: ${m.ssnAllocator}`] : []),
+    ...(m.torchAllocator ? [`glibc allocator, torch: ${m.torchAllocator}`] : []),
     `cores: ${m.pinned ?? 'not pinned (--pin: each side on a core of its own)'}`,
     'medians of interleaved repetitions; ratio = ssn-ts / PyTorch (≤ 1: ssn-ts no slower)',
     'values: logProb and ged values agree to 1e-9 (logProb also less its diagonal part); mcLoss and toy: one untimed loss and its gradients for the same noises agree to 1e-9',

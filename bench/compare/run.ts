@@ -7,10 +7,11 @@
  * medians and the ratio ssn-ts / PyTorch. See spec/performance.md. Exit code 1 when a
  * deterministic workload's values differ between the two sides, 2 for a bad flag.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { blasLibraryPath, formatReport, runCompare } from './compare.js';
+import { ALLOCATOR_ENV, blasLibraryPath, formatReport, runCompare } from './compare.js';
 import type { BlasChoice } from './compare.js';
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -66,12 +67,28 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(`bench:compare: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 2;
-  },
-);
+/**
+ * Both sides run with the same glibc allocator settings (`ALLOCATOR_ENV`): when this process was
+ * started without them, it runs itself again with them (the torch process inherits them). See
+ * `ALLOCATOR_ENV` in compare.ts for why.
+ */
+function withAllocatorSettings(): boolean {
+  if (Object.keys(ALLOCATOR_ENV).every((k) => process.env[k] !== undefined)) return true;
+  const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...ALLOCATOR_ENV, ...process.env },
+  });
+  process.exitCode = again.status ?? 2;
+  return false;
+}
+
+if (withAllocatorSettings())
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(`bench:compare: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 2;
+    },
+  );

@@ -16,6 +16,8 @@ export interface TorchHello {
   blas: string | null;
   /** The CPUs the Python process may run on (its affinity), null when unknown. */
   cpus: number[] | null;
+  /** The glibc allocator variables it was started with (each null when unset), null when unknown. */
+  allocator: Record<string, string | null> | null;
 }
 
 /** One answer: the per-repetition times (ms) and the workload's scalar result. */
@@ -133,6 +135,7 @@ export async function startTorchServer(
       threads: hello.threads,
       blas: hello.blas ?? null,
       cpus: hello.cpus ?? null,
+      allocator: hello.allocator ?? null,
     },
     run(workload, params, reps, dtype = 'float64') {
       return request({ workload, params, reps, dtype }).then((reply: TorchAnswer) => ({

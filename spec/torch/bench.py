@@ -10,7 +10,8 @@ The first line written in --serve mode is
   {"ready": true, "torch": "1.13.0", "numpy": "1.24.2", "threads": 1,
    "blas": "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"}
 (blas: the BLAS library the process loaded, null when unknown; cpus, after them, the CPUs it may
-run on, null when unknown) then each request
+run on, null when unknown; allocator, last, the glibc allocator variables it was started with,
+each null when unset) then each request
   {"workload": "mcLoss", "params": {...}, "reps": 3, "dtype": "float64"}
 is answered with
   {"times": [ms, ...], "value": v}        (one time per repetition, in milliseconds)
@@ -506,6 +507,10 @@ def loaded_blas():
     return ", ".join(dict.fromkeys(found)) or None
 
 
+# glibc's allocator settings, reported in the hello (bench:compare runs both sides with them).
+ALLOCATOR_VARIABLES = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+
+
 def serve():
     hello = {
         "ready": True,
@@ -514,6 +519,7 @@ def serve():
         "threads": torch.get_num_threads(),
         "blas": loaded_blas(),
         "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "allocator": {k: os.environ.get(k) for k in ALLOCATOR_VARIABLES},
     }
     print(json.dumps(hello), flush=True)
     cache = {}

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  ALLOCATOR_ENV,
   blasLibraryPath,
   formatReport,
   median,
@@ -225,6 +226,23 @@ describe('the BLAS of the torch side', () => {
     expect(report.machine.blasChoice).toBe('system');
     if (report.torchNote === undefined) expect(report.machine.blas).toMatch(/(blas|blis|mkl)/);
     expect(formatReport(report)).toMatch(/BLAS of the torch side \(--blas system\)/);
+  });
+
+  it('runs both sides with the allocator settings, as the torch process reports them', async () => {
+    // run.ts starts itself again with ALLOCATOR_ENV when they are unset; the torch process
+    // inherits them (runCompare gives them to it in any case, unless the caller set its own).
+    const file = join(mkdtempSync(join(tmpdir(), 'ssn-bench-')), 'compare.json');
+    const env = { ...process.env };
+    for (const k of Object.keys(ALLOCATOR_ENV)) delete env[k];
+    await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/compare/run.ts', '--quick', '--only', 'ged', '--json', file],
+      { env },
+    );
+    const { machine, torchNote } = JSON.parse(readFileSync(file, 'utf8'));
+    const expected = 'MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=2147483648';
+    expect(machine.ssnAllocator).toBe(expected);
+    if (torchNote === undefined) expect(machine.torchAllocator).toBe(expected);
   });
 
   it('refuses an unknown choice by name', () => {
