@@ -22,6 +22,8 @@ export interface CompareOptions {
   reps?: number;
   /** Timed repetitions of the toy problem (default 2; 1 with quick). */
   toyReps?: number;
+  /** Untimed warm-up repetitions per side, overriding each workload's default (not the toy's). */
+  warmup?: number;
   /** Workload names to run (default all). */
   only?: readonly string[];
   /** Run the torch side (default true); when false or unavailable, its columns are null. */
@@ -199,7 +201,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
       for (const params of w.cases(quick)) {
         const isToy = w.name === 'toy';
         const reps = quick ? 1 : isToy ? (options.toyReps ?? w.reps) : (options.reps ?? w.reps);
-        const warmup = quick ? 0 : w.warmup;
+        const warmup = quick ? 0 : isToy ? w.warmup : (options.warmup ?? w.warmup);
         log(
           `${w.name} ${JSON.stringify(params)}: ${reps} reps each${warmup ? `, ${warmup} warm-up` : ''}`,
         );

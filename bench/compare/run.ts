@@ -1,5 +1,5 @@
 /**
- * npm run bench:compare [-- --json FILE] [--quick] [--reps K] [--toy-reps K]
+ * npm run bench:compare [-- --json FILE] [--quick] [--reps K] [--toy-reps K] [--warmup K]
  *   [--only mcLoss,logProb,toy,ged] [--no-torch] [--torch-float32] [--python PATH]
  *   [--blas system|reference|openblas] [--pin]
  *
@@ -22,6 +22,14 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+function nonNegativeInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`--${name}: expected an integer ≥ 0, got ${v}`);
+  return n;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -29,6 +37,7 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       reps: { type: 'string' },
       'toy-reps': { type: 'string' },
+      warmup: { type: 'string' },
       only: { type: 'string' },
       'no-torch': { type: 'boolean', default: false },
       'torch-float32': { type: 'boolean', default: false },
@@ -44,6 +53,7 @@ async function main(): Promise<number> {
     quick: values.quick,
     reps: positiveInt('reps', values.reps),
     toyReps: positiveInt('toy-reps', values['toy-reps']),
+    warmup: nonNegativeInt('warmup', values.warmup),
     only: values.only?.split(',').map((s) => s.trim()),
     torch: !values['no-torch'],
     torchFloat32: values['torch-float32'],

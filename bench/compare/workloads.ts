@@ -72,6 +72,17 @@ function resultsAgree(
 /** One timed repetition: runs the workload once and returns a scalar result. */
 export type Repetition = () => number;
 
+/**
+ * Untimed calls per side before the timed ones (the toy problem's repetitions take seconds, and
+ * it has one). Twenty, so that ssn-ts is timed in its steady state: V8 compiles the kernels
+ * within a few calls, but until its first major garbage collection each call's fresh buffers
+ * (the noises and gradients a call returns) come from memory the process has not touched, and
+ * their page faults made calls 3 to about 16 of the 64² MC loss 5.6–6.0 ms instead of 4.8
+ * (spec/performance.md, "The comparison"). PyTorch frees each tensor when its last reference
+ * goes, so its memory is reused from the second call.
+ */
+export const WARMUP = 20;
+
 export interface Workload {
   /** The name both sides know the workload by. */
   name: 'mcLoss' | 'logProb' | 'toy' | 'ged';
@@ -107,7 +118,7 @@ const mcLossWorkload: Workload = {
   cases: (quick) =>
     (quick ? [8] : [64, 128, 256]).map((side) => ({ side, classes: 2, rank: 10, samples: 20 })),
   reps: 15,
-  warmup: 2,
+  warmup: WARMUP,
   deterministic: false,
   prepare: (params) => {
     const p = params as Numeric;
@@ -157,7 +168,7 @@ const logProbWorkload: Workload = {
       (quick ? [2] : [10, 50]).map((rank) => ({ size: quick ? 1000 : 100_000, rank, factor })),
     ),
   reps: 15,
-  warmup: 2,
+  warmup: WARMUP,
   deterministic: true,
   prepare: (p) => {
     const f = fixtureOf(p);
@@ -328,7 +339,7 @@ const gedWorkload: Workload = {
       speckle,
     })),
   reps: 15,
-  warmup: 2,
+  warmup: WARMUP,
   deterministic: true,
   prepare: (params) => {
     const p = params as Numeric;
