@@ -41,7 +41,9 @@ export function binaryMcLoss(
   const { count } = noise;
   const scratch = lossScratch(dist.size, geometry.pixels * count);
   const sqrtD = squareRootsInto(dist.covDiag, scratch.sqrtD);
-  // slopes[s*M + m] = ∂ℓ_m/∂eta[i1(s)], pixel-major so the backward pass reads it in order.
+  // slopes = ∂ℓ_m/∂eta[i1(s)], a block of pixels s0 … s1−1 after another, sample-major within
+  // a block: slopes[s0·M + m·(s1 − s0) + (s − s0)], so that the loops over a block's pixels for
+  // one sample read and write in order (pixel-major, they strode M entries a pixel).
   const slopes = scratch.slopes;
   const logLikelihoods = binaryForward(dist, sqrtD, labels, noise, count, geometry, slopes);
   const { loss, weights } = lossAndWeights(logLikelihoods);
@@ -138,10 +140,12 @@ function forwardBlock(
   const di = two ? classStride : 0; // i1 = i0 + di
   const { dp, sgn, dloc, sd1, sd0 } = scratch;
   const m4 = count - (count % 4);
+  const base = s0 * count; // the block's slopes: sample m's at base + m·len
+  const len = s1 - s0;
   {
     for (let s = s0; s < s1; s++) {
       if (mask !== undefined && mask[s] === 0) {
-        slopes.fill(0, s * count, (s + 1) * count);
+        for (let m = 0; m < count; m++) slopes[base + m * len + s - s0] = 0;
         continue;
       }
       const row1 = (s * pixelStride + di) * rank;
@@ -152,7 +156,7 @@ function forwardBlock(
         for (let r = 0; r < rank; r++) dp[r] = p[row1 + r];
       }
       // Four samples at a time: independent chains sharing the dP loads.
-      const out = s * count;
+      const out = base + s - s0; // + m·len: sample m's slope
       let m = 0;
       for (; m < m4; m += 4) {
         const e0 = m * rank;
@@ -170,16 +174,16 @@ function forwardBlock(
           t2 += d * eF[e2 + r];
           t3 += d * eF[e3 + r];
         }
-        slopes[out + m] = t0;
-        slopes[out + m + 1] = t1;
-        slopes[out + m + 2] = t2;
-        slopes[out + m + 3] = t3;
+        slopes[out + m * len] = t0;
+        slopes[out + (m + 1) * len] = t1;
+        slopes[out + (m + 2) * len] = t2;
+        slopes[out + (m + 3) * len] = t3;
       }
       for (; m < count; m++) {
         const e0 = m * rank;
         let t0 = 0;
         for (let r = 0; r < rank; r++) t0 += dp[r] * eF[e0 + r];
-        slopes[out + m] = t0;
+        slopes[out + m * len] = t0;
       }
     }
     // Per pixel of the block: sign ±1 of the label (0 when masked), dloc, √d[i1], √d[i0].
@@ -202,7 +206,7 @@ function forwardBlock(
         const k = s - s0;
         const i0 = s * pixelStride;
         const i1 = i0 + di;
-        const j = s * count + m;
+        const j = base + m * len + k;
         const sg = sgn[k];
         // z = ±t_m(s); with e = exp(−|z|): log sigmoid(z) = min(z, 0) − log1p(e) and
         // q = 1 − sigmoid(z) = e / (1 + e) for z ≥ 0, 1 / (1 + e) for z < 0 (branch-free below).
@@ -288,6 +292,8 @@ function backwardBlock(
   const { gradLoc, gradCovFactor, gradCovDiag } = grads;
   const r4 = rank - (rank % 4);
   const { gl, gd1, gd0 } = scratch;
+  const base = s0 * count; // the block's slopes: sample m's at base + m·len (binaryMcLoss)
+  const len = s1 - s0;
   {
     // g_m[i1] = −B_m(s), g_m[i0] = +B_m(s), with B_m(s) = w_m slope_m(s): the loc and diagonal
     // sums over m, in block-local accumulators (k = s − s0).
@@ -300,7 +306,7 @@ function backwardBlock(
       for (let s = s0; s < s1; s++) {
         const k = s - s0;
         const i0 = s * pixelStride;
-        const b = w * slopes[s * count + m];
+        const b = w * slopes[base + m * len + k];
         gl[k] += b;
         gd1[k] += b * eD[offN + i0 + di];
         gd0[k] += b * eD[offN + i0];
@@ -313,7 +319,7 @@ function backwardBlock(
       const i1 = i0 + di;
       const row1 = i1 * rank;
       const row0 = i0 * rank;
-      const out = s * count;
+      const out = base + k; // + m·len: sample m's slope
       gradLoc[i1] = -gl[k];
       gradCovDiag[i1] = -gd1[k] / (2 * sqrtD[i1]);
       if (two) {
@@ -328,7 +334,7 @@ function backwardBlock(
         let c2 = 0;
         let c3 = 0;
         for (let m = 0; m < count; m++) {
-          const b = slopes[out + m];
+          const b = slopes[out + m * len];
           const e = m * rank + r;
           c0 += b * wF[e];
           c1 += b * wF[e + 1];
@@ -352,7 +358,7 @@ function backwardBlock(
         let c0 = 0;
         let c1 = 0;
         for (let m = 0; m < count; m++) {
-          const b = slopes[out + m];
+          const b = slopes[out + m * len];
           c0 += b * wF[m * rank + r];
           c1 += b * wF[m * rank + r1];
         }
