@@ -8,7 +8,7 @@
  *     --end-to-end): this tree against the
  *     library at git revision REV (default 580cafd, before the second round of levers; c0fad5f
  *     is before the third),
- *     extracted with `git archive` to out/ged-baseline/REV/ and imported from there;
+ *     extracted with `git archive` to out/ged-baseline/<its commit>/ and imported from there;
  *   - packing the `bench:compare` samples: REV's loop against a branch-free loop one pixel a
  *     step, a BigInt64Array view testing two labels a load for an all-background word before
  *     the library's loop, and the library's loop (sixteen a step, all-background half-words
@@ -56,10 +56,14 @@ if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`--reps: expected 
 async function baseline(
   rev: string,
 ): Promise<{ ged: Ged; pack: Pack; diversity: Diversity; rows?: PairCounts }> {
-  const dir = resolve('out', 'ged-baseline', rev);
+  // Cached by commit, not by name: a name such as HEAD moves.
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], {
+    encoding: 'utf8',
+  }).trim();
+  const dir = resolve('out', 'ged-baseline', commit);
   if (!existsSync(join(dir, 'src'))) {
     mkdirSync(dir, { recursive: true });
-    const tar = execFileSync('git', ['archive', rev, 'src']);
+    const tar = execFileSync('git', ['archive', commit, 'src']);
     execFileSync('tar', ['-x', '-C', dir], { input: tar });
   }
   const gedModule = (await import(join(dir, 'src/metrics/generalisedEnergyDistance.ts'))) as {
