@@ -16,7 +16,7 @@
  * PractRand seeds sfc32. Only integer operations, so the same seed gives the same bits on every
  * machine and engine. Normal draws use a ziggurat over its 32-bit words (`standardNormalInto`).
  */
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js'; // alea alone: seedrandom's other generators stay out of bundles
 import { checkInteger } from '../util/validate.js';
 import { sfc32NormalCores } from './kernels/sfc32Normals.js';
 import { ZIG_F, ZIG_X } from './zigguratTables.js';
@@ -41,8 +41,8 @@ class Sfc32Rng implements Rng {
 
   constructor(seed: string) {
     this.seed = seed;
-    const alea = seedrandom.alea(seed);
-    this.state = Int32Array.of(alea.int32(), alea.int32(), alea.int32(), 1);
+    const mash = alea(seed);
+    this.state = Int32Array.of(mash.int32(), mash.int32(), mash.int32(), 1);
     for (let k = 0; k < 12; k++) this.next();
   }
 
