@@ -223,8 +223,12 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     dtype: 'float64',
     pinned: pinned ? 'ssn-ts on CPU 0, torch on CPU 1' : null,
     torchCpus: server?.hello.cpus ?? null,
-    ssnAllocator: allocatorLine(process.env),
-    ...(server?.hello.allocator ? { torchAllocator: allocatorLine(server.hello.allocator) } : {}),
+    ssnAllocator: `${allocatorLine(process.env)} (${nodeLibc()})`,
+    ...(server?.hello.allocator
+      ? {
+          torchAllocator: `${allocatorLine(server.hello.allocator)} (${server.hello.libc ?? 'C library unknown'})`,
+        }
+      : {}),
     date: new Date().toISOString(),
   };
   return torchNote === undefined
@@ -259,11 +263,21 @@ function pinSides(log: (line: string) => void): boolean {
  * the arithmetic: 74 ms a call instead of 40 ms, on some runs and not others, by what the process
  * allocated before; the MC loss's temporaries likewise (torch 103 → 87 ms at 256²). Fixed at the
  * fast state, so that the other side is timed at its best (spec/performance.md, "Fairness").
+ * No blocks mapped on their own (`MALLOC_MMAP_MAX_=0`), and none trimmed below 2 GiB: a large
+ * `MALLOC_MMAP_THRESHOLD_` instead would do the same where glibc accepts it, but older glibc
+ * caps it at 32 MiB and ignores larger values, which would leave PyTorch in its slow state.
  */
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
-  MALLOC_MMAP_THRESHOLD_: String(2 ** 30),
+  MALLOC_MMAP_MAX_: '0',
   MALLOC_TRIM_THRESHOLD_: String(2 ** 31),
 };
+
+/** This process's C library, as Node reports it ("glibc 2.36"). */
+function nodeLibc(): string {
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } })
+    ?.header;
+  return header?.glibcVersionRuntime ? `glibc ${header.glibcVersionRuntime}` : 'C library unknown';
+}
 
 /** The allocator variables of `ALLOCATOR_ENV` as set in `env`, "NAME=value" (or "(unset)"). */
 function allocatorLine(env: Readonly<Record<string, string | null | undefined>>): string {

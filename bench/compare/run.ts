@@ -8,6 +8,7 @@
  * deterministic workload's values differ between the two sides, 2 for a bad flag.
  */
 import { spawnSync } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -88,7 +89,15 @@ function withAllocatorSettings(): boolean {
     stdio: 'inherit',
     env: { ...ALLOCATOR_ENV, ...process.env },
   });
-  process.exitCode = again.status ?? 2;
+  if (again.error) {
+    console.error(`bench:compare: could not start itself again: ${again.error.message}`);
+    process.exitCode = 4;
+  } else if (again.signal) {
+    console.error(`bench:compare: ended by ${again.signal}`);
+    process.exitCode = 128 + (osConstants.signals[again.signal] ?? 0);
+  } else {
+    process.exitCode = again.status ?? 4;
+  }
   return false;
 }
 

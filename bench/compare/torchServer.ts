@@ -18,6 +18,8 @@ export interface TorchHello {
   cpus: number[] | null;
   /** The glibc allocator variables it was started with (each null when unset), null when unknown. */
   allocator: Record<string, string | null> | null;
+  /** The C library's version ("glibc 2.36"), null when unknown. */
+  libc: string | null;
 }
 
 /** One answer: the per-repetition times (ms) and the workload's scalar result. */
@@ -136,6 +138,7 @@ export async function startTorchServer(
       blas: hello.blas ?? null,
       cpus: hello.cpus ?? null,
       allocator: hello.allocator ?? null,
+      libc: hello.libc ?? null,
     },
     run(workload, params, reps, dtype = 'float64') {
       return request({ workload, params, reps, dtype }).then((reply: TorchAnswer) => ({

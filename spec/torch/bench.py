@@ -10,8 +10,8 @@ The first line written in --serve mode is
   {"ready": true, "torch": "1.13.0", "numpy": "1.24.2", "threads": 1,
    "blas": "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"}
 (blas: the BLAS library the process loaded, null when unknown; cpus, after them, the CPUs it may
-run on, null when unknown; allocator, last, the glibc allocator variables it was started with,
-each null when unset) then each request
+run on, null when unknown; allocator, the glibc allocator variables it was started with, each
+null when unset; libc, last, the C library's version, null when unknown) then each request
   {"workload": "mcLoss", "params": {...}, "reps": 3, "dtype": "float64"}
 is answered with
   {"times": [ms, ...], "value": v}        (one time per repetition, in milliseconds)
@@ -508,7 +508,15 @@ def loaded_blas():
 
 
 # glibc's allocator settings, reported in the hello (bench:compare runs both sides with them).
-ALLOCATOR_VARIABLES = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+ALLOCATOR_VARIABLES = ("MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_")
+
+
+def libc_version():
+    """The C library's name and version ("glibc 2.36"), None when it does not say."""
+    try:
+        return os.confstr("CS_GNU_LIBC_VERSION")
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def serve():
@@ -520,6 +528,7 @@ def serve():
         "blas": loaded_blas(),
         "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "allocator": {k: os.environ.get(k) for k in ALLOCATOR_VARIABLES},
+        "libc": libc_version(),
     }
     print(json.dumps(hello), flush=True)
     cache = {}

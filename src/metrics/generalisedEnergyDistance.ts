@@ -13,7 +13,7 @@
  * written as the formula, which is exported too.
  * @see spec/metrics.md#generalised-energy-distance
  */
-import { checkEstimator, checkOptions, samplesUsed } from './labelMapChecks.js';
+import { checkEstimator, checkOptions, checkPairCount, samplesUsed } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
 import { pairCountMatrix } from './kernels/pairCountMatrix.js';
 import {
@@ -68,6 +68,10 @@ export function generalisedEnergyDistance(
   let diversity: number;
   let annotatorDiversity: number;
   let crossDistance: number;
+  // The U-statistic's refusal of a single map comes first, samples before annotations, as in
+  // the row kernels' path (which checks in bitsetWithinMean).
+  checkPairCount('samples', K, estimator);
+  checkPairCount('annotations', y.count, estimator);
   // All pairs at once where that is cheaper: samples are maps 0 .. K − 1, annotations after.
   const counts = pairCountMatrix([
     { set: s, count: K },

@@ -11,7 +11,7 @@
  * `sampleDiversityReference` (energyDistanceReference.ts), which is exported too.
  * @see spec/metrics.md#sample-diversity
  */
-import { checkEstimator, checkOptions, samplesUsed } from './labelMapChecks.js';
+import { checkEstimator, checkOptions, checkPairCount, samplesUsed } from './labelMapChecks.js';
 import type { PairEstimator } from './labelMapChecks.js';
 import { labelMapBitsets } from './kernels/labelMapBitsets.js';
 import { pairCountMatrix } from './kernels/pairCountMatrix.js';
@@ -54,6 +54,7 @@ export function sampleDiversity(
   const estimator = checkEstimator(options.estimator ?? 'v');
   const set = labelMapBitsets('samples', samples, options);
   const K = samplesUsed(options.maxSamples, set.count);
+  checkPairCount('samples', K, estimator); // before any counting, as in bitsetWithinMean
   const counts = pairCountMatrix([{ set, count: K }]); // null where the rows are cheaper
   return counts !== null
     ? matrixWithinMean('samples', set, K, estimator, counts, 0)

@@ -81,7 +81,7 @@ const LISTED_COST = 12;
 /**
  * Every pair's intersection counts among the maps of `runs` (same channels and words), or null
  * when the row kernels (pairDistances.ts) would be cheaper: fewer than COUNT_MATRIX_MIN_MAPS
- * maps, more than COUNT_MATRIX_MAX_ENTRIES counts, or a cost estimated from every eighth word
+ * maps, more than COUNT_MATRIX_MAX_ENTRIES counts, or a cost estimated from every seventh word
  * position (`matrixPays`) no lower than the rows' (the pairs' overlapping word ranges).
  * @param sparseLimit - t: a pixel whose minority holds at most t maps is counted from its
  *   minority (any integer ≥ 0 gives the same counts; the default `defaultSparseLimit(n)`)
@@ -118,7 +118,7 @@ export function pairCountMatrix(
 
 /**
  * Whether the matrix is estimated cheaper than the rows: its cost (`TOUCHED_COST`,
- * `LISTED_COST`, and one per dense word and pair) from the column counts of every eighth word
+ * `LISTED_COST`, and one per dense word and pair) from the column counts of every seventh word
  * position (every one below 64 words), scaled up, against `rowsCost`.
  */
 function matrixPays(runs: readonly MapRun[], n: number, t: number): boolean {
@@ -192,7 +192,9 @@ const KEPT_WORDS = 2 ** 20;
 function channelScratch(n: number, W: number, t: number): ChannelScratch {
   if (kept !== null && kept.n === n && kept.W === W && kept.t === t) return kept;
   const scratch = new ChannelScratch(n, W, t);
-  kept = 2 * n * (W + 16) <= KEPT_WORDS ? scratch : null;
+  // Every buffer's words: bits, dense, both, lists, and the per-map ones.
+  const words = n * W + n * (W + 16) + (n * (n - 1)) / 2 + 32 * t + 6 * n;
+  kept = words <= KEPT_WORDS ? scratch : null;
   return scratch;
 }
 
