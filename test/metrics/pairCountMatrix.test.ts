@@ -212,6 +212,26 @@ describe('pairCountMatrix = the per-pixel counts of every pair, at any sparse li
     );
   });
 
+  it('counts right past 64 and 128 maps (bit planes 6 and 7 of the column counts)', () => {
+    for (const [n, p] of [
+      [65, 0.05],
+      [130, 0.3],
+      [130, 0],
+    ] as const) {
+      const S = 70; // three words, the last partial
+      const maps = consensusMaps(n, S, 2, p, n);
+      const set = labelMapBitsets('a', maps, { pixels: S, classes: 2 });
+      for (const t of [0, defaultSparseLimit(n), n >> 1]) {
+        const counts = pairCountMatrix([{ set, count: n }], t, true);
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) {
+            expect(counts!.inter[i * n + j]).toBe(naiveCount(maps, S, i, j, 0, 1));
+          }
+        }
+      }
+    }
+  });
+
   it('declines a single map, and (unless asked) sets below 16 maps', () => {
     const options = { pixels: 64, classes: 2 };
     const one = labelMapBitsets('a', consensusMaps(1, 64, 2, 0.1, 1), options);
