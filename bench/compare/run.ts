@@ -15,19 +15,13 @@ import { parseArgs } from 'node:util';
 import { ALLOCATOR_ENV, blasLibraryPath, formatReport, runCompare } from './compare.js';
 import type { BlasChoice } from './compare.js';
 
-function positiveInt(name: string, v: string | undefined): number | undefined {
+/** The integer value of flag --name, at least `min`; undefined when the flag is absent. */
+function intFlag(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`--${name}: expected an integer ≥ 1, got ${v}`);
-  return n;
-}
-
-function nonNegativeInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new RangeError(`--${name}: expected an integer ≥ 0, got ${v}`);
+  if (!Number.isInteger(n) || n < min) {
+    throw new RangeError(`--${name}: expected an integer ≥ ${min}, got ${v}`);
+  }
   return n;
 }
 
@@ -52,9 +46,9 @@ async function main(): Promise<number> {
   const report = await runCompare({
     blas: values.blas as BlasChoice,
     quick: values.quick,
-    reps: positiveInt('reps', values.reps),
-    toyReps: positiveInt('toy-reps', values['toy-reps']),
-    warmup: nonNegativeInt('warmup', values.warmup),
+    reps: intFlag('reps', values.reps, 1),
+    toyReps: intFlag('toy-reps', values['toy-reps'], 1),
+    warmup: intFlag('warmup', values.warmup, 0),
     only: values.only?.split(',').map((s) => s.trim()),
     torch: !values['no-torch'],
     torchFloat32: values['torch-float32'],

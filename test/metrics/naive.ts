@@ -4,7 +4,15 @@
  * have their plain versions in src: src/metrics/iouDistanceReference.ts and
  * energyDistanceReference.ts.)
  */
+import { expect } from 'vitest';
 import { isClose as isCloseShared } from '../helpers/close.js';
+import { generalisedEnergyDistance } from '../../src/metrics/generalisedEnergyDistance.js';
+import { sampleDiversity } from '../../src/metrics/sampleDiversity.js';
+import type { PairExpectationOptions } from '../../src/metrics/sampleDiversity.js';
+import {
+  generalisedEnergyDistanceReference,
+  sampleDiversityReference,
+} from '../../src/metrics/energyDistanceReference.js';
 
 /** Map k of a flat set of K·S labels. */
 export function mapAt(maps: ArrayLike<number>, k: number, S: number): number[] {
@@ -34,4 +42,21 @@ export function naiveDice(p: ArrayLike<number>, y: ArrayLike<number>, classes: n
  */
 export function isClose(actual: number, expected: number, rel = 1e-12, abs = 1e-12): boolean {
   return isCloseShared(actual, expected, rel, abs, { equalNan: true });
+}
+
+/**
+ * GED² (each of its terms) and the sample diversity of the kernels equal the reference's bit
+ * for bit (Object.is, so −0 and NaN count).
+ */
+export function expectGedEqualsReference(
+  samples: ArrayLike<number>,
+  annotations: ArrayLike<number>,
+  options: PairExpectationOptions,
+): void {
+  const fast = generalisedEnergyDistance(samples, annotations, options);
+  const reference = generalisedEnergyDistanceReference(samples, annotations, options);
+  for (const key of ['ged', 'diversity', 'annotatorDiversity', 'crossDistance'] as const) {
+    expect(Object.is(fast[key], reference[key])).toBe(true);
+  }
+  expect(sampleDiversity(samples, options)).toBe(sampleDiversityReference(samples, options));
 }
