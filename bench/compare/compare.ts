@@ -74,6 +74,15 @@ export interface CompareRow {
   lowRankPart?: { ssn: number | null; torch: number | null };
   /** 'ok'; 'pending' when ssn-ts has no implementation of the workload yet. */
   status: 'ok' | 'pending';
+  /** Each run's medians and ratio, in run order, when the report merges runs (`mergeRuns`). */
+  runs?: RunFigures;
+}
+
+/** A row's figures from each of several runs (fresh processes on both sides each). */
+export interface RunFigures {
+  ssnMs: (number | null)[];
+  torchMs: (number | null)[];
+  ratio: (number | null)[];
 }
 
 /** The BLAS choices of `CompareOptions.blas`. */
@@ -130,6 +139,8 @@ export interface Machine {
 export interface CompareReport {
   workloads: CompareRow[];
   machine: Machine;
+  /** How many runs the report merges (`mergeRuns`); absent for a single run. */
+  runs?: number;
   /** Why the torch columns are empty, when they are. */
   torchNote?: string;
 }
@@ -140,6 +151,61 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const h = s.length >> 1;
   return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** Median of the non-null entries, or null when there are none. */
+function medianOrNull(xs: readonly (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length > 0 ? median(v) : null;
+}
+
+/**
+ * One report from several runs of the same cases, each run a fresh pair of processes (run.ts
+ * `--runs K`). A V8 process keeps its code and heap layout for its life, and on the AMD EPYC
+ * the same workload ran at one speed in most processes and up to 1.5 times slower in some, all
+ * its calls alike (spec/performance.md, "Fairness"), so one run's medians can land either way.
+ * Each row's ms are the medians of the runs' medians, its ratio the median of the runs' ratios
+ * (each run's two sides timed interleaved, so a run's ratio pairs like with like), and `runs`
+ * keeps every run's figures. Values and agreement are the first run's; a row agrees when every
+ * run's does. The machine is the first run's.
+ * @throws RangeError when there is no report, or the runs' rows differ in workload or params
+ */
+export function mergeRuns(reports: readonly CompareReport[]): CompareReport {
+  if (reports.length === 0) throw new RangeError('reports: nothing to merge');
+  const [first] = reports;
+  const sameRows = (r: CompareReport) =>
+    r.workloads.length === first.workloads.length &&
+    r.workloads.every(
+      (row, i) =>
+        row.name === first.workloads[i].name &&
+        JSON.stringify(row.params) === JSON.stringify(first.workloads[i].params),
+    );
+  const odd = reports.findIndex((r) => !sameRows(r));
+  if (odd >= 0) throw new RangeError(`reports: run ${odd + 1} does not have run 1's rows`);
+  const workloads = first.workloads.map((row, i): CompareRow => {
+    const rows = reports.map((r) => r.workloads[i]);
+    const runs: RunFigures = {
+      ssnMs: rows.map((r) => r.ssnMs),
+      torchMs: rows.map((r) => r.torchMs),
+      ratio: rows.map((r) => r.ratio),
+    };
+    const agrees = rows.map((r) => r.agree);
+    const merged: CompareRow = {
+      ...row,
+      ssnMs: medianOrNull(runs.ssnMs),
+      torchMs: medianOrNull(runs.torchMs),
+      ratio: medianOrNull(runs.ratio),
+      ssnTimesMs: rows.flatMap((r) => r.ssnTimesMs),
+      torchTimesMs: rows.flatMap((r) => r.torchTimesMs),
+      agree: agrees.every((a) => a === null) ? null : agrees.every((a) => a !== false),
+      runs,
+    };
+    if (row.torchFloat32Ms !== undefined) {
+      merged.torchFloat32Ms = medianOrNull(rows.map((r) => r.torchFloat32Ms ?? null));
+    }
+    return merged;
+  });
+  return { ...first, workloads, runs: reports.length };
 }
 
 /** The CPU model from /proc/cpuinfo (os.cpus() elsewhere). */
@@ -353,12 +419,21 @@ async function measure(
   return row;
 }
 
+/** "lo–hi" of the non-null ratios, two decimals ("—" when there are none). */
+function ratioRange(ratios: readonly (number | null)[]): string {
+  const v = ratios.filter((x): x is number => x !== null);
+  if (v.length === 0) return '—';
+  return `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)}`;
+}
+
 /** The report as a plain-text table, with the machine and the notes. */
 export function formatReport(report: CompareReport): string {
   const f32 = report.workloads.some((r) => r.torchFloat32Ms !== undefined);
   const ms = (v: number | null | undefined): string =>
     v === null || v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2);
+  const runs = report.runs ?? 1;
   const header = ['workload', 'params', 'ssn-ts ms', 'torch ms', 'ratio'];
+  if (runs > 1) header.push('ratio range');
   if (f32) header.push('torch f32 ms');
   header.push('values');
   const body = report.workloads.map((r) => {
@@ -371,6 +446,7 @@ export function formatReport(report: CompareReport): string {
       ms(r.torchMs),
       r.ratio === null ? '—' : r.ratio.toFixed(2),
     ];
+    if (runs > 1) cells.push(ratioRange(r.runs?.ratio ?? []));
     if (f32) cells.push(ms(r.torchFloat32Ms));
     cells.push(r.agree === null ? '' : r.agree ? 'agree' : 'DIFFER');
     return cells;
@@ -393,6 +469,11 @@ export function formatReport(report: CompareReport): string {
     ...(m.torchAllocator ? [`glibc allocator, torch: ${m.torchAllocator}`] : []),
     `cores: ${m.pinned ?? 'not pinned (--pin: each side on a core of its own)'}`,
     'medians of interleaved repetitions; ratio = ssn-ts / PyTorch (≤ 1: ssn-ts no slower)',
+    ...(runs > 1
+      ? [
+          `${runs} runs, each a fresh pair of processes: ms and ratio are medians over the runs of each run's figures; ratio range: the runs' lowest and highest`,
+        ]
+      : []),
     'values: logProb and ged values agree to 1e-9 (logProb also less its diagonal part); mcLoss and toy: one untimed loss and its gradients for the same noises agree to 1e-9',
   ];
   if (report.torchNote) out.push(report.torchNote);

@@ -1,19 +1,21 @@
 /**
  * npm run bench:compare [-- --json FILE] [--quick] [--reps K] [--toy-reps K] [--warmup K]
  *   [--only mcLoss,logProb,toy,ged] [--no-torch] [--torch-float32] [--python PATH]
- *   [--blas system|reference|openblas] [--pin]
+ *   [--blas system|reference|openblas] [--pin] [--runs K]
  *
  * Times each workload in ssn-ts and in PyTorch (spec/torch/bench.py), interleaved, and prints
- * medians and the ratio ssn-ts / PyTorch. See spec/performance.md. Exit code 1 when a
- * deterministic workload's values differ between the two sides, 2 for a bad flag.
+ * medians and the ratio ssn-ts / PyTorch. With --runs K (K > 1) it does that K times, each
+ * in a fresh pair of processes, and reports the medians over the runs with each row's range
+ * of ratios (`mergeRuns`). See spec/performance.md. Exit code 1 when a deterministic
+ * workload's values differ between the two sides, 2 for a bad flag.
  */
 import { spawnSync } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALLOCATOR_ENV, blasLibraryPath, formatReport, runCompare } from './compare.js';
-import type { BlasChoice } from './compare.js';
+import { ALLOCATOR_ENV, blasLibraryPath, formatReport, mergeRuns, runCompare } from './compare.js';
+import type { BlasChoice, CompareReport } from './compare.js';
 
 /** The integer value of flag --name, at least `min`; undefined when the flag is absent. */
 function intFlag(name: string, v: string | undefined, min: number): number | undefined {
@@ -39,11 +41,17 @@ async function main(): Promise<number> {
       python: { type: 'string' },
       blas: { type: 'string', default: 'system' },
       pin: { type: 'boolean', default: false },
+      runs: { type: 'string' },
     },
     strict: true,
   });
   blasLibraryPath(values.blas); // a bad choice or a missing package fails before any timing
-  const report = await runCompare({
+  const runs = intFlag('runs', values.runs, 1) ?? 1;
+  // The other flags, as given, for each run's process (all but --runs and --json).
+  const childArgs = Object.entries(values).flatMap(([k, v]) =>
+    k === 'runs' || k === 'json' || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, v],
+  );
+  const options = {
     blas: values.blas as BlasChoice,
     quick: values.quick,
     reps: intFlag('reps', values.reps, 1),
@@ -54,8 +62,9 @@ async function main(): Promise<number> {
     torchFloat32: values['torch-float32'],
     python: values.python,
     pin: values.pin,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+    log: (line: string) => process.stderr.write(`${line}\n`),
+  }; // flags checked here, before any run starts
+  const report = runs > 1 ? mergeRuns(runEach(runs, childArgs)) : await runCompare(options);
   console.log(formatReport(report));
   if (values.json) {
     mkdirSync(dirname(values.json), { recursive: true });
@@ -70,6 +79,38 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * Runs this script `runs` times, one after the other, each in a process of its own (which starts
+ * its own torch process) with `args` and a JSON report of its own, and returns their reports.
+ * Each run's progress goes to stderr under a "run i/K" line; its table is not printed.
+ * @throws Error when a run fails other than by values that differ (its stderr has been passed
+ *   through)
+ */
+function runEach(runs: number, args: readonly string[]): CompareReport[] {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+  try {
+    const reports: CompareReport[] = [];
+    for (let i = 1; i <= runs; i++) {
+      process.stderr.write(`run ${i}/${runs}\n`);
+      const json = join(dir, `run${i}.json`);
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, process.argv[1], ...args, '--json', json],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      // Exit status 1 (values differ) still wrote the run's report; the merged one says so.
+      if (child.error || (child.status !== 0 && child.status !== 1)) {
+        const why = child.error?.message ?? child.signal ?? `exit status ${child.status}`;
+        throw new Error(`run ${i}/${runs} failed (${why})`);
+      }
+      reports.push(JSON.parse(readFileSync(json, 'utf8')) as CompareReport);
+    }
+    return reports;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

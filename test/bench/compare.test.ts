@@ -15,6 +15,7 @@ import {
   blasLibraryPath,
   formatReport,
   median,
+  mergeRuns,
   runCompare,
   TORCH_SCRIPT,
   valuesAgree,
@@ -160,6 +161,94 @@ describe('bench:compare command line', () => {
     });
     checkRowShape(json.workloads[0]);
     expect(typeof json.machine.cpu).toBe('string');
+  });
+
+  it('merges K runs, each in processes of its own, with --runs K', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ssn-bench-')), 'compare.json');
+    const { stdout, stderr } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      'bench/compare/run.ts',
+      '--quick',
+      '--no-torch',
+      '--only',
+      'ged',
+      '--runs',
+      '2',
+      '--json',
+      file,
+    ]);
+    expect(stderr).toMatch(/run 1\/2[\s\S]*run 2\/2/);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
+    expect(json.runs).toBe(2);
+    expect(json.workloads).toHaveLength(2);
+    for (const row of json.workloads) {
+      expect(row.runs?.ssnMs).toHaveLength(2);
+      expect(row.ssnMs).toBe(median(row.runs!.ssnMs as number[]));
+      expect(row.ssnTimesMs).toHaveLength(2); // one quick repetition a run
+    }
+    expect(stdout).toMatch(/ratio range/);
+    expect(stdout).toMatch(/2 runs, each a fresh pair of processes/);
+  });
+
+  it('refuses --runs 0 by name before any run', async () => {
+    await expect(
+      run(process.execPath, ['--import', 'tsx', 'bench/compare/run.ts', '--runs', '0']),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--runs: expected an integer ≥ 1, got 0/),
+    });
+  });
+});
+
+describe('merging runs (mergeRuns)', () => {
+  /** A one-row report with the given medians (values and agreement as given). */
+  function report(ssnMs: number, torchMs: number | null, agree: boolean | null): CompareReport {
+    return {
+      workloads: [
+        {
+          name: 'ged',
+          params: { side: 8, speckle: 0 },
+          ssnMs,
+          torchMs,
+          ratio: torchMs === null ? null : ssnMs / torchMs,
+          ssnTimesMs: [ssnMs],
+          torchTimesMs: torchMs === null ? [] : [torchMs],
+          ssnValue: 1,
+          torchValue: torchMs === null ? null : 1,
+          agree,
+          status: 'ok',
+        },
+      ],
+      machine: { cpu: 'test' } as CompareReport['machine'],
+    };
+  }
+
+  it("takes the median of the runs' ratios, not the ratio of the medians", () => {
+    // Runs' ratios 1/2, 4/8, 3/1: median 0.5. The medians of the ms, 3 and 2, would give 1.5.
+    const merged = mergeRuns([report(1, 2, true), report(4, 8, true), report(3, 1, true)]);
+    const [row] = merged.workloads;
+    expect(row.ratio).toBe(0.5);
+    expect(row.ssnMs).toBe(3);
+    expect(row.torchMs).toBe(2);
+    expect(row.runs).toEqual({ ssnMs: [1, 4, 3], torchMs: [2, 8, 1], ratio: [0.5, 0.5, 3] });
+    expect(row.ssnTimesMs).toEqual([1, 4, 3]);
+    expect(merged.runs).toBe(3);
+    expect(formatReport(merged)).toMatch(/0\.50–3\.00/);
+  });
+
+  it('agrees only when every run agrees, and leaves the torch columns empty without torch', () => {
+    expect(mergeRuns([report(1, 1, true), report(1, 1, false)]).workloads[0].agree).toBe(false);
+    expect(mergeRuns([report(1, 1, true), report(1, 1, true)]).workloads[0].agree).toBe(true);
+    const alone = mergeRuns([report(1, null, null), report(2, null, null)]).workloads[0];
+    expect([alone.torchMs, alone.ratio, alone.agree]).toEqual([null, null, null]);
+    expect(alone.ssnMs).toBe(1.5);
+  });
+
+  it('refuses runs whose rows differ, and an empty list', () => {
+    const other = report(1, 1, true);
+    other.workloads[0].params = { side: 16, speckle: 0 };
+    expect(() => mergeRuns([report(1, 1, true), other])).toThrow(/^reports: run 2 /);
+    expect(() => mergeRuns([])).toThrow(/^reports: nothing to merge/);
   });
 });
 
