@@ -1,51 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { logSumExp } from '../../src/math/logSumExp.js';
 import { logLikelihoodMetric } from '../../src/metrics/logLikelihoodMetric.js';
 import { marginalEntropy, marginalEntropyFromLogits } from '../../src/metrics/marginalEntropy.js';
 import { isClose } from './naive.js';
-
-describe('logSumExp', () => {
-  it('hand-worked: log(1 + 3) and a shifted pair that would underflow', () => {
-    expect(logSumExp([Math.log(1), Math.log(3)])).toBeCloseTo(Math.log(4), 15);
-    expect(logSumExp([-1000, -1000])).toBeCloseTo(-1000 + Math.log(2), 12);
-    expect(logSumExp([1000, 1000])).toBeCloseTo(1000 + Math.log(2), 12);
-  });
-
-  it('slices with offset and length', () => {
-    const v = Float64Array.of(99, Math.log(2), Math.log(5), 99);
-    expect(logSumExp(v, 1, 2)).toBeCloseTo(Math.log(7), 15);
-    expect(logSumExp(v, 3)).toBe(99);
-  });
-
-  it('edge cases: empty is −∞, all −∞ is −∞, +∞ wins', () => {
-    expect(logSumExp([])).toBe(-Infinity);
-    expect(logSumExp([1, 2], 2, 0)).toBe(-Infinity);
-    expect(logSumExp([-Infinity, -Infinity])).toBe(-Infinity);
-    expect(logSumExp([-Infinity, 0])).toBe(0);
-    expect(logSumExp([3, Infinity])).toBe(Infinity);
-  });
-
-  it('matches the direct formula where it does not overflow', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 1, maxLength: 20 }),
-        (v) => {
-          const direct = Math.log(v.reduce((s, x) => s + Math.exp(x), 0));
-          expect(isClose(logSumExp(v), direct, 1e-13, 1e-13)).toBe(true);
-        },
-      ),
-      { seed: 42, numRuns: 200 },
-    );
-  });
-
-  it('rejects NaN and bad slices', () => {
-    expect(() => logSumExp([0, NaN])).toThrow(/^values: NaN at index 1/);
-    expect(() => logSumExp([0], -1)).toThrow(/^offset: /);
-    expect(() => logSumExp([0], 0.5)).toThrow(/^offset: /);
-    expect(() => logSumExp([0, 1], 1, 2)).toThrow(/^length: /);
-  });
-});
 
 describe('logLikelihoodMetric (spec/metrics.md#log-likelihood)', () => {
   it('hand-worked: log((0.5 + 0.25) / 2)', () => {
