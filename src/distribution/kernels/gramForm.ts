@@ -427,7 +427,7 @@ function capacitanceSolve(l: Float64Array, b: Float64Array): { u: Float64Array; 
  * triangle, each block's sums added once (blocked summation): three rows j … j+2 at a time, the
  * 3 x 3 diagonal tile by `diagonalTile` (six sums and three loads a row), then 3 x 2 tiles
  * (six running sums, three held entries, the b entries loaded one at a time) and, where the
- * columns left are odd, one 3 x 1 tile (`columnTile`). On an AMD EPYC (Zen 3) the 3 x 2 tiles
+ * columns left are odd, one 3 x 1 tile (`columnTile`). On an AMD EPYC (Zen 4) the 3 x 2 tiles
  * ran about 1.2 times as many multiply-adds a second as the 3 x 3 ones they replaced (nine sums
  * left V8 too few registers there), and 2 x 4, 3 x 4, 4 x 4 and two rows a step were slower
  * still (spec/performance.md#the-log-density). Each entry is still the sum over the block's rows
