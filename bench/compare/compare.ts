@@ -6,14 +6,45 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTorchServer } from './torchServer.js';
 import type { TorchServer } from './torchServer.js';
 import { WORKLOADS } from './workloads.js';
 import type { Params, Workload } from './workloads.js';
 
+/**
+ * `relative`, a path from the repository's root, found from this module's folder upwards: the
+ * source (bench/compare/), its compiled copy (out/bench-build/bench/compare/, what
+ * `npm run bench:compare` runs) and the device bundle (.device/bundle/) sit at different depths.
+ * Where no folder above has it, the path it would have beside the source (for the error).
+ */
+function repositoryPath(relative: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, relative))) return join(dir, relative);
+    if (dirname(dir) === dir) return join(here, '..', '..', relative);
+  }
+}
+
 /** The torch side's script, beside the other PyTorch references. */
-export const TORCH_SCRIPT = fileURLToPath(new URL('../../spec/torch/bench.py', import.meta.url));
+export const TORCH_SCRIPT = repositoryPath('spec/torch/bench.py');
+
+/**
+ * How this process runs ssn-ts, for the report. `npm run bench:compare` runs the harness and the
+ * library compiled by tsc (tsconfig.bench.json, the options of the package's dist/) under plain
+ * node, as a user's `import 'ssn-ts'` does. Run from the TypeScript source through tsx instead,
+ * the MC loss and GED took 12–19 % longer in the same code (spec/performance.md, "Fairness").
+ */
+export function ssnRuntime(): string {
+  const url = import.meta.url;
+  if (url.endsWith('.ts')) {
+    return 'TypeScript source through a loader (such as tsx): slower than the compiled package on some workloads; npm run bench:compare runs the compiled copy';
+  }
+  return url.endsWith('.mjs')
+    ? 'an esbuild bundle (bench/compare/device-bundle.sh) under plain node'
+    : "compiled by tsc (tsconfig.bench.json, as the package's dist/) under plain node";
+}
 
 export interface CompareOptions {
   /** Tiny sizes, one repetition, no warm-up (the smoke test). */
@@ -133,6 +164,8 @@ export interface Machine {
    * run.ts) and those the torch process reports (absent in reports from before they were set). */
   ssnAllocator?: string;
   torchAllocator?: string;
+  /** How the ssn-ts side ran (`ssnRuntime`; absent in reports from before it was recorded). */
+  ssnRuntime?: string;
   date: string;
 }
 
@@ -290,6 +323,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     pinned: pinned ? 'ssn-ts on CPU 0, torch on CPU 1' : null,
     torchCpus: server?.hello.cpus ?? null,
     ssnAllocator: `${allocatorLine(process.env)} (${nodeLibc()})`,
+    ssnRuntime: ssnRuntime(),
     ...(server?.hello.allocator
       ? {
           torchAllocator: `${allocatorLine(server.hello.allocator)} (${server.hello.libc ?? 'C library unknown'})`,
@@ -465,6 +499,7 @@ export function formatReport(report: CompareReport): string {
     '',
     `machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, torch ${m.torch ?? '—'} (numpy ${m.numpy ?? '—'}), ${m.torchThreads ?? '—'} torch thread(s), float64 on both sides`,
     `BLAS of the torch side (--blas ${m.blasChoice}): ${m.blas ?? '—'}`,
+    ...(m.ssnRuntime ? [`ssn-ts side: ${m.ssnRuntime}`] : []),
     ...(m.ssnAllocator ? [`glibc allocator, ssn-ts: ${m.ssnAllocator}`] : []),
     ...(m.torchAllocator ? [`glibc allocator, torch: ${m.torchAllocator}`] : []),
     `cores: ${m.pinned ?? 'not pinned (--pin: each side on a core of its own)'}`,

@@ -85,6 +85,8 @@ describe('bench:compare --quick', () => {
     expect(report.machine.cpu.length).toBeGreaterThan(0);
     expect(report.machine.cores).toBeGreaterThanOrEqual(1);
     expect(report.machine.node).toBe(process.version);
+    // Here (vitest) from the TypeScript source, which the report says.
+    expect(report.machine.ssnRuntime).toMatch(/^TypeScript source through a loader/);
   });
 
   it('gives the ratio ssn-ts / torch and equal deterministic values when torch runs', () => {
@@ -249,6 +251,29 @@ describe('merging runs (mergeRuns)', () => {
     other.workloads[0].params = { side: 16, speckle: 0 };
     expect(() => mergeRuns([report(1, 1, true), other])).toThrow(/^reports: run 2 /);
     expect(() => mergeRuns([])).toThrow(/^reports: nothing to merge/);
+  });
+});
+
+describe('npm run bench:compare: the compiled harness', () => {
+  it('compiles with tsconfig.bench.json, runs under plain node, says so and finds the torch script', async () => {
+    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json']);
+    const file = join(mkdtempSync(join(tmpdir(), 'ssn-compiled-')), 'compare.json');
+    const { stdout } = await run(process.execPath, [
+      'out/bench-build/bench/compare/run.js',
+      '--quick',
+      '--only',
+      'ged',
+      '--json',
+      file,
+    ]);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
+    expect(json.machine.ssnRuntime).toMatch(/^compiled by tsc \(tsconfig\.bench\.json/);
+    expect(stdout).toMatch(/ssn-ts side: compiled by tsc/);
+    expect(json.workloads[0].ssnMs).toBeGreaterThan(0);
+    // From out/bench-build/bench/compare/ the script is four folders up: where torch is
+    // importable both sides ran and agree; a wrong path would leave a note instead.
+    if (json.torchNote === undefined) expect(json.workloads[0].agree).toBe(true);
+    else expect(json.torchNote).not.toMatch(/bench\.py|No such file/);
   });
 });
 
