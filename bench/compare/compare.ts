@@ -194,14 +194,17 @@ function medianOrNull(xs: readonly (number | null)[]): number | null {
 
 /**
  * One report from several runs of the same cases, each run a fresh pair of processes (run.ts
- * `--runs K`). A V8 process keeps its code and heap layout for its life, and on the AMD EPYC
- * the same workload ran at one speed in most processes and up to 1.5 times slower in some, all
- * its calls alike (spec/performance.md, "Fairness"), so one run's medians can land either way.
- * Each row's ms are the medians of the runs' medians, its ratio the median of the runs' ratios
- * (each run's two sides timed interleaved, so a run's ratio pairs like with like), and `runs`
- * keeps every run's figures. Values and agreement are the first run's; a row agrees when every
- * run's does. The machine is the first run's.
- * @throws RangeError when there is no report, or the runs' rows differ in workload or params
+ * `--runs K`), or from reports made so (`--merge`: a merged report counts as its runs). A V8
+ * process keeps its code and heap layout for its life, and on the AMD EPYC the same workload ran
+ * at one speed in most processes and up to 1.5 times slower in some, all its calls alike
+ * (spec/performance.md, "Fairness"), so one run's medians can land either way. Each row's ms are
+ * the medians of the runs' medians, its ratio the median of the runs' ratios (each run's two
+ * sides timed interleaved, so a run's ratio pairs like with like), and `runs` keeps every run's
+ * figures. Values and agreement are the first report's; a row agrees when every report's does.
+ * The machine is the first report's; torch in float32, where asked for, is the median of the
+ * reports' medians.
+ * @throws RangeError when there is no report, the reports' rows differ in workload or params, or
+ *   they come from different machines or set-ups (CPU, Node, torch, numpy, BLAS)
  */
 export function mergeRuns(reports: readonly CompareReport[]): CompareReport {
   if (reports.length === 0) throw new RangeError('reports: nothing to merge');
@@ -214,13 +217,22 @@ export function mergeRuns(reports: readonly CompareReport[]): CompareReport {
         JSON.stringify(row.params) === JSON.stringify(first.workloads[i].params),
     );
   const odd = reports.findIndex((r) => !sameRows(r));
-  if (odd >= 0) throw new RangeError(`reports: run ${odd + 1} does not have run 1's rows`);
+  if (odd >= 0) throw new RangeError(`reports: report ${odd + 1} does not have report 1's rows`);
+  const setup = (m: Machine) => [m.cpu, m.node, m.torch, m.numpy, m.blas].join(' | ');
+  const other = reports.findIndex((r) => setup(r.machine) !== setup(first.machine));
+  if (other >= 0) {
+    throw new RangeError(
+      `reports: report ${other + 1} is from another machine or set-up (${setup(reports[other].machine)}, against ${setup(first.machine)})`,
+    );
+  }
+  const figuresOf = (r: CompareRow): RunFigures =>
+    r.runs ?? { ssnMs: [r.ssnMs], torchMs: [r.torchMs], ratio: [r.ratio] };
   const workloads = first.workloads.map((row, i): CompareRow => {
     const rows = reports.map((r) => r.workloads[i]);
     const runs: RunFigures = {
-      ssnMs: rows.map((r) => r.ssnMs),
-      torchMs: rows.map((r) => r.torchMs),
-      ratio: rows.map((r) => r.ratio),
+      ssnMs: rows.flatMap((r) => figuresOf(r).ssnMs),
+      torchMs: rows.flatMap((r) => figuresOf(r).torchMs),
+      ratio: rows.flatMap((r) => figuresOf(r).ratio),
     };
     const agrees = rows.map((r) => r.agree);
     const merged: CompareRow = {
@@ -238,7 +250,8 @@ export function mergeRuns(reports: readonly CompareReport[]): CompareReport {
     }
     return merged;
   });
-  return { ...first, workloads, runs: reports.length };
+  const count = reports.reduce((sum, r) => sum + (r.runs ?? 1), 0);
+  return { ...first, workloads, runs: count };
 }
 
 /** The CPU model from /proc/cpuinfo (os.cpus() elsewhere). */

@@ -2,11 +2,13 @@
  * npm run bench:compare [-- --json FILE] [--quick] [--reps K] [--toy-reps K] [--warmup K]
  *   [--only mcLoss,logProb,toy,ged] [--no-torch] [--torch-float32] [--python PATH]
  *   [--blas system|reference|openblas] [--pin] [--runs K]
+ * npm run bench:compare -- --merge A.json --merge B.json [--json FILE]
  *
  * Times each workload in ssn-ts and in PyTorch (spec/torch/bench.py), interleaved, and prints
  * medians and the ratio ssn-ts / PyTorch. With --runs K (K > 1) it does that K times, each
  * in a fresh pair of processes, and reports the medians over the runs with each row's range
- * of ratios (`mergeRuns`). See spec/performance.md. Exit code 1 when a deterministic
+ * of ratios (`mergeRuns`); --merge merges reports made earlier (same machine and set-up) into
+ * one, a merged report counting as its runs, and times nothing. See spec/performance.md. Exit code 1 when a deterministic
  * workload's values differ between the two sides, 2 for a bad flag.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,6 +44,7 @@ async function main(): Promise<number> {
       blas: { type: 'string', default: 'system' },
       pin: { type: 'boolean', default: false },
       runs: { type: 'string' },
+      merge: { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -49,7 +52,11 @@ async function main(): Promise<number> {
   const runs = intFlag('runs', values.runs, 1) ?? 1;
   // The other flags, as given, for each run's process (all but --runs and --json).
   const childArgs = Object.entries(values).flatMap(([k, v]) =>
-    k === 'runs' || k === 'json' || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, v],
+    k === 'runs' || k === 'json' || k === 'merge' || v === false
+      ? []
+      : v === true
+        ? [`--${k}`]
+        : [`--${k}`, String(v)],
   );
   const options = {
     blas: values.blas as BlasChoice,
@@ -64,7 +71,15 @@ async function main(): Promise<number> {
     pin: values.pin,
     log: (line: string) => process.stderr.write(`${line}\n`),
   }; // flags checked here, before any run starts
-  const report = runs > 1 ? mergeRuns(runEach(runs, childArgs)) : await runCompare(options);
+  if (values.merge !== undefined && values.runs !== undefined) {
+    throw new RangeError('--merge: merges reports already made; --runs does not apply');
+  }
+  const report =
+    values.merge !== undefined
+      ? mergeRuns(values.merge.map(readReport))
+      : runs > 1
+        ? mergeRuns(runEach(runs, childArgs))
+        : await runCompare(options);
   console.log(formatReport(report));
   if (values.json) {
     mkdirSync(dirname(values.json), { recursive: true });
@@ -79,6 +94,23 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** A report written by --json, read back for --merge. @throws RangeError naming the file */
+function readReport(file: string): CompareReport {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new RangeError(`--merge: cannot read ${file} (${e instanceof Error ? e.message : e})`);
+  }
+  const r = json as Partial<CompareReport> | null;
+  if (r === null || !Array.isArray(r.workloads) || typeof r.machine !== 'object') {
+    throw new RangeError(
+      `--merge: ${file} is not a bench:compare report (no workloads or machine)`,
+    );
+  }
+  return r as CompareReport;
 }
 
 /**

@@ -5,7 +5,7 @@
  * interpreter leaves the torch columns empty with a note instead of failing.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -193,6 +193,38 @@ describe('bench:compare command line', () => {
     expect(stdout).toMatch(/2 runs, each a fresh pair of processes/);
   });
 
+  it('merges reports made earlier with --merge, and refuses a file that is not one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssn-merge-'));
+    const files = [join(dir, 'a.json'), join(dir, 'b.json')];
+    for (const f of files) {
+      const r = await runCompare({ quick: true, only: ['ged'], torch: false });
+      writeFileSync(f, JSON.stringify(r));
+    }
+    const out = join(dir, 'merged.json');
+    const tsxRun = ['--import', 'tsx', 'bench/compare/run.ts'];
+    await run(process.execPath, [
+      ...tsxRun,
+      '--merge',
+      files[0],
+      '--merge',
+      files[1],
+      '--json',
+      out,
+    ]);
+    const merged = JSON.parse(readFileSync(out, 'utf8')) as CompareReport;
+    expect(merged.runs).toBe(2);
+    expect(merged.workloads.map((r) => r.runs?.ssnMs.length)).toEqual([2, 2]);
+    writeFileSync(join(dir, 'not.json'), '{"rows": []}');
+    await expect(
+      run(process.execPath, [...tsxRun, '--merge', join(dir, 'not.json')]),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--merge: .*not\.json is not a bench:compare report/),
+    });
+    await expect(
+      run(process.execPath, [...tsxRun, '--merge', files[0], '--runs', '2']),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/--merge: .*--runs does not apply/) });
+  });
+
   it('refuses --runs 0 by name before any run', async () => {
     await expect(
       run(process.execPath, ['--import', 'tsx', 'bench/compare/run.ts', '--runs', '0']),
@@ -246,10 +278,23 @@ describe('merging runs (mergeRuns)', () => {
     expect(alone.ssnMs).toBe(1.5);
   });
 
+  it('merges merged reports as their runs (--merge), and refuses another machine', () => {
+    const a = mergeRuns([report(1, 2, true), report(4, 8, true), report(3, 1, true)]);
+    const b = mergeRuns([report(2, 1, true), report(5, 5, true)]);
+    const both = mergeRuns([a, b]);
+    expect(both.runs).toBe(5);
+    expect(both.workloads[0].runs?.ratio).toEqual([0.5, 0.5, 3, 2, 1]);
+    expect(both.workloads[0].ratio).toBe(1);
+    expect(both.workloads[0].ssnMs).toBe(3); // median of 1, 4, 3, 2, 5
+    const elsewhere = report(1, 1, true);
+    elsewhere.machine = { ...elsewhere.machine, cpu: 'other' };
+    expect(() => mergeRuns([a, elsewhere])).toThrow(/^reports: report 2 is from another machine/);
+  });
+
   it('refuses runs whose rows differ, and an empty list', () => {
     const other = report(1, 1, true);
     other.workloads[0].params = { side: 16, speckle: 0 };
-    expect(() => mergeRuns([report(1, 1, true), other])).toThrow(/^reports: run 2 /);
+    expect(() => mergeRuns([report(1, 1, true), other])).toThrow(/^reports: report 2 /);
     expect(() => mergeRuns([])).toThrow(/^reports: nothing to merge/);
   });
 });
