@@ -8,7 +8,9 @@
  * 2-core reference machine.
  *
  * Sizes: 64², 128², 256² pixels x 2 classes (class-major), rank 10, 20 samples.
- * Run: npx tsx bench/lossTimes.ts [repeats]
+ * Run: npx tsc -p tsconfig.bench.json && node out/bench-build/bench/lossTimes.js [repeats]
+ * (compiled under plain node, as bench:compare runs; `npx tsx bench/lossTimes.ts` runs the
+ * source through tsx, whose hooks make the loss slower: spec/performance.md, "Fairness")
  */
 import { lowRankNormal } from '../src/distribution/lowRankNormal.js';
 import { drawNoise } from '../src/distribution/noise.js';
