@@ -34,7 +34,8 @@ export const TORCH_SCRIPT = repositoryPath('spec/torch/bench.py');
  * How this process runs ssn-ts, for the report. `npm run bench:compare` runs the harness and the
  * library compiled by tsc (tsconfig.bench.json, the options of the package's dist/) under plain
  * node, as a user's `import 'ssn-ts'` does. Run from the TypeScript source through tsx instead,
- * the MC loss and GED took 12–19 % longer in the same code (spec/performance.md, "Fairness").
+ * the MC loss and GED took a tenth to a quarter longer in the same code (spec/performance.md,
+ * "Fairness").
  */
 export function ssnRuntime(): string {
   const url = import.meta.url;
@@ -114,6 +115,8 @@ export interface RunFigures {
   ssnMs: (number | null)[];
   torchMs: (number | null)[];
   ratio: (number | null)[];
+  /** torch in float32, where the runs timed it (`--torch-float32`). */
+  torchFloat32Ms?: (number | null)[];
 }
 
 /** The BLAS choices of `CompareOptions.blas`. */
@@ -196,17 +199,22 @@ function medianOrNull(xs: readonly (number | null)[]): number | null {
  * One report from several runs of the same cases, each run a fresh pair of processes (run.ts
  * `--runs K`), or from reports made so (`--merge`: a merged report counts as its runs). A V8
  * process keeps its code and heap layout for its life, and on the AMD EPYC the same workload ran
- * at one speed in most processes and up to 1.5 times slower in some, all its calls alike
+ * at one speed in most processes and up to about 1.6 times slower in some, all its calls alike
  * (spec/performance.md, "Fairness"), so one run's medians can land either way. Each row's ms are
  * the medians of the runs' medians, its ratio the median of the runs' ratios (each run's two
  * sides timed interleaved, so a run's ratio pairs like with like), and `runs` keeps every run's
- * figures. Values and agreement are the first report's; a row agrees when every report's does.
- * The machine is the first report's; torch in float32, where asked for, is the median of the
- * reports' medians.
+ * figures (torch in float32 too, where every report timed it). Values are the first report's; a
+ * row agrees when every report's does. The machine is the first report's.
+ * @param labels - how errors name the reports (default "report 1", "report 2", …)
  * @throws RangeError when there is no report, the reports' rows differ in workload or params, or
- *   they come from different machines or set-ups (CPU, Node, torch, numpy, BLAS)
+ *   they come from different machines or set-ups (`setupOf`: CPU, Node, torch, numpy, BLAS,
+ *   torch threads, pinning, allocators, how the ssn-ts side ran), or only some timed torch in
+ *   float32
  */
-export function mergeRuns(reports: readonly CompareReport[]): CompareReport {
+export function mergeRuns(
+  reports: readonly CompareReport[],
+  labels: readonly string[] = reports.map((_, i) => `report ${i + 1}`),
+): CompareReport {
   if (reports.length === 0) throw new RangeError('reports: nothing to merge');
   const [first] = reports;
   const sameRows = (r: CompareReport) =>
@@ -217,23 +225,37 @@ export function mergeRuns(reports: readonly CompareReport[]): CompareReport {
         JSON.stringify(row.params) === JSON.stringify(first.workloads[i].params),
     );
   const odd = reports.findIndex((r) => !sameRows(r));
-  if (odd >= 0) throw new RangeError(`reports: report ${odd + 1} does not have report 1's rows`);
-  const setup = (m: Machine) => [m.cpu, m.node, m.torch, m.numpy, m.blas].join(' | ');
-  const other = reports.findIndex((r) => setup(r.machine) !== setup(first.machine));
+  if (odd >= 0) {
+    throw new RangeError(`reports: ${labels[odd]} does not have ${labels[0]}'s rows`);
+  }
+  const other = reports.findIndex((r) => setupOf(r.machine) !== setupOf(first.machine));
   if (other >= 0) {
     throw new RangeError(
-      `reports: report ${other + 1} is from another machine or set-up (${setup(reports[other].machine)}, against ${setup(first.machine)})`,
+      `reports: ${labels[other]} is from another machine or set-up (${setupOf(reports[other].machine)}, against ${setupOf(first.machine)})`,
+    );
+  }
+  const float32 = reports.map((r) => r.workloads.some((w) => w.torchFloat32Ms !== undefined));
+  if (float32.some((f) => f !== float32[0])) {
+    throw new RangeError(
+      `reports: ${labels[float32.indexOf(!float32[0])]} ${float32[0] ? 'has no' : 'has a'} torch float32 column, unlike ${labels[0]}`,
     );
   }
   const figuresOf = (r: CompareRow): RunFigures =>
-    r.runs ?? { ssnMs: [r.ssnMs], torchMs: [r.torchMs], ratio: [r.ratio] };
+    r.runs ?? {
+      ssnMs: [r.ssnMs],
+      torchMs: [r.torchMs],
+      ratio: [r.ratio],
+      ...(r.torchFloat32Ms !== undefined ? { torchFloat32Ms: [r.torchFloat32Ms] } : {}),
+    };
   const workloads = first.workloads.map((row, i): CompareRow => {
     const rows = reports.map((r) => r.workloads[i]);
+    const figures = rows.map(figuresOf);
     const runs: RunFigures = {
-      ssnMs: rows.flatMap((r) => figuresOf(r).ssnMs),
-      torchMs: rows.flatMap((r) => figuresOf(r).torchMs),
-      ratio: rows.flatMap((r) => figuresOf(r).ratio),
+      ssnMs: figures.flatMap((f) => f.ssnMs),
+      torchMs: figures.flatMap((f) => f.torchMs),
+      ratio: figures.flatMap((f) => f.ratio),
     };
+    if (float32[0]) runs.torchFloat32Ms = figures.flatMap((f) => f.torchFloat32Ms ?? [null]);
     const agrees = rows.map((r) => r.agree);
     const merged: CompareRow = {
       ...row,
@@ -245,13 +267,35 @@ export function mergeRuns(reports: readonly CompareReport[]): CompareReport {
       agree: agrees.every((a) => a === null) ? null : agrees.every((a) => a !== false),
       runs,
     };
-    if (row.torchFloat32Ms !== undefined) {
-      merged.torchFloat32Ms = medianOrNull(rows.map((r) => r.torchFloat32Ms ?? null));
+    if (runs.torchFloat32Ms !== undefined) {
+      merged.torchFloat32Ms = medianOrNull(runs.torchFloat32Ms);
     }
     return merged;
   });
   const count = reports.reduce((sum, r) => sum + (r.runs ?? 1), 0);
   return { ...first, workloads, runs: count };
+}
+
+/**
+ * What must be the same for reports to merge: the machine, the other side's versions and BLAS,
+ * its threads, the pinning, both sides' allocator settings and how the ssn-ts side ran (a
+ * report from before `ssnRuntime` was recorded ran through tsx, and does not merge with a
+ * compiled one).
+ */
+function setupOf(m: Machine): string {
+  const runtime = m.ssnRuntime ?? 'not recorded (through tsx)';
+  return [
+    m.cpu,
+    m.node,
+    m.torch,
+    m.numpy,
+    m.blas,
+    m.torchThreads,
+    m.pinned,
+    m.ssnAllocator,
+    m.torchAllocator,
+    runtime,
+  ].join(' | ');
 }
 
 /** The CPU model from /proc/cpuinfo (os.cpus() elsewhere). */
@@ -270,20 +314,24 @@ export function valuesAgree(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-12 + 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 }
 
+/** @throws RangeError naming the workloads of `only` that are not known */
+export function checkOnly(only: readonly string[] | undefined): void {
+  if (!only) return;
+  const known = WORKLOADS.map((w) => w.name as string);
+  const unknown = only.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `only: unknown workload ${unknown.join(', ')} (known: ${known.join(', ')})`,
+    );
+  }
+}
+
 /** Runs the benchmark and returns its report (writes nothing). */
 export async function runCompare(options: CompareOptions = {}): Promise<CompareReport> {
   const quick = options.quick ?? false;
   const log = options.log ?? (() => undefined);
   const only = options.only;
-  if (only) {
-    const known = WORKLOADS.map((w) => w.name as string);
-    const unknown = only.filter((n) => !known.includes(n));
-    if (unknown.length > 0) {
-      throw new RangeError(
-        `only: unknown workload ${unknown.join(', ')} (known: ${known.join(', ')})`,
-      );
-    }
-  }
+  checkOnly(only);
   const blasChoice = options.blas ?? 'system';
   const libraryPath = blasLibraryPath(blasChoice);
   let server: TorchServer | null = null;

@@ -13,10 +13,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { constants as osConstants, tmpdir } from 'node:os';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALLOCATOR_ENV, blasLibraryPath, formatReport, mergeRuns, runCompare } from './compare.js';
+import {
+  ALLOCATOR_ENV,
+  blasLibraryPath,
+  checkOnly,
+  formatReport,
+  mergeRuns,
+  runCompare,
+} from './compare.js';
 import type { BlasChoice, CompareReport } from './compare.js';
 
 /** The integer value of flag --name, at least `min`; undefined when the flag is absent. */
@@ -41,25 +48,38 @@ async function main(): Promise<number> {
       'no-torch': { type: 'boolean', default: false },
       'torch-float32': { type: 'boolean', default: false },
       python: { type: 'string' },
-      blas: { type: 'string', default: 'system' },
+      blas: { type: 'string' },
       pin: { type: 'boolean', default: false },
       runs: { type: 'string' },
       merge: { type: 'string', multiple: true },
     },
     strict: true,
   });
-  blasLibraryPath(values.blas); // a bad choice or a missing package fails before any timing
+  if (values.merge !== undefined) {
+    // Merging times nothing: a flag that would shape a run is a mistake, not to be ignored.
+    const given = Object.entries(values).filter(
+      ([k, v]) => k !== 'merge' && k !== 'json' && v !== undefined && v !== false,
+    );
+    if (given.length > 0) {
+      const flags = given.map(([k]) => `--${k}`).join(', ');
+      throw new RangeError(`--merge: merges reports already made; ${flags} does not apply`);
+    }
+    const files = values.merge;
+    return finish(mergeRuns(files.map(readReport), files), values.json);
+  }
+  const blas = values.blas ?? 'system';
+  blasLibraryPath(blas); // a bad choice or a missing package fails before any timing
   const runs = intFlag('runs', values.runs, 1) ?? 1;
   // The other flags, as given, for each run's process (all but --runs and --json).
   const childArgs = Object.entries(values).flatMap(([k, v]) =>
-    k === 'runs' || k === 'json' || k === 'merge' || v === false
+    k === 'runs' || k === 'json' || k === 'merge' || v === false || v === undefined
       ? []
       : v === true
         ? [`--${k}`]
         : [`--${k}`, String(v)],
   );
   const options = {
-    blas: values.blas as BlasChoice,
+    blas: blas as BlasChoice,
     quick: values.quick,
     reps: intFlag('reps', values.reps, 1),
     toyReps: intFlag('toy-reps', values['toy-reps'], 1),
@@ -70,21 +90,18 @@ async function main(): Promise<number> {
     python: values.python,
     pin: values.pin,
     log: (line: string) => process.stderr.write(`${line}\n`),
-  }; // flags checked here, before any run starts
-  if (values.merge !== undefined && values.runs !== undefined) {
-    throw new RangeError('--merge: merges reports already made; --runs does not apply');
-  }
-  const report =
-    values.merge !== undefined
-      ? mergeRuns(values.merge.map(readReport))
-      : runs > 1
-        ? mergeRuns(runEach(runs, childArgs))
-        : await runCompare(options);
+  };
+  checkOnly(options.only); // every flag checked here, before any run starts
+  return finish(runs > 1 ? mergeEach(runs, childArgs) : await runCompare(options), values.json);
+}
+
+/** Prints the report, writes it to `json` if given; 1 when some values differ, else 0. */
+function finish(report: CompareReport, json: string | undefined): number {
   console.log(formatReport(report));
-  if (values.json) {
-    mkdirSync(dirname(values.json), { recursive: true });
-    writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`wrote ${values.json}`);
+  if (json) {
+    mkdirSync(dirname(json), { recursive: true });
+    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`wrote ${json}`);
   }
   const differ = report.workloads.filter((r) => r.agree === false);
   if (differ.length > 0) {
@@ -105,7 +122,13 @@ function readReport(file: string): CompareReport {
     throw new RangeError(`--merge: cannot read ${file} (${e instanceof Error ? e.message : e})`);
   }
   const r = json as Partial<CompareReport> | null;
-  if (r === null || !Array.isArray(r.workloads) || typeof r.machine !== 'object') {
+  if (
+    r === null ||
+    typeof r !== 'object' ||
+    !Array.isArray(r.workloads) ||
+    r.machine === null ||
+    typeof r.machine !== 'object'
+  ) {
     throw new RangeError(
       `--merge: ${file} is not a bench:compare report (no workloads or machine)`,
     );
@@ -115,34 +138,48 @@ function readReport(file: string): CompareReport {
 
 /**
  * Runs this script `runs` times, one after the other, each in a process of its own (which starts
- * its own torch process) with `args` and a JSON report of its own, and returns their reports.
- * Each run's progress goes to stderr under a "run i/K" line; its table is not printed.
+ * its own torch process) with `args` and a JSON report of its own, and merges their reports.
+ * Each run's progress goes to stderr under a "run i/K" line; its table is not printed. The
+ * reports are written to a temporary folder, removed once merged; when a run fails or the runs
+ * do not merge, the folder is kept and the error names it, so that finished runs are not lost.
  * @throws Error when a run fails other than by values that differ (its stderr has been passed
- *   through)
+ *   through), or RangeError when the runs do not merge (`mergeRuns`)
  */
-function runEach(runs: number, args: readonly string[]): CompareReport[] {
+function mergeEach(runs: number, args: readonly string[]): CompareReport {
   const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
-  try {
-    const reports: CompareReport[] = [];
-    for (let i = 1; i <= runs; i++) {
-      process.stderr.write(`run ${i}/${runs}\n`);
-      const json = join(dir, `run${i}.json`);
-      const child = spawnSync(
-        process.execPath,
-        [...process.execArgv, process.argv[1], ...args, '--json', json],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      // Exit status 1 (values differ) still wrote the run's report; the merged one says so.
-      if (child.error || (child.status !== 0 && child.status !== 1)) {
-        const why = child.error?.message ?? child.signal ?? `exit status ${child.status}`;
-        throw new Error(`run ${i}/${runs} failed (${why})`);
-      }
-      reports.push(JSON.parse(readFileSync(json, 'utf8')) as CompareReport);
+  const reports: CompareReport[] = [];
+  const kept = () => `; the finished runs' reports are in ${dir}`;
+  for (let i = 1; i <= runs; i++) {
+    process.stderr.write(`run ${i}/${runs}\n`);
+    const json = join(dir, `run${i}.json`);
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1], ...args, '--json', json],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    // Exit status 1 with a report written: values differ, which the merged report says too.
+    // Without one, status 1 is a crash like any other.
+    const wrote = existsSync(json);
+    if (child.error || !((child.status === 0 || child.status === 1) && wrote)) {
+      const why =
+        child.error?.message ??
+        child.signal ??
+        `exit status ${child.status}${wrote ? '' : ', no report'}`;
+      throw new Error(`run ${i}/${runs} failed (${why})${kept()}`);
     }
-    return reports;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    reports.push(JSON.parse(readFileSync(json, 'utf8')) as CompareReport);
   }
+  let merged: CompareReport;
+  try {
+    merged = mergeRuns(
+      reports,
+      reports.map((_, i) => `run ${i + 1}`),
+    );
+  } catch (e) {
+    throw new RangeError(`${e instanceof Error ? e.message : String(e)}${kept()}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return merged;
 }
 
 /**

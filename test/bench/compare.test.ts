@@ -223,6 +223,35 @@ describe('bench:compare command line', () => {
     await expect(
       run(process.execPath, [...tsxRun, '--merge', files[0], '--runs', '2']),
     ).rejects.toMatchObject({ stderr: expect.stringMatching(/--merge: .*--runs does not apply/) });
+    await expect(
+      run(process.execPath, [...tsxRun, '--merge', files[0], '--quick', '--only', 'ged']),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--merge: .*--quick, --only does not apply/),
+    });
+    writeFileSync(join(dir, 'null.json'), '{"workloads": [], "machine": null}');
+    await expect(
+      run(process.execPath, [...tsxRun, '--merge', join(dir, 'null.json')]),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/null\.json is not a bench:compare report/),
+    });
+  });
+
+  it('refuses an unknown workload before the first of several runs starts', async () => {
+    const failed = run(process.execPath, [
+      '--import',
+      'tsx',
+      'bench/compare/run.ts',
+      '--runs',
+      '2',
+      '--only',
+      'nope',
+    ]);
+    await expect(failed).rejects.toMatchObject({
+      stderr: expect.stringMatching(/only: unknown workload nope/),
+    });
+    await expect(failed).rejects.toMatchObject({
+      stderr: expect.not.stringMatching(/run 1\/2/),
+    });
   });
 
   it('refuses --runs 0 by name before any run', async () => {
@@ -289,6 +318,31 @@ describe('merging runs (mergeRuns)', () => {
     const elsewhere = report(1, 1, true);
     elsewhere.machine = { ...elsewhere.machine, cpu: 'other' };
     expect(() => mergeRuns([a, elsewhere])).toThrow(/^reports: report 2 is from another machine/);
+    // How the ssn-ts side ran is part of the set-up: a report through tsx (which did not record
+    // it) does not merge with a compiled one, nor a pinned run with an unpinned one.
+    const compiled = report(1, 1, true);
+    compiled.machine = { ...compiled.machine, ssnRuntime: 'compiled by tsc' };
+    expect(() => mergeRuns([report(1, 1, true), compiled], ['old.json', 'new.json'])).toThrow(
+      /^reports: new\.json is from another machine or set-up/,
+    );
+    const pinned = report(1, 1, true);
+    pinned.machine = { ...pinned.machine, pinned: 'ssn-ts on CPU 0, torch on CPU 1' };
+    expect(() => mergeRuns([report(1, 1, true), pinned])).toThrow(/report 2 is from another/);
+  });
+
+  it('merges torch in float32 run by run, and refuses a set where only some timed it', () => {
+    const f32 = (ms: number, n: number) => {
+      const one = report(1, 1, true);
+      one.workloads[0].torchFloat32Ms = ms;
+      return mergeRuns(Array.from({ length: n }, () => one));
+    };
+    // Five runs at 1 ms, one at 10 and one at 10: the median over the seven runs is 1.
+    const merged = mergeRuns([f32(1, 5), f32(10, 1), f32(10, 1)]);
+    expect(merged.workloads[0].runs?.torchFloat32Ms).toEqual([1, 1, 1, 1, 1, 10, 10]);
+    expect(merged.workloads[0].torchFloat32Ms).toBe(1);
+    expect(() => mergeRuns([f32(1, 1), report(1, 1, true)])).toThrow(
+      /^reports: report 2 has no torch float32 column, unlike report 1/,
+    );
   });
 
   it('refuses runs whose rows differ, and an empty list', () => {
@@ -318,7 +372,7 @@ describe('npm run bench:compare: the compiled harness', () => {
     // From out/bench-build/bench/compare/ the script is four folders up: where torch is
     // importable both sides ran and agree; a wrong path would leave a note instead.
     if (json.torchNote === undefined) expect(json.workloads[0].agree).toBe(true);
-    else expect(json.torchNote).not.toMatch(/bench\.py|No such file/);
+    else expect(json.torchNote).not.toMatch(/bench\.py.*(No such file|ENOENT|can't open)/);
   });
 });
 
