@@ -8,8 +8,8 @@
  * medians and the ratio ssn-ts / PyTorch. With --runs K (K > 1) it does that K times, each
  * in a fresh pair of processes, and reports the medians over the runs with each row's range
  * of ratios (`mergeRuns`); --merge merges reports made earlier (same machine and set-up) into
- * one, a merged report counting as its runs, and times nothing. See spec/performance.md. Exit code 1 when a deterministic
- * workload's values differ between the two sides, 2 for a bad flag.
+ * one, a merged report counting as its runs, and times nothing. See spec/performance.md. Exit
+ * code 1 when a deterministic workload's values differ between the two sides, 2 for a bad flag.
  */
 import { spawnSync } from 'node:child_process';
 import { constants as osConstants, tmpdir } from 'node:os';
@@ -55,13 +55,14 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
+  // The flags given that shape a run (booleans left false are not given).
+  const shaping = Object.entries(values).filter(
+    ([k, v]) => k !== 'merge' && k !== 'json' && v !== undefined && v !== false,
+  );
   if (values.merge !== undefined) {
     // Merging times nothing: a flag that would shape a run is a mistake, not to be ignored.
-    const given = Object.entries(values).filter(
-      ([k, v]) => k !== 'merge' && k !== 'json' && v !== undefined && v !== false,
-    );
-    if (given.length > 0) {
-      const flags = given.map(([k]) => `--${k}`).join(', ');
+    if (shaping.length > 0) {
+      const flags = shaping.map(([k]) => `--${k}`).join(', ');
       throw new RangeError(`--merge: merges reports already made; ${flags} does not apply`);
     }
     const files = values.merge;
@@ -70,13 +71,9 @@ async function main(): Promise<number> {
   const blas = values.blas ?? 'system';
   blasLibraryPath(blas); // a bad choice or a missing package fails before any timing
   const runs = intFlag('runs', values.runs, 1) ?? 1;
-  // The other flags, as given, for each run's process (all but --runs and --json).
-  const childArgs = Object.entries(values).flatMap(([k, v]) =>
-    k === 'runs' || k === 'json' || k === 'merge' || v === false || v === undefined
-      ? []
-      : v === true
-        ? [`--${k}`]
-        : [`--${k}`, String(v)],
+  // The same flags, but --runs, for each run's process (which gets its own --json).
+  const childArgs = shaping.flatMap(([k, v]) =>
+    k === 'runs' ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)],
   );
   const options = {
     blas: blas as BlasChoice,

@@ -40,6 +40,11 @@ import { BEST_PROTOCOL, PAPER_PROTOCOL, toyProtocol } from '../../src/toy/protoc
 
 const run = promisify(execFile);
 
+/** `bench/compare/run.ts` with `args`, from the TypeScript source through tsx. */
+function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) {
+  return run(process.execPath, ['--import', 'tsx', 'bench/compare/run.ts', ...args], options);
+}
+
 function checkRowShape(row: Record<string, unknown>): void {
   expect(typeof row.name).toBe('string');
   expect(typeof row.params).toBe('object');
@@ -139,17 +144,7 @@ describe('bench:compare without torch', () => {
 describe('bench:compare command line', () => {
   it('writes { workloads: [{ name, params, ssnMs, torchMs, ratio }], machine } with --json', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ssn-bench-')), 'compare.json');
-    await run(process.execPath, [
-      '--import',
-      'tsx',
-      'bench/compare/run.ts',
-      '--quick',
-      '--no-torch',
-      '--only',
-      'ged',
-      '--json',
-      file,
-    ]);
+    await runCli(['--quick', '--no-torch', '--only', 'ged', '--json', file]);
     const json = JSON.parse(readFileSync(file, 'utf8'));
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['workloads', 'machine']));
     expect(json.workloads).toHaveLength(2);
@@ -167,10 +162,7 @@ describe('bench:compare command line', () => {
 
   it('merges K runs, each in processes of its own, with --runs K', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ssn-bench-')), 'compare.json');
-    const { stdout, stderr } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      'bench/compare/run.ts',
+    const { stdout, stderr } = await runCli([
       '--quick',
       '--no-torch',
       '--only',
@@ -201,51 +193,28 @@ describe('bench:compare command line', () => {
       writeFileSync(f, JSON.stringify(r));
     }
     const out = join(dir, 'merged.json');
-    const tsxRun = ['--import', 'tsx', 'bench/compare/run.ts'];
-    await run(process.execPath, [
-      ...tsxRun,
-      '--merge',
-      files[0],
-      '--merge',
-      files[1],
-      '--json',
-      out,
-    ]);
+    await runCli(['--merge', files[0], '--merge', files[1], '--json', out]);
     const merged = JSON.parse(readFileSync(out, 'utf8')) as CompareReport;
     expect(merged.runs).toBe(2);
     expect(merged.workloads.map((r) => r.runs?.ssnMs.length)).toEqual([2, 2]);
     writeFileSync(join(dir, 'not.json'), '{"rows": []}');
-    await expect(
-      run(process.execPath, [...tsxRun, '--merge', join(dir, 'not.json')]),
-    ).rejects.toMatchObject({
+    await expect(runCli(['--merge', join(dir, 'not.json')])).rejects.toMatchObject({
       stderr: expect.stringMatching(/--merge: .*not\.json is not a bench:compare report/),
     });
-    await expect(
-      run(process.execPath, [...tsxRun, '--merge', files[0], '--runs', '2']),
-    ).rejects.toMatchObject({ stderr: expect.stringMatching(/--merge: .*--runs does not apply/) });
-    await expect(
-      run(process.execPath, [...tsxRun, '--merge', files[0], '--quick', '--only', 'ged']),
-    ).rejects.toMatchObject({
+    await expect(runCli(['--merge', files[0], '--runs', '2'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--merge: .*--runs does not apply/),
+    });
+    await expect(runCli(['--merge', files[0], '--quick', '--only', 'ged'])).rejects.toMatchObject({
       stderr: expect.stringMatching(/--merge: .*--quick, --only does not apply/),
     });
     writeFileSync(join(dir, 'null.json'), '{"workloads": [], "machine": null}');
-    await expect(
-      run(process.execPath, [...tsxRun, '--merge', join(dir, 'null.json')]),
-    ).rejects.toMatchObject({
+    await expect(runCli(['--merge', join(dir, 'null.json')])).rejects.toMatchObject({
       stderr: expect.stringMatching(/null\.json is not a bench:compare report/),
     });
   });
 
   it('refuses an unknown workload before the first of several runs starts', async () => {
-    const failed = run(process.execPath, [
-      '--import',
-      'tsx',
-      'bench/compare/run.ts',
-      '--runs',
-      '2',
-      '--only',
-      'nope',
-    ]);
+    const failed = runCli(['--runs', '2', '--only', 'nope']);
     await expect(failed).rejects.toMatchObject({
       stderr: expect.stringMatching(/only: unknown workload nope/),
     });
@@ -255,9 +224,7 @@ describe('bench:compare command line', () => {
   });
 
   it('refuses --runs 0 by name before any run', async () => {
-    await expect(
-      run(process.execPath, ['--import', 'tsx', 'bench/compare/run.ts', '--runs', '0']),
-    ).rejects.toMatchObject({
+    await expect(runCli(['--runs', '0'])).rejects.toMatchObject({
       stderr: expect.stringMatching(/--runs: expected an integer ≥ 1, got 0/),
     });
   });
@@ -381,17 +348,7 @@ describe('pinning each side to a core (--pin)', () => {
     'runs the torch process on CPU 1 alone and says so',
     async () => {
       const file = join(mkdtempSync(join(tmpdir(), 'ssn-pin-')), 'compare.json');
-      await run(process.execPath, [
-        '--import',
-        'tsx',
-        'bench/compare/run.ts',
-        '--quick',
-        '--pin',
-        '--only',
-        'ged',
-        '--json',
-        file,
-      ]);
+      await runCli(['--quick', '--pin', '--only', 'ged', '--json', file]);
       const json = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
       expect(json.machine.pinned).toBe('ssn-ts on CPU 0, torch on CPU 1');
       if (json.torchNote === undefined) expect(json.machine.torchCpus).toEqual([1]);
@@ -447,11 +404,7 @@ describe('the BLAS of the torch side', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ssn-bench-')), 'compare.json');
     const env = { ...process.env };
     for (const k of Object.keys(ALLOCATOR_ENV)) delete env[k];
-    await run(
-      process.execPath,
-      ['--import', 'tsx', 'bench/compare/run.ts', '--quick', '--only', 'ged', '--json', file],
-      { env },
-    );
+    await runCli(['--quick', '--only', 'ged', '--json', file], { env });
     const { machine, torchNote } = JSON.parse(readFileSync(file, 'utf8'));
     const expected = 'MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483648';
     expect(machine.ssnAllocator).toMatch(new RegExp(`^${expected} \\(`));
